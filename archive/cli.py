@@ -1,0 +1,71 @@
+"""The command line: build, check and serve, with messages an editor can act on."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pipeline import Options, build, check
+from .problems import BuildFailed
+from .vietnamese import format_number
+
+DESCRIPTION = """Build the archive of cooperative-alliance conferences from content/ into output/.
+
+commands:
+  build   (the default) render content/ through templates/ into output/
+  check   validate every article and the config, write nothing
+  serve   build, serve output/ on http://127.0.0.1:8000/ and rebuild and
+          reload the browser on every change to content/, templates/ or the config
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python build.py", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
+                        help="what to do (default: build)")
+    parser.add_argument("--config", type=Path, default=Path("site_config.yaml"), metavar="FILE",
+                        help="the site settings (default: site_config.yaml)")
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="the folder of Markdown articles (default: content)")
+    parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+                        help="the Jinja2 templates and static files (default: templates)")
+    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                        help="where the site is written (default: output); replaced whole on success only")
+    parser.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="serve: the address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, metavar="N", help="serve: the port (default: 8000)")
+    return parser
+
+
+def print_problems(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    options = Options(config=args.config, content=args.content, templates=args.templates,
+                      output=args.output, drafts=args.drafts)
+    try:
+        if args.command == "check":
+            warnings = check(options)
+            print_problems(warnings)
+            print(f"Không có lỗi{f', {len(warnings)} cảnh báo' if warnings else ''}.")
+            return 0
+        if args.command == "serve":
+            from .serve import serve  # livereload is needed only here
+
+            return serve(options, args.host, args.port)
+        report = build(options)
+    except BuildFailed as failure:
+        print_problems(failure.problems)
+        errors = sum(1 for p in failure.problems if not p.warning)
+        print(f"Không xây dựng được: {errors} lỗi. {options.output} giữ nguyên như trước.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print_problems(report.warnings)
+    print(f"{format_number(report.pages)} trang, {report.seconds:.1f} s".replace(".", ","))
+    return 0

@@ -1,0 +1,184 @@
+"""Load and check site_config.yaml into a SiteConfig."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from . import yamlload
+from .problems import BuildFailed, Problem, describe, did_you_mean
+
+DEFAULT_URLS = {
+    "article": "{year}/{slug}/",
+    "cluster": "cum/{cluster}/",
+    "cluster_page": "cum/{cluster}/trang/{page}/",
+    "cluster_feed": "cum/{cluster}/feed.xml",
+    "year": "nam/{year}/",
+    "province": "tinh/{province}/",
+    "feed": "feed.xml",
+}
+_URL_FIELDS = {
+    "article": {"year", "slug"},
+    "cluster": {"cluster"},
+    "cluster_page": {"cluster", "page"},
+    "cluster_feed": {"cluster"},
+    "year": {"year"},
+    "province": {"province"},
+    "feed": set(),
+}
+_KEYS = {"title", "description", "base_url", "language", "timezone", "per_page", "urls",
+         "clusters", "kinds", "indicators", "provinces", "provinces_2025"}
+_REQUIRED = ("title", "base_url", "clusters", "kinds", "indicators", "provinces")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A kind of figure a conference reports, e.g. cooperatives counted in HTX."""
+
+    key: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    path: str
+    title: str
+    description: str
+    base_url: str
+    language: str
+    timezone: str
+    per_page: int
+    urls: Mapping[str, str]
+    clusters: Mapping[str, str]  # key -> display name
+    kinds: Mapping[str, str]  # key -> label
+    indicators: Mapping[str, Indicator]
+    provinces: tuple[str, ...]  # every known name, pre- and post-2025
+    raw: Mapping[str, Any]  # the file as loaded, for templates that want more
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read the config file; raise BuildFailed listing every problem in it."""
+    shown = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BuildFailed([Problem(shown, 0, "config", "file not found; pass --config FILE or create site_config.yaml")])
+    except UnicodeDecodeError as error:
+        raise BuildFailed([Problem(shown, 0, "config", f"not UTF-8 text (byte {error.start}); save the file as UTF-8")])
+    try:
+        doc = yamlload.load(text)
+    except yamlload.YamlError as error:
+        raise BuildFailed([Problem(shown, error.line, "config", str(error))])
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict):
+        raise BuildFailed([Problem(shown, 1, "config", f"expected a mapping of settings, got {describe(data)}")])
+
+    def report(field: tuple, message: str) -> None:
+        problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message))
+
+    for key in data:
+        if key not in _KEYS:
+            report((key,), f"unknown setting{did_you_mean(key, _KEYS)}")
+    for key in _REQUIRED:
+        if key not in data:
+            report((key,), "required setting is missing")
+
+    def text_field(key: str, default: str = "") -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str) or (key in _REQUIRED and not value.strip()):
+            report((key,), f"expected text, got {describe(value)}")
+            return default
+        return value
+
+    title = text_field("title")
+    description = text_field("description")
+    base_url = text_field("base_url", "/")
+    if base_url and not base_url.startswith(("http://", "https://", "/")):
+        report(("base_url",), f"expected an address like 'https://example.org/', got {base_url!r}")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    per_page = data.get("per_page", 20)
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 1000:
+        report(("per_page",), f"expected a whole number from 1 to 1000, got {per_page!r}")
+        per_page = 20
+
+    urls = dict(DEFAULT_URLS)
+    given_urls = data.get("urls", {})
+    if not isinstance(given_urls, dict):
+        report(("urls",), f"expected a mapping of page kind to URL pattern, got {describe(given_urls)}")
+        given_urls = {}
+    for name, pattern in given_urls.items():
+        if name not in _URL_FIELDS:
+            report(("urls", name), f"unknown page kind{did_you_mean(name, _URL_FIELDS)}")
+            continue
+        problem = _check_pattern(pattern, _URL_FIELDS[name], feed=name.endswith("feed"))
+        if problem:
+            report(("urls", name), problem)
+        else:
+            urls[name] = pattern
+
+    clusters = {}
+    for key, value in _mapping(data, "clusters", report).items():
+        name = value.get("name") if isinstance(value, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            report(("clusters", key), f"expected {{name: …}} with the cluster's name, got {value!r}")
+        else:
+            clusters[str(key)] = name
+    kinds = {}
+    for key, value in _mapping(data, "kinds", report).items():
+        if not isinstance(value, str) or not value.strip():
+            report(("kinds", key), f"expected the kind's label as text, got {value!r}")
+        else:
+            kinds[str(key)] = value
+    indicators = {}
+    for key, value in _mapping(data, "indicators", report).items():
+        if not (isinstance(value, dict) and isinstance(value.get("label"), str) and isinstance(value.get("unit"), str)):
+            report(("indicators", key), f"expected {{label: …, unit: …}}, got {value!r}")
+        else:
+            indicators[str(key)] = Indicator(str(key), value["label"], value["unit"])
+    provinces: list[str] = []
+    for key in ("provinces", "provinces_2025"):
+        names = data.get(key, [])
+        if not isinstance(names, list):
+            report((key,), f"expected a list of province names, got {describe(names)}")
+            continue
+        for index, name in enumerate(names):
+            if not isinstance(name, str) or not name.strip():
+                report((key, index), f"expected a province name, got {name!r}")
+            elif name not in provinces:
+                provinces.append(name)
+    if problems:
+        raise BuildFailed(problems)
+    return SiteConfig(
+        path=shown, title=title, description=description, base_url=base_url,
+        language=text_field("language", "vi"), timezone=text_field("timezone", "Asia/Ho_Chi_Minh"),
+        per_page=per_page, urls=MappingProxyType(urls), clusters=MappingProxyType(clusters),
+        kinds=MappingProxyType(kinds), indicators=MappingProxyType(indicators),
+        provinces=tuple(provinces), raw=MappingProxyType(data),
+    )
+
+
+def _mapping(data: dict, key: str, report) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        report((key,), f"expected a mapping, got {describe(value)}")
+        return {}
+    return value
+
+
+def _check_pattern(pattern: Any, fields: set[str], feed: bool) -> str:
+    if not isinstance(pattern, str):
+        return f"expected a URL pattern as text, got {pattern!r}"
+    used = {part.split("}")[0] for part in pattern.split("{")[1:]}
+    if used - fields:
+        return f"unknown placeholder {{{sorted(used - fields)[0]}}}; this pattern may use {', '.join('{%s}' % f for f in sorted(fields)) or 'none'}"
+    if missing := fields - used:
+        return f"the pattern must contain {{{sorted(missing)[0]}}} so that every page has its own URL"
+    if pattern.startswith("/") or ".." in pattern.split("/"):
+        return f"expected a path relative to the site root without '..', got {pattern!r}"
+    if not feed and not pattern.endswith("/"):
+        return f"expected a pattern ending in '/', got {pattern!r}"
+    return ""

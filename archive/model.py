@@ -1,0 +1,181 @@
+"""The site model: conferences and the clusters, years and provinces that list them."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Indicator, SiteConfig
+from .vietnamese import format_quantity, slugify, sort_key
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something with a page of its own: a cluster, a province, a year."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    value: int
+
+    @property
+    def text(self) -> str:
+        """ "4.425 HTX", "226 tỷ đồng"."""
+        return format_quantity(self.value, self.indicator.unit)
+
+
+@dataclass(frozen=True)
+class ProvinceFigures:
+    province: Link
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Award:
+    award: str
+    recipient: str
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a conference reported, as data."""
+
+    figures: tuple[Figure, ...] = ()
+    by_province: tuple[ProvinceFigures, ...] = ()
+    awards: tuple[Award, ...] = ()
+    chairs: tuple[str, ...] = ()
+    deputies: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.figures or self.by_province or self.awards or self.chairs or self.deputies)
+
+
+@dataclass(frozen=True)
+class Image:
+    caption: str
+    src: str = ""  # file name in output beside the article page; "" when the photo is absent
+    file: Path | None = None  # where the photo is on disk
+
+
+@dataclass(frozen=True)
+class Conference:
+    """One article: one conference and what it reported."""
+
+    path: str  # the source file, as shown in messages
+    slug: str
+    url: str
+    title: str
+    date: dt.date
+    cluster_key: str
+    cluster: Link
+    kind_key: str
+    kind: str
+    provinces: tuple[Link, ...]
+    location: str
+    period: int
+    summary: str
+    source: Source | None
+    author: str
+    published: dt.datetime | None
+    tags: tuple[str, ...]
+    draft: bool
+    images: tuple[Image, ...]
+    results: Results
+    body_markdown: str
+    photo_files: tuple[tuple[str, Path], ...] = ()  # (name beside the page, file on disk)
+    body_html: str = ""
+    year: Link = field(default=Link("", ""))
+
+    @property
+    def updated(self) -> dt.datetime:
+        """When the article last changed, for feeds: its publication time or the conference day."""
+        if self.published:
+            return self.published
+        return dt.datetime.combine(self.date, dt.time(0, 0), dt.timezone(dt.timedelta(hours=7)))
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    conferences: tuple[Conference, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page that lists conferences: a cluster, a year or a province."""
+
+    key: str
+    name: str
+    url: str
+    conferences: tuple[Conference, ...]  # newest first
+    feed_url: str = ""
+
+    def by_year(self, conferences: tuple[Conference, ...] | None = None) -> tuple[YearGroup, ...]:
+        groups: dict[int, list[Conference]] = {}
+        for conference in self.conferences if conferences is None else conferences:
+            groups.setdefault(conference.date.year, []).append(conference)
+        return tuple(YearGroup(year, tuple(items)) for year, items in groups.items())
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    conferences: tuple[Conference, ...]  # newest first
+    clusters: tuple[Listing, ...]  # in the order of site_config.yaml, only those with conferences
+    years: tuple[Listing, ...]  # newest first
+    provinces: tuple[Listing, ...]  # Vietnamese alphabetical order
+    neighbours: dict[str, tuple[Conference | None, Conference | None]]  # url -> (older, newer) in its cluster
+
+
+def url_for(config: SiteConfig, page: str, **values: object) -> str:
+    return config.urls[page].format(**values)
+
+
+def province_link(config: SiteConfig, name: str) -> Link:
+    return Link(name, url_for(config, "province", province=slugify(name)))
+
+
+def newest_first(conferences) -> tuple[Conference, ...]:
+    return tuple(sorted(conferences, key=lambda c: (c.date, c.url), reverse=True))
+
+
+def build_site(config: SiteConfig, conferences: list[Conference]) -> Site:
+    """Group the conferences into the pages that list them."""
+    ordered = newest_first(conferences)
+    clusters = []
+    neighbours: dict[str, tuple[Conference | None, Conference | None]] = {}
+    for key, name in config.clusters.items():
+        members = tuple(c for c in ordered if c.cluster_key == key)
+        if not members:
+            continue
+        clusters.append(Listing(key, name, url_for(config, "cluster", cluster=key), members,
+                                url_for(config, "cluster_feed", cluster=key)))
+        for index, conference in enumerate(members):
+            older = members[index + 1] if index + 1 < len(members) else None
+            newer = members[index - 1] if index > 0 else None
+            neighbours[conference.url] = (older, newer)
+    years = tuple(
+        Listing(str(year), f"Năm {year}", url_for(config, "year", year=year),
+                tuple(c for c in ordered if c.date.year == year))
+        for year in sorted({c.date.year for c in ordered}, reverse=True)
+    )
+    by_province: dict[str, list[Conference]] = {}
+    for conference in ordered:
+        for province in conference.provinces:
+            by_province.setdefault(province.name, []).append(conference)
+    provinces = tuple(
+        Listing(slugify(name), name, province_link(config, name).url, tuple(items))
+        for name, items in sorted(by_province.items(), key=lambda item: sort_key(item[0]))
+    )
+    return Site(config, ordered, tuple(clusters), years, provinces, neighbours)

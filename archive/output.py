@@ -1,0 +1,72 @@
+"""Write the site into a fresh folder beside output/ and swap it in at once.
+
+A failed or killed build never touches the live output/: pages are written
+into a temporary sibling, which then replaces output/ in one atomic
+exchange (renameat2 RENAME_EXCHANGE on Linux).
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc if hasattr(libc, "renameat2") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot."""
+    if _LIBC is None:
+        return False
+    result = _LIBC.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _leftovers(out_dir: Path) -> list[Path]:
+    return list(out_dir.parent.glob(f".{out_dir.name}.*.tmp"))
+
+
+def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path) -> None:
+    """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file)."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _leftovers(out_dir):  # from a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        for relative, data in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for relative, source in copies.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        staging.chmod(0o755)
+        if out_dir.exists() and _exchange(staging, out_dir):
+            shutil.rmtree(staging)  # now the previous site
+            return
+        if out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
+            previous = out_dir.with_name(f".{out_dir.name}.previous.tmp")
+            os.rename(out_dir, previous)
+            os.rename(staging, out_dir)
+            shutil.rmtree(previous)
+        else:
+            os.rename(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,51 @@
+"""Problems found in the input, collected so that every one is reported at once."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, where an editor can find and fix it."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        label = "cảnh báo: " if self.warning else ""
+        return f"{where}: {label}{self.field}: {self.message}"
+
+
+class BuildFailed(Exception):
+    """The input has errors; nothing was written."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """ ", did you mean 'x'?" for the closest choice, or "" when none is close."""
+    choices = list(choices)
+    folded = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(str(value).lower(), list(folded), n=1, cutoff=0.6)
+    return f"; did you mean '{folded[close[0]]}'?" if close else ""
+
+
+def describe(value: Any) -> str:
+    """How a YAML value reads to an editor, never a Python type name."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)

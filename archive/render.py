@@ -1,0 +1,146 @@
+"""Render the site model through the Jinja2 templates into page files."""
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from .model import Conference, Listing, Site, url_for
+from .problems import BuildFailed, Problem
+from .vietnamese import format_date, format_number, format_quantity, format_short_date
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the site: where it goes and which template draws it."""
+
+    path: str  # relative to the output folder, e.g. "2023/x/index.html"
+    template: str
+    context: dict
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date_vi=format_date, short_date=format_short_date, number=format_number, quantity=format_quantity,
+        href=_href, absolute=_absolute, iso=_iso,
+    )
+    return env
+
+
+@jinja2.pass_context
+def _href(context: jinja2.runtime.Context, url: str) -> str:
+    """A link relative to the page being drawn, so the site works under any
+    sub-path and from disk; folders get index.html, which file:// needs."""
+    target = url + "index.html" if url == "" or url.endswith("/") else url
+    return context["root"] + target
+
+
+@jinja2.pass_context
+def _absolute(context: jinja2.runtime.Context, url: str) -> str:
+    return context["config"].base_url + url
+
+
+def _iso(moment: dt.datetime | dt.date) -> str:
+    if isinstance(moment, dt.datetime):
+        return moment.isoformat()
+    return moment.isoformat()
+
+
+def _root_for(path: str) -> str:
+    depth = path.count("/")
+    return "../" * depth
+
+
+def plan_pages(site: Site) -> list[Page]:
+    """Every page of the site, with the data its template needs."""
+    config = site.config
+    pages = [Page("index.html", "home.html", {
+        "conferences": site.conferences[: config.per_page]})]
+    for conference in site.conferences:
+        older, newer = site.neighbours.get(conference.url, (None, None))
+        pages.append(Page(conference.url + "index.html", "article.html",
+                          {"conference": conference, "older": older, "newer": newer}))
+    for cluster in site.clusters:
+        chunks = [cluster.conferences[i: i + config.per_page]
+                  for i in range(0, len(cluster.conferences), config.per_page)]
+        urls = [cluster.url] + [url_for(config, "cluster_page", cluster=cluster.key, page=n)
+                                for n in range(2, len(chunks) + 1)]
+        for number, (chunk, url) in enumerate(zip(chunks, urls), start=1):
+            pages.append(Page(url + "index.html", "cluster.html", {
+                "listing": cluster, "groups": cluster.by_year(chunk),
+                "pagination": {"number": number, "count": len(chunks),
+                               "previous": urls[number - 2] if number > 1 else None,
+                               "next": urls[number] if number < len(chunks) else None}}))
+        pages.append(Page(cluster.feed_url, "feed.xml", {
+            "feed_title": f"{cluster.name} · {config.title}", "feed_url": cluster.feed_url,
+            "page_link": cluster.url, "entries": cluster.conferences[: config.per_page]}))
+    for year in site.years:
+        pages.append(Page(year.url + "index.html", "year.html", {"listing": year}))
+    for province in site.provinces:
+        pages.append(Page(province.url + "index.html", "province.html",
+                          {"listing": province, "groups": province.by_year()}))
+    feed = url_for(config, "feed")
+    pages.append(Page(feed, "feed.xml", {
+        "feed_title": config.title, "feed_url": feed, "page_link": "",
+        "entries": site.conferences[: config.per_page]}))
+    pages.append(Page("404.html", "404.html", {}))
+    listed = [page.path[: -len("index.html")] for page in pages if page.path.endswith("index.html")]
+    pages.append(Page("sitemap.xml", "sitemap.xml", {"urls": listed}))
+    pages.append(Page("robots.txt", "robots.txt", {}))
+    return pages
+
+
+def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None) -> dict[str, bytes]:
+    """Draw every page; a template error stops the build with a clear message."""
+    env = env or environment(templates_dir)
+    files: dict[str, bytes] = {}
+    base_path = urlsplit(site.config.base_url).path or "/"
+    built_at = max((c.updated for c in site.conferences), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    for page in plan_pages(site):
+        # The 404 page is served at any depth, so its links start from the site's own path.
+        root = base_path if page.path == "404.html" else _root_for(page.path)
+        context: dict[str, Any] = {"site": site, "config": site.config, "page_path": page.path,
+                                   "root": root, "updated": built_at, **page.context}
+        try:
+            text = env.get_template(page.template).render(context)
+        except jinja2.TemplateSyntaxError as error:
+            raise BuildFailed([Problem(_template_path(templates_dir, error.name or page.template), error.lineno,
+                                       "template", f"syntax error: {error.message}")]) from None
+        except jinja2.TemplateNotFound as error:
+            raise BuildFailed([Problem(str(templates_dir / page.template), 0, "template",
+                                       f"template {error.name!r} not found in {templates_dir}")]) from None
+        except jinja2.UndefinedError as error:
+            name, line = _template_frame(error, templates_dir, page.template)
+            raise BuildFailed([Problem(name, line, "template", f"{error.message} (while drawing {page.path})")]) from None
+        files[page.path] = text.encode("utf-8")
+    return files
+
+
+def _template_path(templates_dir: Path, name: str) -> str:
+    return posixpath.join(str(templates_dir), name)
+
+
+def _template_frame(error: BaseException, templates_dir: Path, fallback: str) -> tuple[str, int]:
+    """The template file and line where an undefined variable was used."""
+    traceback = error.__traceback__
+    found = (_template_path(templates_dir, fallback), 0)
+    root = str(templates_dir.resolve())
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(root) or filename.endswith(".html") or filename.endswith(".xml"):
+            found = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found

@@ -1,0 +1,92 @@
+"""Safe YAML loading that remembers the line of every key and list item."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C safe loader, but dates stay strings: the validator parses them
+    itself so an impossible date is a clear message, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+
+Path = tuple  # a key path inside the document, e.g. ("results", "figures", "cooperatives")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML document and the 1-based line of each path in it."""
+
+    data: Any
+    lines: dict = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, *path: Any) -> int:
+        """The line of the longest known prefix of path (the document start at worst)."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.first_line
+
+
+class YamlError(Exception):
+    """YAML that could not be loaded, with the 1-based line of the trouble."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def _record_lines(node: yaml.Node, path: Path, lines: dict, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = path + (key.value,)
+            lines[child] = key.start_mark.line + 1 + offset
+            _record_lines(value, child, lines, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = path + (index,)
+            lines[child] = item.start_mark.line + 1 + offset
+            _record_lines(item, child, lines, offset)
+
+
+def load(text: str, first_line: int = 1) -> Document:
+    """Load one YAML document; first_line is where text starts in its file."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        raise YamlError(line, _explain(error)) from None
+    except yaml.YAMLError as error:
+        raise YamlError(first_line, f"invalid YAML ({error})") from None
+    finally:
+        loader.dispose()
+    lines: dict = {}
+    if node is not None:
+        _record_lines(node, (), lines, offset)
+    return Document(data, lines, first_line)
+
+
+def _explain(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "invalid YAML"
+    if "tab" in problem or "\\t" in problem:
+        return "invalid YAML: a tab character; indent with spaces, not tabs"
+    if "could not determine a constructor" in problem:
+        tag = problem.split("tag", 1)[-1].strip()
+        return f"invalid YAML: the tag {tag} is not allowed; write plain values"
+    context = f" {error.context}" if error.context else ""
+    return f"invalid YAML:{context} {problem}".replace("  ", " ")
