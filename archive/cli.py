@@ -39,9 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(problems, stream=sys.stderr) -> None:
+def print_problems(problems) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,8 +50,10 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     location = _text(data, "location", report)
     author = _text(data, "author", report)
     summary = _text(data, "summary", report) or _first_paragraph(source.body)
-    period = data.get("period", date.year if date else 0)
-    if not isinstance(period, int) or isinstance(period, bool) or not 1945 <= period <= 2100:
+    period = data.get("period", date.year if date else None)
+    if period is None:
+        period = 0  # the date is already reported
+    elif not isinstance(period, int) or isinstance(period, bool) or not 1945 <= period <= 2100:
         report(("period",), f"expected the year reviewed, like 2023, got {describe(period)}")
         period = 0
     draft = data.get("draft", False)

@@ -68,8 +68,12 @@ def load(text: str, first_line: int = 1) -> Document:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # Where the broken construct starts says more than where the parser gave up.
+        mark = error.context_mark or error.problem_mark
         line = (mark.line + 1 + offset) if mark else first_line
+        if error.problem_mark and "\t" in _line_at(text, error.problem_mark.line):
+            raise YamlError(error.problem_mark.line + 1 + offset,
+                            "invalid YAML: a tab character; indent with spaces, not tabs") from None
         raise YamlError(line, _explain(error)) from None
     except yaml.YAMLError as error:
         raise YamlError(first_line, f"invalid YAML ({error})") from None
@@ -81,10 +85,13 @@ def load(text: str, first_line: int = 1) -> Document:
     return Document(data, lines, first_line)
 
 
+def _line_at(text: str, index: int) -> str:
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
 def _explain(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or "invalid YAML"
-    if "tab" in problem or "\\t" in problem:
-        return "invalid YAML: a tab character; indent with spaces, not tabs"
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip()
         return f"invalid YAML: the tag {tag} is not allowed; write plain values"

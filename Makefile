@@ -1,0 +1,41 @@
+# Two commands set everything up: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: serve build check test browser clean
+
+serve: $(VENV)/.installed node_modules/.installed
+	$(PY) build.py serve --port $(PORT)
+
+build: $(VENV)/.installed node_modules/.installed
+	$(PY) build.py
+
+check: $(VENV)/.installed
+	$(PY) build.py check
+
+test: $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The browser tests drive Debian's Chromium; install it where it is missing.
+browser:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+clean:
+	rm -rf output .output.* .cache

@@ -1,0 +1,113 @@
+"""Shared fixtures: scratch sites in tmp_path, the built sample archive, a real browser."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+ARTICLE = """\
+---
+title: Hội nghị tổng kết cụm Trung du Bắc Bộ
+date: 2023-12-01
+cluster: trung-du-bac-bo
+kind: tong-ket
+provinces: [Hải Dương, Bắc Ninh]
+location: TP Hải Dương
+results:
+  figures:
+    member_cooperatives: 2177
+    loans_vnd: 226000000000
+---
+Sáng 1/12, tại TP Hải Dương, Liên minh Hợp tác xã các tỉnh cụm Trung du Bắc Bộ họp tổng kết.
+
+![Toàn cảnh hội nghị]()
+"""
+
+
+@dataclass
+class ScratchSite:
+    """A small site in a temporary folder: the real config and templates, articles of the test's own."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        """python build.py ARGS in the site's folder, as an editor would run it."""
+        return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=self.root,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file of output/, to compare before and after a build."""
+        if not self.output.exists():
+            return {}
+        return {str(p.relative_to(self.output)): p.read_bytes() for p in sorted(self.output.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> ScratchSite:
+    site = ScratchSite(tmp_path / "site")
+    site.root.mkdir()
+    shutil.copy(ROOT / "site_config.yaml", site.root / "site_config.yaml")
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    site.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE)
+    return site
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The real sample archive of content/, built once into a temporary output folder."""
+    out = tmp_path_factory.mktemp("sample") / "output"
+    result = subprocess.run([sys.executable, "build.py", "--output", str(out)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. In CI a missing browser fails, never skips."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,174 @@
+"""Bad input: every problem reported at once, as path:line: field: message, nothing written."""
+from __future__ import annotations
+
+import pytest
+
+from archive.cli import main
+
+PATH = "content/2023/2023-12-01-bad.md"
+
+
+def article(front: str, body: str = "Nội dung.\n") -> str:
+    return f"---\n{front}---\n{body}"
+
+
+GOOD = "title: Hội nghị\ndate: 2023-12-01\ncluster: trung-du-bac-bo\nkind: tong-ket\n"
+
+CASES = [
+    ("unclosed front matter", "---\ntitle: x\n",
+     f"{PATH}:1: front matter: the front matter is not closed; add a '---' line after it"),
+    ("no front matter", "Chỉ có nội dung.\n",
+     f"{PATH}:1: front matter: expected the file to start with a '---' line, got 'Chỉ có nội dung.'"),
+    ("empty file", "",
+     f"{PATH}:1: file: the file is empty; expected front matter between '---' lines, then the text"),
+    ("YAML syntax", article(GOOD + "provinces: [Hải Dương\n"),
+     f"{PATH}:6: front matter: invalid YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+    ("tab indentation", article(GOOD + "results:\n\tfigures: {}\n"),
+     f"{PATH}:7: front matter: invalid YAML: a tab character; indent with spaces, not tabs"),
+    ("list instead of mapping", article("- title\n- date\n"),
+     f"{PATH}:2: front matter: expected a mapping of fields (title: …, date: …), got a list"),
+    ("missing title", article("date: 2023-12-01\ncluster: trung-du-bac-bo\nkind: tong-ket\n"),
+     f"{PATH}:2: title: required field is missing"),
+    ("date in the wrong format", article(GOOD.replace("2023-12-01", "31/12/2023")),
+     f"{PATH}:3: date: expected YYYY-MM-DD, got '31/12/2023'"),
+    ("impossible date", article(GOOD.replace("2023-12-01", "2023-02-30")),
+     f"{PATH}:3: date: expected a real day in YYYY-MM-DD, got '2023-02-30' (no such day)"),
+    ("date out of range", article(GOOD.replace("2023-12-01", "1823-12-01")),
+     f"{PATH}:3: date: expected a year from 1945 to 2100, got '1823-12-01'"),
+    ("unknown cluster", article(GOOD.replace("trung-du-bac-bo", "trung-du-bac-b")),
+     f"{PATH}:4: cluster: expected one of trung-du-bac-bo, dong-bang-song-hong, duyen-hai-mien-trung, "
+     "bac-trung-bo, hai-phong, got 'trung-du-bac-b'; did you mean 'trung-du-bac-bo'?"),
+    ("unknown kind", article(GOOD.replace("tong-ket", "tongket")),
+     f"{PATH}:5: kind: expected one of tong-ket, so-ket, ky-niem, khac, got 'tongket'; did you mean 'tong-ket'?"),
+    ("unknown province", article(GOOD + "provinces: [Hải Dương, Quảng Nin]\n"),
+     f"{PATH}:6: provinces.1: expected a province name from site_config.yaml, got 'Quảng Nin'; did you mean 'Quảng Ninh'?"),
+    ("provinces not a list", article(GOOD + "provinces: {a: 1}\n"),
+     f"{PATH}:6: provinces: expected a list of province names, got a mapping"),
+    ("unknown field", article(GOOD + "titel: x\n"),
+     f"{PATH}:6: titel: unknown field; did you mean 'title'?"),
+    ("unknown indicator", article(GOOD + "results:\n  figures:\n    cooperative: 12\n"),
+     f"{PATH}:8: results.figures.cooperative: unknown indicator; expected one of cooperatives, members, "
+     "cooperative_groups, credit_funds, unions, new_cooperatives, new_cooperative_groups, member_cooperatives, "
+     "new_members, loan_projects, loans_vnd; did you mean 'cooperatives'?"),
+    ("figure written with a thousands dot", article(GOOD + "results:\n  figures:\n    cooperatives: '4.425'\n"),
+     f"{PATH}:8: results.figures.cooperatives: expected a whole number of HTX (0 or more), got '4.425'; "
+     "write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
+    ("negative figure", article(GOOD + "results:\n  figures:\n    members: -3\n"),
+     f"{PATH}:8: results.figures.members: expected a whole number of thành viên (0 or more), got -3"),
+    ("per-province figures for an unknown province", article(GOOD + "results:\n  by_province:\n    Thanh Hoá: {cooperatives: 1}\n"),
+     f"{PATH}:8: results.by_province.Thanh Hoá: expected a province name from site_config.yaml, got 'Thanh Hoá'; "
+     "did you mean 'Thanh Hóa'?"),
+    ("period not a year", article(GOOD + "period: năm 2023\n"),
+     f"{PATH}:6: period: expected the year reviewed, like 2023, got 'năm 2023'"),
+    ("draft not a boolean", article(GOOD + "draft: có\n"),
+     f"{PATH}:6: draft: expected true or false, got 'có'"),
+    ("source url not a web address", article(GOOD + "source: {name: Báo, url: 'javascript:alert(1)'}\n"),
+     f"{PATH}:6: source.url: expected an address starting with https:// or http://, got 'javascript:alert(1)'"),
+    ("published not a time", article(GOOD + "published: hôm qua\n"),
+     f"{PATH}:6: published: expected a date and time like 2023-12-01T14:51:00+07:00, got 'hôm qua'"),
+    ("slug leaving its folder", article(GOOD + "slug: ../../etc\n"),
+     f"{PATH}:6: slug: expected lower-case letters, digits and hyphens (like 'tong-ket-2023'), got '../../etc'"),
+    ("image path leaving its folder", article(GOOD + "images:\n  - {src: ../../secret.jpg, caption: x}\n"),
+     f"{PATH}:7: images.0.src: expected a file name beside the article or under content/images/, "
+     "got '../../secret.jpg' (it leaves its folder)"),
+    ("missing image file", article(GOOD + "images:\n  - {src: anh.jpg, caption: x}\n"),
+     f"{PATH}:7: images.0.src: the image file 'anh.jpg' does not exist beside the article or in content/images/; "
+     "add it, or leave src out to keep only the caption"),
+    ("missing image in the body", article(GOOD, "Mở đầu.\n\n![Toàn cảnh](toan-canh.jpg)\n"),
+     f"{PATH}:9: body: the image file 'toan-canh.jpg' does not exist beside the article or in content/images/; "
+     "add it, or leave src out to keep only the caption"),
+    ("YAML tag that builds a Python object", article(GOOD + "x: !!python/object/apply:os.system ['true']\n"),
+     f"{PATH}:6: front matter: invalid YAML: the tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+     "is not allowed; write plain values"),
+    ("non-UTF-8 bytes", article(GOOD).encode("utf-8").replace("Hội".encode(), "H\xf4i".encode("cp1258")),
+     f"{PATH}:2: file: not UTF-8 text (byte 0xf4); save the file as UTF-8"),
+    ("leaders not a mapping", article(GOOD + "results:\n  leaders: [Nghệ An]\n"),
+     f"{PATH}:7: results.leaders: expected {{chair: […], deputy: […]}}, got a list"),
+    ("award not a mapping", article(GOOD + "results:\n  awards: [Cờ thi đua]\n"),
+     f"{PATH}:7: results.awards.0: expected {{award: …, recipient: …}} as text, got 'Cờ thi đua'"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", CASES, ids=[case[0] for case in CASES])
+def test_bad_article_is_reported_exactly_and_nothing_is_written(scratch, monkeypatch, capsys, name, text, message):
+    monkeypatch.chdir(scratch.root)
+    assert main([]) == 0
+    before = scratch.snapshot()
+    scratch.write(PATH, text)
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert message in err.splitlines()
+    assert "Traceback" not in err
+    assert scratch.snapshot() == before
+    assert main(["check"]) == 1
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    scratch.write("content/2023/2023-12-02-a.md", article(GOOD.replace("2023-12-01", "2023-13-01")))
+    scratch.write("content/2023/2023-12-03-b.md", article(GOOD.replace("tong-ket", "x") + "provinces: [Hà Nộii]\n"))
+    assert main(["check"]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if ".md:" in line]
+    assert len(lines) == 3
+    assert lines[0].startswith("content/2023/2023-12-02-a.md:3: date:")
+    assert lines[1].startswith("content/2023/2023-12-03-b.md:5: kind:")
+    assert lines[2].startswith("content/2023/2023-12-03-b.md:6: provinces.0:")
+
+
+def test_two_files_with_one_url_are_an_error_naming_both(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    scratch.write("content/2023/2023-12-05-trung-du-bac-bo.md", article(GOOD))
+    assert main([]) == 1
+    assert ("content/2023/2023-12-05-trung-du-bac-bo.md:1: slug: the page 2023/trung-du-bac-bo/ is also written by "
+            "content/2023/2023-12-01-trung-du-bac-bo.md; give one of them another file name or slug"
+            ) in capsys.readouterr().err.splitlines()
+
+
+CONFIG_CASES = [
+    ("config YAML syntax", lambda text: text.replace("per_page: 20", "per_page: [20"),
+     "site_config.yaml:7: config: invalid YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+    ("per_page not a number", lambda text: text.replace("per_page: 20", "per_page: hai mươi"),
+     "site_config.yaml:7: per_page: expected a whole number from 1 to 1000, got 'hai mươi'"),
+    ("URL pattern without its placeholder", lambda text: text.replace('year: "nam/{year}/"', 'year: "nam/"'),
+     "site_config.yaml:17: urls.year: the pattern must contain {year} so that every page has its own URL"),
+    ("unknown setting", lambda text: text + "titel: x\n",
+     "site_config.yaml:154: titel: unknown setting; did you mean 'title'?"),
+    ("indicator without a unit", lambda text: text.replace("{label: Hợp tác xã, unit: HTX}", "{label: Hợp tác xã}"),
+     "site_config.yaml:38: indicators.cooperatives: expected {label: …, unit: …}, got {'label': 'Hợp tác xã'}"),
+]
+
+
+@pytest.mark.parametrize("name, change, message", CONFIG_CASES, ids=[case[0] for case in CONFIG_CASES])
+def test_broken_config_is_reported_exactly(scratch, monkeypatch, capsys, name, change, message):
+    monkeypatch.chdir(scratch.root)
+    assert main([]) == 0
+    before = scratch.snapshot()
+    config = scratch.root / "site_config.yaml"
+    config.write_text(change(config.read_text(encoding="utf-8")), encoding="utf-8")
+    assert main([]) == 1
+    assert message in capsys.readouterr().err.splitlines()
+    assert scratch.snapshot() == before
+
+
+@pytest.mark.parametrize("name, template, message", [
+    ("template syntax error", ("year.html", "{% block content %}{% if %}{% endblock %}"),
+     "templates/year.html:1: template: syntax error: Expected an expression, got 'end of statement block'"),
+    ("undefined variable", ("year.html", '{% extends "base.html" %}{% block content %}{{ listing.nam }}{% endblock %}'),
+     "templates/year.html:1: template: 'archive.model.Listing object' has no attribute 'nam' (while drawing nam/2023/index.html)"),
+])
+def test_broken_template_is_reported_with_its_line(scratch, monkeypatch, capsys, name, template, message):
+    monkeypatch.chdir(scratch.root)
+    assert main([]) == 0
+    before = scratch.snapshot()
+    scratch.write("templates/" + template[0], template[1])
+    assert main([]) == 1
+    assert message in capsys.readouterr().err.splitlines()
+    assert scratch.snapshot() == before
+
+
+def test_a_broken_build_prints_no_traceback_and_exits_1(scratch):
+    scratch.write(PATH, article(GOOD.replace("2023-12-01", "2023-02-30")))
+    result = scratch.run()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{PATH}:3: date: expected a real day in YYYY-MM-DD, got '2023-02-30' (no such day)" in result.stderr
