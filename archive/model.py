@@ -138,8 +138,8 @@ class Site:
     neighbours: dict[str, tuple[Conference | None, Conference | None]]  # url -> (older, newer) in its cluster
 
 
-def url_for(config: SiteConfig, page: str, **values: object) -> str:
-    return config.urls[page].format(**values)
+def url_for(config: SiteConfig, kind: str, **values: object) -> str:
+    return config.urls[kind].format(**values)
 
 
 def province_link(config: SiteConfig, name: str) -> Link:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from livereload import Server
+from livereload.handlers import LiveReloadHandler
 
 from .cli import print_problems
 from .pipeline import Options, build
@@ -28,6 +29,9 @@ def _rebuild(options: Options) -> bool:
 
 
 def serve(options: Options, host: str, port: int) -> int:
+    # livereload drops a reload that comes within 3 s of the previous one; an
+    # editor saving twice in a row must see the second save too.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0.5
     if not _rebuild(options) and not options.output.is_dir():
         return 1
     server = Server()
