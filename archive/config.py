@@ -17,6 +17,7 @@ DEFAULT_URLS = {
     "year": "nam/{year}/",
     "province": "tinh/{province}/",
     "feed": "feed.xml",
+    "search": "tim-kiem/",
 }
 _URL_FIELDS = {
     "article": {"year", "slug"},
@@ -26,6 +27,7 @@ _URL_FIELDS = {
     "year": {"year"},
     "province": {"province"},
     "feed": set(),
+    "search": set(),
 }
 _KEYS = {"title", "description", "base_url", "language", "timezone", "per_page", "urls",
          "clusters", "kinds", "indicators", "provinces", "provinces_2025"}

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import markup, output
+from . import markup, output, search
 from .config import load_config
 from .content import find_articles, read_article, shown_path
 from .model import Conference, Site, build_site
@@ -57,7 +57,7 @@ def load_site(options: Options) -> tuple[Site, list[Problem]]:
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
     """Files copied as they are: the stylesheet and assets, and each article's photos."""
-    copies = {}
+    copies = {"static/lunr.min.js": _lunr()}
     static = templates / "static"
     if static.is_dir():
         for path in sorted(static.rglob("*")):
@@ -69,11 +69,20 @@ def _copies(site: Site, templates: Path) -> dict[str, Path]:
     return copies
 
 
+def _lunr() -> Path:
+    script = search.lunr_script()
+    if not script.is_file():
+        raise BuildFailed([Problem(str(script), 0, "search", "lunr.js is not installed; run 'npm ci' (make serve does)")])
+    return script
+
+
 def build(options: Options) -> Report:
     """Build the whole site into options.output, or raise BuildFailed and leave it untouched."""
     started = time.perf_counter()
     site, warnings = load_site(options)
-    files = render_pages(site, options.templates, environment(options.templates))
+    shards, manifest = search.search_files(site)
+    files = render_pages(site, options.templates, environment(options.templates), manifest)
+    files.update(shards)
     output.write_site(files, _copies(site, options.templates), options.output)
     return Report(len(files), time.perf_counter() - started, tuple(warnings))
 

@@ -64,11 +64,12 @@ def _root_for(path: str) -> str:
     return "../" * depth
 
 
-def plan_pages(site: Site) -> list[Page]:
+def plan_pages(site: Site, search_manifest: list[dict]) -> list[Page]:
     """Every page of the site, with the data its template needs."""
     config = site.config
     pages = [Page("index.html", "home.html", {
         "conferences": site.conferences[: config.per_page]})]
+    pages.append(Page(config.urls["search"] + "index.html", "search.html", {"manifest": search_manifest}))
     for conference in site.conferences:
         older, newer = site.neighbours.get(conference.url, (None, None))
         pages.append(Page(conference.url + "index.html", "article.html",
@@ -103,13 +104,14 @@ def plan_pages(site: Site) -> list[Page]:
     return pages
 
 
-def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None) -> dict[str, bytes]:
+def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
+                 search_manifest: list[dict] | None = None) -> dict[str, bytes]:
     """Draw every page; a template error stops the build with a clear message."""
     env = env or environment(templates_dir)
     files: dict[str, bytes] = {}
     base_path = urlsplit(site.config.base_url).path or "/"
     built_at = max((c.updated for c in site.conferences), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
-    for page in plan_pages(site):
+    for page in plan_pages(site, search_manifest or []):
         # The 404 page is served at any depth, so its links start from the site's own path.
         root = base_path if page.path == "404.html" else _root_for(page.path)
         context: dict[str, Any] = {"site": site, "config": site.config, "page_path": page.path,
