@@ -1,11 +1,14 @@
 """Shared fixtures: scratch sites in tmp_path, the built sample archive, a real browser."""
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,3 +114,22 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def served(sample_site, tmp_path_factory):
+    """The sample archive on a loopback port, under a sub-path as a real host might put it."""
+    host_root = tmp_path_factory.mktemp("host")
+    (host_root / "luu-tru").symlink_to(sample_site, target_is_directory=True)
+    handler = functools.partial(_QuietHandler, directory=str(host_root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/luu-tru/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass

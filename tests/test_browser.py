@@ -1,13 +1,10 @@
 """A reader on a phone, in Debian's Chromium: browse the sample archive; an editor's live preview."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -15,25 +12,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def served(sample_site, tmp_path_factory):
-    """The sample archive on a loopback port, under a sub-path as a real host might put it."""
-    host_root = tmp_path_factory.mktemp("host")
-    (host_root / "luu-tru").symlink_to(sample_site, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(host_root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/luu-tru/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def _watch_errors(page) -> list[str]:

@@ -58,7 +58,7 @@
       var piece = match[1] !== undefined ? match[1] : match[2];
       var words = lunr.tokenizer(P.prepare(piece)).map(function (t) { return P.trim(t.toString()); })
         .filter(Boolean);
-      var boost = match[1] !== undefined ? 30 : 15;
+      var boost = match[1] !== undefined ? 100 : 50;
       for (var i = 0; i + 1 < words.length; i++) {
         pairs.push({ term: P.fold(words[i]) + "_" + P.fold(words[i + 1]), boost: boost });
       }

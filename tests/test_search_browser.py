@@ -1,0 +1,195 @@
+"""Readers searching in Debian's Chromium: the real lunr.js loading the real prebuilt shards."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
+
+EXTRA = {
+    "2022/2022-12-09-da-nang.md": ("Hội nghị cụm duyên hải tại Đà Nẵng", "duyen-hai-mien-trung", "[Đà Nẵng]",
+                                   "Sáng 9/12, tại Đà Nẵng, các Liên minh HTX tổng kết năm."),
+    "2022/2022-11-02-cuoc-hop.md": ("Cuộc họp cuối năm của cụm", "hai-phong", "[Hải Phòng]",
+                                    "Các đơn vị họp bàn kế hoạch năm sau."),
+    "2022/2022-11-03-hop-tac.md": ("Hợp tác cuối năm của cụm", "hai-phong", "[Hải Phòng]",
+                                   "Các đơn vị cùng bàn kế hoạch năm sau."),
+    "2022/2022-11-05-hop-nhat.md": ("Hợp nhất và tổng kết công tác cuối năm", "hai-phong", "[Hải Phòng]",
+                                    "Bàn kế hoạch năm sau."),
+    "2022/2022-11-04-script.md": ("\"<script>window.pwned = 1</script> Hội nghị lạ\"", "hai-phong", "[Hải Phòng]",
+                                  "Nội dung <img src=x onerror=\"window.pwned=2\"> thử."),
+}
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory):
+    """The sample content plus articles made for ranking and escaping, built once."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("search-site")
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copy(ROOT / "site_config.yaml", root)
+    for path, (title, cluster, provinces, body) in EXTRA.items():
+        day = Path(path).name[:10]
+        (root / "content" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / path).write_text(
+            f"---\ntitle: {title}\ndate: {day}\ncluster: {cluster}\nkind: khac\nprovinces: {provinces}\n---\n{body}\n",
+            encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return root / "output"
+
+
+def open_search(page, output: Path, query: str = "", **filters) -> None:
+    params = "&".join(f"{k}={quote(v)}" for k, v in {"q": query, **filters}.items() if v)
+    page.goto((output / "tim-kiem" / "index.html").as_uri() + (f"?{params}" if params else ""))
+    wait_done(page)
+
+
+def wait_done(page) -> None:
+    page.wait_for_function("""() => {
+        const text = document.getElementById('search-status').textContent;
+        return text && !text.includes('Đang tìm') && !text.includes('đang tìm thêm');
+    }""")
+
+
+def titles(page) -> list[str]:
+    return page.locator("#search-results h2").all_inner_texts()
+
+
+def sample_articles() -> list[dict]:
+    found = []
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        found.append(yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1]))
+    return found
+
+
+def test_query_without_diacritics_from_disk_finds_the_trung_du_bac_bo_conference(page, sample_site):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_search(page, sample_site, "hop tac xa trung du bac bo")
+    assert titles(page)[0] == "Phát huy vai trò của Liên minh Hợp tác xã trong phát triển kinh tế tập thể"
+    marks = page.locator("#search-results li").first.locator("mark").all_inner_texts()
+    assert {"Hợp", "tác", "xã"} <= set(marks)
+    assert errors == []
+
+
+def test_search_works_under_a_sub_path_over_http(page, served):
+    page.goto(served + "tim-kiem/index.html?q=" + quote("Thanh Hoa"))
+    wait_done(page)
+    assert titles(page)[0] == "Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"
+    page.locator("#search-results a").first.click()
+    assert page.url == served + "2024/bac-trung-bo-so-ket-6-thang-2024/index.html"
+
+
+@pytest.mark.parametrize("province", ["Quảng Ninh", "Vinh Phuc", "Hải Dương"])
+def test_a_province_name_finds_every_conference_it_took_part_in(page, sample_site, province):
+    open_search(page, sample_site, province)
+    from archive.vietnamese import fold
+
+    expected = {a["title"] for a in sample_articles() if fold(province) in {fold(p) for p in a.get("provinces", [])}}
+    assert len(expected) >= 2
+    assert expected <= set(titles(page))
+
+
+def test_filters_narrow_results_and_live_in_the_url(page, sample_site):
+    open_search(page, sample_site, "hop tac xa")
+    everything = titles(page)
+    assert len(everything) == 5
+    page.select_option("#loc-cum", "bac-trung-bo")
+    wait_done(page)
+    assert titles(page) == ["Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"]
+    assert "cum=bac-trung-bo" in page.url
+    page.select_option("#loc-cum", "")
+    page.select_option("#loc-nam", "2023")
+    wait_done(page)
+    assert len(titles(page)) == 3
+    page.select_option("#loc-loai", "ky-niem")
+    wait_done(page)
+    assert titles(page) == ["Liên minh Hợp tác xã thành phố Kỷ niệm Ngày Hợp tác xã Quốc tế"]
+    open_search(page, sample_site, "hop tac xa", tinh="Thanh Hóa")
+    assert page.locator("#loc-tinh").input_value() == "Thanh Hóa"
+    assert len(titles(page)) == 1
+    assert page.locator("#search-status").inner_text().startswith("Tìm thấy 1 hội nghị")
+
+
+def test_no_match_says_so_and_helps(page, sample_site):
+    open_search(page, sample_site, "khủng long")
+    assert titles(page) == []
+    status = page.locator("#search-status").inner_text()
+    assert status.startswith("Không tìm thấy hội nghị nào cho “khủng long”")
+    assert "không dấu" in status
+
+
+def test_enter_searches_and_back_returns_to_the_previous_search(page, sample_site):
+    open_search(page, sample_site)
+    page.fill("#q", "Nghe An")
+    page.press("#q", "Enter")
+    wait_done(page)
+    assert "q=Nghe+An" in page.url
+    first = titles(page)
+    assert first == ["Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"]
+    page.fill("#q", "Quảng Ngãi")
+    page.press("#q", "Enter")
+    wait_done(page)
+    assert titles(page) == ["Liên minh Hợp tác xã 07 tỉnh duyên hải miền Trung tổng kết phong trào thi đua năm 2023"]
+    page.go_back()
+    wait_done(page)
+    assert page.locator("#q").input_value() == "Nghe An"
+    assert titles(page) == first
+
+
+def test_the_header_box_searches_from_any_page_by_keyboard(page, sample_site):
+    page.goto((sample_site / "cum" / "bac-trung-bo" / "index.html").as_uri())
+    page.focus("#header-q")
+    page.keyboard.type("quang binh")
+    page.keyboard.press("Enter")
+    wait_done(page)
+    assert page.locator("#q").input_value() == "quang binh"
+    assert "Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024" in titles(page)
+    page.focus("#q")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Tìm"
+
+
+def test_da_nang_without_diacritics_finds_da_nang(page, search_site):
+    open_search(page, search_site, "da nang")
+    assert titles(page)[0] == "Hội nghị cụm duyên hải tại Đà Nẵng"
+
+
+def test_exact_diacritics_rank_above_a_folded_match(page, search_site):
+    open_search(page, search_site, "hợp")
+    found = titles(page)
+    assert found.index("Hợp tác cuối năm của cụm") < found.index("Cuộc họp cuối năm của cụm")
+    assert found[-1] == "Cuộc họp cuối năm của cụm"  # the only result that matches "hợp" just when folded
+    open_search(page, search_site, "họp")
+    found = titles(page)
+    assert found[0] == "Cuộc họp cuối năm của cụm"
+    assert "Hợp tác cuối năm của cụm" in found
+
+
+def test_a_quoted_phrase_ranks_contiguous_words_first(page, search_site):
+    open_search(page, search_site, '"hợp tác" cuối năm')
+    found = titles(page)
+    assert found.index("Hợp tác cuối năm của cụm") < found.index("Hợp nhất và tổng kết công tác cuối năm")
+
+
+def test_a_prefix_matches_while_typing(page, sample_site):
+    open_search(page, sample_site)
+    page.locator("#q").press_sequentially("Thừa Thi")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+    wait_done(page)
+    assert titles(page) == ["Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"]
+
+
+def test_a_title_with_script_shows_as_text(page, search_site):
+    open_search(page, search_site, "hoi nghi la")
+    assert titles(page)[0] == "<script>window.pwned = 1</script> Hội nghị lạ"
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#search-results script, #search-results img").count() == 0
