@@ -13,15 +13,29 @@ templates/static/search-pipeline.js:
 
 No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An).
 
-The index is split into shards of at most SHARD_SIZE articles, by year,
-newest first; each shard is a script (not JSON) so it also loads from file://.
+The index is split by term, not by article, so that a query downloads only
+what its words need, whatever the size of the archive:
+
+- lunr.py indexes the articles in batches (in parallel when there are many);
+- every term's postings and field-vector entries then go to a partition
+  named by the start of its folded form ("hop", "hợp" and "hop_tac" share
+  one), a partition that grows too large being split by one more letter;
+  each partition is a complete lunr index of its terms over all articles;
+- what a result shows (title, date, cluster, summary) lies in small files of
+  DOCS_PER_FILE articles, loaded only for the results on screen; a compact
+  table of every article's cluster, year, kind and provinces serves filters.
+
+Every file is a script calling ArchiveSearch.add(name, data), not JSON, so
+search also works from file://, where fetch() is refused.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from lunr.builder import Builder
@@ -31,9 +45,11 @@ from lunr.token import Token
 from .model import Conference, Site
 from .vietnamese import format_date
 
-SHARD_SIZE = 250
 FIELDS = (("title", 10), ("meta", 4), ("body", 1))
 SCRIPT_DIR = "search"
+BATCH = 500  # articles per lunr.py build
+PARTITION_BYTES = 300_000  # a partition larger than this is split by one more letter
+DOCS_PER_FILE = 50
 
 
 def fold(text: str) -> str:
@@ -95,23 +111,6 @@ def plain_body(markdown_text: str) -> str:
     return _LINK.sub(r"\1", _IMAGE.sub(r"\1", markdown_text))
 
 
-@dataclass(frozen=True)
-class Shard:
-    name: str  # file name under search/
-    year: int
-    conferences: tuple[Conference, ...]
-
-
-def plan_shards(site: Site) -> list[Shard]:
-    """Shards newest first: by year, a year larger than SHARD_SIZE split in parts."""
-    shards = []
-    for year in site.years:
-        items = year.conferences
-        for part, start in enumerate(range(0, len(items), SHARD_SIZE), start=1):
-            shards.append(Shard(f"{year.key}-{part}.js", int(year.key), items[start: start + SHARD_SIZE]))
-    return shards
-
-
 def _fields(conference: Conference) -> dict[str, str]:
     meta = [conference.cluster.name, conference.kind, conference.location, conference.author,
             conference.source.name if conference.source else "", str(conference.date.year),
@@ -127,8 +126,7 @@ def _document(conference: Conference) -> dict:
     """What a result shows, kept short: the browser never sees the whole body."""
     return {
         "u": conference.url, "t": conference.title, "d": format_date(conference.date),
-        "i": conference.date.isoformat(), "c": conference.cluster_key, "n": conference.cluster.name,
-        "k": conference.kind_key, "kn": conference.kind, "y": conference.date.year,
+        "i": conference.date.isoformat(), "n": conference.cluster.name, "kn": conference.kind,
         "p": [p.name for p in conference.provinces], "s": _shorten(conference.summary, 320),
     }
 
@@ -139,31 +137,115 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def build_shard(shard: Shard) -> dict:
+def _build_batch(batch: list[dict]) -> dict:
+    """One lunr.py index over a batch of articles (run in a worker process when there are many)."""
     builder = Builder()
     builder.pipeline.add(*INDEX_PIPELINE)
     builder.ref("id")
     for name, boost in FIELDS:
         builder.field(name, boost=boost)
-    for number, conference in enumerate(shard.conferences):
-        builder.add({"id": str(number), **_fields(conference)})
-    return {"name": shard.name, "year": shard.year,
-            "docs": [_document(c) for c in shard.conferences], "index": builder.build().serialize()}
+    for document in batch:
+        builder.add(document)
+    return builder.build().serialize()
 
 
-def _script(payload: dict) -> bytes:
+def _build_all(documents: list[dict]) -> list[dict]:
+    batches = [documents[i: i + BATCH] for i in range(0, len(documents), BATCH)]
+    workers = min(len(batches), os.cpu_count() or 1)
+    if workers <= 1:
+        return [_build_batch(batch) for batch in batches]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_build_batch, batches))
+
+
+def _merge(indexes: list[dict]) -> tuple[dict[str, dict], dict[str, dict[str, float]]]:
+    """Postings of every term over all batches, and each field's vector keyed by term."""
+    postings: dict[str, dict] = {}
+    vectors: dict[str, dict[str, float]] = {}
+    for serialized in indexes:
+        term_of_index = {}
+        for term, posting in serialized["invertedIndex"]:
+            term_of_index[posting["_index"]] = term
+            merged = postings.setdefault(term, {name: {} for name, _ in FIELDS})
+            for name, _ in FIELDS:
+                merged[name].update(posting.get(name, {}))
+        for field_ref, elements in serialized["fieldVectors"]:
+            vectors[field_ref] = {term_of_index[elements[i]]: elements[i + 1] for i in range(0, len(elements), 2)}
+    return postings, vectors
+
+
+def _partition(postings: dict[str, dict]) -> dict[str, str]:
+    """term -> partition key: a prefix of its folded form, longer where the partition would be too big."""
+    sizes = {term: 40 + sum(len(refs) for refs in posting.values()) * 24 for term, posting in postings.items()}
+    keys: dict[str, str] = {}
+
+    def place(terms: list[str], length: int) -> None:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for term in terms:
+            groups[fold(term)[:length]].append(term)
+        for key, members in groups.items():
+            longer = [t for t in members if len(fold(t)) > length]
+            if sum(sizes[t] for t in members) > PARTITION_BYTES and longer:
+                place(longer, length + 1)
+                members = [t for t in members if len(fold(t)) <= length]
+            for term in members:
+                keys[term] = key
+
+    place(list(postings), 2)
+    return keys
+
+
+def _partition_index(terms: list[str], postings: dict[str, dict], vectors: dict[str, list[tuple[str, float]]]) -> dict:
+    """A lunr index (as lunr.js loads it) of these terms over every article; vectors holds
+    each field's weights for these terms only, which is all a query on them reads."""
+    ordered = sorted(terms)
+    number = {term: n for n, term in enumerate(ordered)}
+    inverted = [[term, {"_index": number[term], **postings[term]}] for term in ordered]
+    field_vectors = []
+    for field_ref, weights in vectors.items():
+        elements = sorted((number[term], weight) for term, weight in weights)
+        field_vectors.append([field_ref, [x for pair in elements for x in pair]])
+    return {"version": "2.3.9", "fields": [name for name, _ in FIELDS], "fieldVectors": field_vectors,
+            "invertedIndex": inverted, "pipeline": []}
+
+
+def _script(name: str, payload) -> bytes:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # "</" inside a string would end an inline script; escaping it is harmless elsewhere.
-    return ("ArchiveSearch.addShard(" + text.replace("</", "<\\/") + ");\n").encode("utf-8")
+    return ("ArchiveSearch.add(" + json.dumps(name) + "," + text.replace("</", "<\\/") + ");\n").encode("utf-8")
 
 
-def search_files(site: Site) -> tuple[dict[str, bytes], list[dict]]:
-    """The shard scripts (path -> bytes) and the manifest the search page embeds."""
-    files = {}
-    manifest = []
-    for shard in plan_shards(site):
-        files[f"{SCRIPT_DIR}/{shard.name}"] = _script(build_shard(shard))
-        manifest.append({"file": f"{SCRIPT_DIR}/{shard.name}", "year": shard.year, "count": len(shard.conferences)})
+def search_files(site: Site) -> tuple[dict[str, bytes], dict]:
+    """The search files (path -> bytes) and the manifest the search page embeds."""
+    conferences = site.conferences
+    files: dict[str, bytes] = {}
+    documents = [{"id": str(n), **_fields(c)} for n, c in enumerate(conferences)]
+    postings, vectors = _merge(_build_all(documents)) if documents else ({}, {})
+    keys = _partition(postings)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for term, key in keys.items():
+        by_key[key].append(term)
+    key_vectors: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for field_ref, weights in vectors.items():
+        for term, weight in weights.items():
+            key_vectors[keys[term]][field_ref].append((term, weight))
+    partitions = {}
+    for number, key in enumerate(sorted(by_key)):
+        name = f"{SCRIPT_DIR}/t{number}.js"
+        partitions[key] = name
+        files[name] = _script(name, _partition_index(by_key[key], postings, key_vectors[key]))
+    for start in range(0, len(conferences), DOCS_PER_FILE):
+        name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"
+        files[name] = _script(name, [_document(c) for c in conferences[start: start + DOCS_PER_FILE]])
+    clusters = list(site.config.clusters)
+    kinds = list(site.config.kinds)
+    provinces = [p.name for p in site.provinces]
+    rows = [[clusters.index(c.cluster_key), c.date.year, kinds.index(c.kind_key),
+             [provinces.index(p.name) for p in c.provinces]] for c in conferences]
+    files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", {
+        "clusters": clusters, "kinds": kinds, "provinces": provinces, "rows": rows})
+    manifest = {"partitions": partitions, "documents": len(conferences), "perFile": DOCS_PER_FILE,
+                "filters": f"{SCRIPT_DIR}/filters.js"}
     return files, manifest
 
 

@@ -47,34 +47,58 @@ def test_no_stop_word_or_stemmer_drops_part_of_a_name():
     assert "được" in python_terms("được")
 
 
-def test_shards_are_newest_first_and_split_at_the_shard_size(scratch, monkeypatch):
-    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+def _search_files(scratch, monkeypatch, extra: dict[str, str]):
     monkeypatch.chdir(scratch.root)
-    for day in ("2023-03-01", "2023-04-01", "2022-05-01"):
-        scratch.write(f"content/{day[:4]}/{day}-hn-{day}.md",
-                      f"---\ntitle: Hội nghị {day}\ndate: {day}\ncluster: hai-phong\nkind: khac\n---\nNội dung.\n")
+    for path, text in extra.items():
+        scratch.write(path, text)
     site, _ = load_site(Options())
-    assert [(s.name, len(s.conferences)) for s in search.plan_shards(site)] == [
-        ("2023-1.js", 2), ("2023-2.js", 1), ("2022-1.js", 1)]
+    return site, *search.search_files(site)
 
 
-def test_a_shard_is_a_script_whose_index_finds_words_with_or_without_diacritics(scratch, monkeypatch):
-    monkeypatch.chdir(scratch.root)
-    scratch.write("content/2023/2023-05-01-x.md", "---\ntitle: \"</script><b>Đà Nẵng</b>\"\ndate: 2023-05-01\n"
-                  "cluster: hai-phong\nkind: khac\n---\nHội nghị ở Đà Nẵng.\n")
-    site, _ = load_site(Options())
-    files, manifest = search.search_files(site)
-    assert manifest == [{"file": "search/2023-1.js", "year": 2023, "count": 2}]
-    script = files["search/2023-1.js"].decode("utf-8")
-    assert script.startswith("ArchiveSearch.addShard(") and script.endswith(");\n")
-    assert "</script>" not in script
-    payload = json.loads(script[len("ArchiveSearch.addShard("):-3])
-    titles = [doc["t"] for doc in payload["docs"]]
-    index = Index.load(payload["index"])
-    found = {titles[int(hit["ref"])] for hit in index.query(index.create_query().term("nang", use_pipeline=False))}
-    assert found == {"</script><b>Đà Nẵng</b>"}
-    exact = index.query(index.create_query().term("nẵng", use_pipeline=False))
-    assert len(exact) == 1
+def _payload(script: bytes):
+    text = script.decode("utf-8")
+    assert text.startswith("ArchiveSearch.add(") and text.endswith(");\n")
+    name, _, data = text[len("ArchiveSearch.add("):-3].partition(",")
+    return json.loads(name), json.loads(data)
+
+
+def test_terms_are_partitioned_by_the_start_of_their_folded_form(scratch, monkeypatch):
+    monkeypatch.setattr(search, "PARTITION_BYTES", 200)
+    site, files, manifest = _search_files(scratch, monkeypatch, {
+        "content/2023/2023-05-01-x.md": "---\ntitle: Hợp tác xã họp ở Hòa Bình\ndate: 2023-05-01\n"
+                                        "cluster: hai-phong\nkind: khac\n---\nHội nghị hợp tác.\n"})
+    located = {}
+    for key, name in manifest["partitions"].items():
+        file_name, data = _payload(files[name])
+        assert file_name == name
+        for term, _ in data["invertedIndex"]:
+            assert search.fold(term).startswith(key), (term, key)
+            located[term] = key
+    assert located["hợp"] == located["hop"] == located["họp"]
+    assert located["hop_tac"].startswith(located["hop"])
+    assert located["hòa"] == located["hoa"]
+    assert any(len(key) > 2 for key in manifest["partitions"])  # a partition too large was split
+
+
+def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics(scratch, monkeypatch):
+    site, files, manifest = _search_files(scratch, monkeypatch, {
+        "content/2023/2023-05-01-x.md": "---\ntitle: \"</script><b>Đà Nẵng</b>\"\ndate: 2023-05-01\n"
+                                        "cluster: hai-phong\nkind: khac\n---\nHội nghị ở Đà Nẵng.\n"})
+    assert not any(b"</script>" in data for data in files.values())
+    _, docs = _payload(files["search/d0.js"])
+    assert [doc["t"] for doc in docs] == ["Hội nghị tổng kết cụm Trung du Bắc Bộ", "</script><b>Đà Nẵng</b>"]
+    _, data = _payload(files[manifest["partitions"]["na"]])
+    index = Index.load(data)
+    assert [hit["ref"] for hit in index.query(index.create_query().term("nang", use_pipeline=False))] == ["1"]
+    assert [hit["ref"] for hit in index.query(index.create_query().term("nẵng", use_pipeline=False))] == ["1"]
+
+
+def test_the_filter_table_describes_every_article(scratch, monkeypatch):
+    site, files, manifest = _search_files(scratch, monkeypatch, {})
+    _, table = _payload(files[manifest["filters"]])
+    (cluster, year, kind, provinces), = table["rows"]
+    assert table["clusters"][cluster] == "trung-du-bac-bo" and year == 2023 and table["kinds"][kind] == "tong-ket"
+    assert sorted(table["provinces"][p] for p in provinces) == ["Bắc Ninh", "Hải Dương"]
 
 
 def _sample_texts() -> list[str]:

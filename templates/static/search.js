@@ -1,6 +1,7 @@
-/* The search page: loads index shards newest first, shows results as each arrives.
- * Shards are scripts (ArchiveSearch.addShard), so search also works from file://.
- * Everything from the index is put on the page as text, never as HTML. */
+/* The search page. The index is split by term (see archive/search.py): a query
+ * loads only the partitions of its words, then the few small files that describe
+ * the results on screen. Every file is a script calling ArchiveSearch.add, so
+ * search also works from file://. Everything from the index is shown as text. */
 (function () {
   "use strict";
   var P = window.ArchivePipeline;
@@ -8,43 +9,52 @@
   var input = document.getElementById("q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
   var manifest = JSON.parse(document.getElementById("search-manifest").textContent);
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
-  var KEEP_SHARDS = 8; // loaded shards kept in memory; older ones are loaded again when needed
-  var loaded = {}; // shard name -> {docs, index}
-  var order = []; // shard names, least recently used first
-  var waiting = {}; // shard name -> callbacks
+  var PAGE = 20;
+  var KEEP_PARTITIONS = 40; // loaded partitions kept in memory, least recently used dropped first
+  var MAX_PREFIX_PARTITIONS = 12;
+  var keys = Object.keys(manifest.partitions);
+  var loaded = {}; // file -> data (a lunr.Index for partitions)
+  var usage = []; // partition files, least recently used first
+  var waiting = {}; // file -> [resolve, reject] pairs
   var generation = 0;
   var timer = null;
+  var shown = { results: [], count: 0, query: null };
 
   window.ArchiveSearch = {
-    addShard: function (payload) {
-      loaded[payload.name] = { docs: payload.docs, index: lunr.Index.load(payload.index) };
-      touch(payload.name);
-      (waiting[payload.name] || []).forEach(function (done) { done(loaded[payload.name]); });
-      delete waiting[payload.name];
+    add: function (file, data) {
+      loaded[file] = data.invertedIndex ? lunr.Index.load(data) : data;
+      (waiting[file] || []).forEach(function (pair) { pair[0](loaded[file]); });
+      delete waiting[file];
     }
   };
 
-  function touch(name) {
-    order = order.filter(function (n) { return n !== name; });
-    order.push(name);
-    while (order.length > KEEP_SHARDS) delete loaded[order.shift()];
+  function remember(file) {
+    if (!/\/t\d+\.js$/.test(file)) return;
+    usage = usage.filter(function (name) { return name !== file; });
+    usage.push(file);
+    while (usage.length > KEEP_PARTITIONS) delete loaded[usage.shift()];
   }
 
-  function nameOf(entry) { return entry.file.split("/").pop(); }
-
-  function loadShard(entry, done, failed) {
-    var name = nameOf(entry);
-    if (loaded[name]) { touch(name); done(loaded[name]); return; }
-    if (waiting[name]) { waiting[name].push(done); return; }
-    waiting[name] = [done];
-    var script = document.createElement("script");
-    script.src = root + entry.file;
-    script.onload = function () { script.remove(); };
-    script.onerror = function () { delete waiting[name]; script.remove(); failed(); };
-    document.head.appendChild(script);
+  function load(file) {
+    return new Promise(function (resolve, reject) {
+      if (loaded[file]) { remember(file); resolve(loaded[file]); return; }
+      var first = !waiting[file];
+      (waiting[file] = waiting[file] || []).push([function (data) { remember(file); resolve(data); }, reject]);
+      if (!first) return;
+      var script = document.createElement("script");
+      script.src = root + file;
+      script.onload = function () { script.remove(); };
+      script.onerror = function () {
+        script.remove();
+        (waiting[file] || []).forEach(function (pair) { pair[1](new Error(file)); });
+        delete waiting[file];
+      };
+      document.head.appendChild(script);
+    });
   }
 
   /* The query as terms. Neighbouring words add a boost for matching side by side,
@@ -60,95 +70,142 @@
         .filter(Boolean);
       var boost = match[1] !== undefined ? 100 : 50;
       for (var i = 0; i + 1 < words.length; i++) {
-        pairs.push({ term: P.fold(words[i]) + "_" + P.fold(words[i + 1]), boost: boost });
+        pairs.push({ folded: P.fold(words[i]) + "_" + P.fold(words[i + 1]), boost: boost });
       }
       words.forEach(function (word) { terms.push({ exact: word, folded: P.fold(word) }); });
     }
-    return { terms: terms, pairs: pairs, typing: Boolean(typing) && terms.length > 0 && !/[\s"]$/.test(text) };
+    var prefix = Boolean(typing) && terms.length > 0 && !/[\s"]$/.test(text);
+    terms.forEach(function (term, n) {
+      term.prefix = prefix && n === terms.length - 1 && term.folded.length >= 2;
+    });
+    return { terms: terms, pairs: pairs };
   }
 
-  function run(index, query) {
-    return index.query(function (q) {
-      query.terms.forEach(function (term, n) {
-        var prefix = query.typing && n === query.terms.length - 1 && term.folded.length >= 2;
-        q.term(term.folded, {
-          presence: lunr.Query.presence.REQUIRED, usePipeline: false,
-          wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+  /* The partition files that can hold a folded term (and, for a prefix, its continuations). */
+  function partitionsFor(folded, prefix) {
+    var best = "";
+    var found = [];
+    keys.forEach(function (key) {
+      if (folded.indexOf(key) === 0 && key.length > best.length) best = key;
+      else if (prefix && key.indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(key);
+    });
+    if (best) found.unshift(best);
+    return found.map(function (key) { return manifest.partitions[key]; });
+  }
+
+  /* Every article matching one term: ref -> score, and the refs that match it as written
+   * (with its diacritics), which rank above those that match only when folded. */
+  function matchTerm(term, boost) {
+    var files = partitionsFor(term.folded, term.prefix);
+    var marked = term.exact && term.exact !== term.folded;
+    return Promise.all(files.map(load)).then(function (indexes) {
+      var found = { scores: {}, exact: {} };
+      indexes.forEach(function (index) {
+        index.query(function (q) {
+          q.term(term.folded, {
+            usePipeline: false, boost: boost || 1,
+            wildcard: term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+          });
+        }).forEach(function (hit) { found.scores[hit.ref] = (found.scores[hit.ref] || 0) + hit.score; });
+        if (!marked) return;
+        index.query(function (q) {
+          q.term(term.exact, {
+            usePipeline: false, boost: 10,
+            wildcard: term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+          });
+        }).forEach(function (hit) {
+          found.scores[hit.ref] = (found.scores[hit.ref] || 0) + hit.score;
+          found.exact[hit.ref] = true;
         });
-        if (term.exact !== term.folded) q.term(term.exact, { boost: 10, usePipeline: false });
       });
-      query.pairs.forEach(function (pair) { q.term(pair.term, { boost: pair.boost, usePipeline: false }); });
+      return found;
     });
   }
 
-  function readState() {
-    var params = new URLSearchParams(window.location.search);
-    var state = { q: params.get("q") || "" };
-    FILTERS.forEach(function (name) { state[name] = params.get(name) || ""; });
-    return state;
+  function filterRows(state) {
+    var active = FILTERS.some(function (name) { return state[name]; });
+    return active ? load(manifest.filters) : Promise.resolve(null);
   }
 
-  function showState(state) {
-    input.value = state.q;
-    FILTERS.forEach(function (name) { form.elements[name].value = state[name]; });
-  }
-
-  function formState() {
-    var state = { q: input.value.trim() };
-    FILTERS.forEach(function (name) { state[name] = form.elements[name].value; });
-    return state;
-  }
-
-  function toQueryString(state) {
-    var params = new URLSearchParams();
-    ["q"].concat(FILTERS).forEach(function (name) { if (state[name]) params.set(name, state[name]); });
-    var text = params.toString();
-    return text ? "?" + text : window.location.pathname.split("/").pop();
-  }
-
-  function passes(doc, state) {
-    return (!state.cum || doc.c === state.cum) && (!state.nam || String(doc.y) === state.nam) &&
-      (!state.loai || doc.k === state.loai) && (!state.tinh || doc.p.indexOf(state.tinh) >= 0);
+  function passes(row, table, state) {
+    return (!state.cum || table.clusters[row[0]] === state.cum) && (!state.nam || String(row[1]) === state.nam) &&
+      (!state.loai || table.kinds[row[2]] === state.loai) &&
+      (!state.tinh || row[3].some(function (p) { return table.provinces[p] === state.tinh; }));
   }
 
   function search(state, typing) {
     var mine = ++generation;
     var query = parse(state.q, typing);
-    list.textContent = "";
     if (!query.terms.length) {
+      list.textContent = "";
+      more.hidden = true;
       status.textContent = "Nhập tên tỉnh, cụm thi đua, người hay cụm từ bạn nhớ, có dấu hoặc không dấu.";
       return;
     }
-    var shards = manifest.filter(function (entry) { return !state.nam || String(entry.year) === state.nam; });
-    var results = [];
-    var done = 0;
     status.textContent = "Đang tìm…";
-    var next = function () {
+    var lookups = query.terms.map(function (term) { return matchTerm(term); });
+    var boosts = query.pairs.map(function (pair) { return matchTerm({ folded: pair.folded }, pair.boost); });
+    Promise.all([Promise.all(lookups), Promise.all(boosts), filterRows(state)]).then(function (parts) {
       if (mine !== generation) return;
-      if (done === shards.length) { render(results, query, state, false); return; }
-      var entry = shards[done];
-      loadShard(entry, function (shard) {
-        if (mine !== generation) return;
-        run(shard.index, query).forEach(function (hit) {
-          var doc = shard.docs[Number(hit.ref)];
-          if (passes(doc, state)) results.push({ doc: doc, score: hit.score });
-        });
-        done += 1;
-        render(results, query, state, done < shards.length);
-        window.setTimeout(next, 0);
-      }, function () {
-        status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
+      var perTerm = parts[0];
+      var table = parts[2];
+      var results = [];
+      Object.keys(perTerm[0].scores).forEach(function (ref) {
+        var score = 0;
+        var exact = 0;
+        for (var i = 0; i < perTerm.length; i++) {
+          if (!(ref in perTerm[i].scores)) return; // every word must match
+          score += perTerm[i].scores[ref];
+          if (perTerm[i].exact[ref]) exact += 1;
+        }
+        parts[1].forEach(function (pair) { score += pair.scores[ref] || 0; });
+        if (table && !passes(table.rows[Number(ref)], table, state)) return;
+        results.push({ id: Number(ref), score: score, exact: exact });
       });
-    };
-    next();
+      results.sort(function (a, b) { return b.exact - a.exact || b.score - a.score || a.id - b.id; });
+      shown = { results: results, count: 0, query: query, state: state };
+      list.textContent = "";
+      return showMore(mine);
+    }).catch(function () {
+      if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
+    });
+  }
+
+  /* Describe the next PAGE results, loading the files that hold them. */
+  function showMore(mine) {
+    var page = shown.results.slice(shown.count, shown.count + PAGE);
+    var files = {};
+    page.forEach(function (result) { files["search/d" + Math.floor(result.id / manifest.perFile) + ".js"] = true; });
+    return Promise.all(Object.keys(files).map(load)).then(function () {
+      if (mine !== generation) return;
+      page.forEach(function (result) {
+        var docs = loaded["search/d" + Math.floor(result.id / manifest.perFile) + ".js"];
+        list.appendChild(item(docs[result.id % manifest.perFile], shown.query));
+      });
+      shown.count += page.length;
+      more.hidden = shown.count >= shown.results.length;
+      describe();
+    });
+  }
+
+  function describe() {
+    var state = shown.state;
+    var total = shown.results.length;
+    var filtered = FILTERS.some(function (name) { return state[name]; });
+    if (total) {
+      status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị cho “" + state.q + "”" +
+        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") + "." : ".");
+    } else {
+      status.textContent = "Không tìm thấy hội nghị nào cho “" + state.q + "”" + (filtered ? " với bộ lọc đã chọn" : "") +
+        ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
+    }
   }
 
   function matches(word, query) {
     var folded = P.fold(P.trim(word.toLowerCase()));
     if (!folded) return false;
-    return query.terms.some(function (term, n) {
-      var prefix = query.typing && n === query.terms.length - 1;
-      return folded === term.folded || (prefix && folded.indexOf(term.folded) === 0);
+    return query.terms.some(function (term) {
+      return folded === term.folded || (term.prefix && folded.indexOf(term.folded) === 0);
     });
   }
 
@@ -173,50 +230,58 @@
     return node;
   }
 
-  function render(results, query, state, more) {
-    results.sort(function (a, b) { return b.score - a.score || (a.doc.i < b.doc.i ? 1 : -1); });
-    list.textContent = "";
-    results.forEach(function (result) {
-      var doc = result.doc;
-      var item = element("li", "result");
-      var heading = element("h2");
-      var link = element("a");
-      link.href = root + doc.u + "index.html";
-      link.appendChild(highlighted(doc.t, query));
-      heading.appendChild(link);
-      item.appendChild(heading);
-      var meta = element("p", "meta");
-      var time = element("time", "", doc.d);
-      time.setAttribute("datetime", doc.i);
-      meta.appendChild(time);
-      meta.appendChild(document.createTextNode(" · " + doc.n + " · " + doc.kn));
-      item.appendChild(meta);
-      if (doc.p.length) item.appendChild(element("p", "meta", "Tỉnh, thành phố: " + doc.p.join(", ")));
-      var snippet = element("p", "snippet");
-      snippet.appendChild(highlighted(doc.s, query));
-      item.appendChild(snippet);
-      list.appendChild(item);
-    });
-    var filtered = FILTERS.some(function (name) { return state[name]; });
-    if (results.length) {
-      status.textContent = "Tìm thấy " + results.length.toLocaleString("vi-VN") + " hội nghị cho “" + state.q + "”" +
-        (more ? " (đang tìm thêm…)" : ".");
-    } else if (more) {
-      status.textContent = "Đang tìm…";
-    } else {
-      status.textContent = "Không tìm thấy hội nghị nào cho “" + state.q + "”" + (filtered ? " với bộ lọc đã chọn" : "") +
-        ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
-    }
+  function item(doc, query) {
+    var node = element("li", "result");
+    var heading = element("h2");
+    var link = element("a");
+    link.href = root + doc.u + "index.html";
+    link.appendChild(highlighted(doc.t, query));
+    heading.appendChild(link);
+    node.appendChild(heading);
+    var meta = element("p", "meta");
+    var time = element("time", "", doc.d);
+    time.setAttribute("datetime", doc.i);
+    meta.appendChild(time);
+    meta.appendChild(document.createTextNode(" · " + doc.n + " · " + doc.kn));
+    node.appendChild(meta);
+    if (doc.p.length) node.appendChild(element("p", "meta", "Tỉnh, thành phố: " + doc.p.join(", ")));
+    var snippet = element("p", "snippet");
+    snippet.appendChild(highlighted(doc.s, query));
+    node.appendChild(snippet);
+    return node;
+  }
+
+  function readState() {
+    var params = new URLSearchParams(window.location.search);
+    var state = { q: params.get("q") || "" };
+    FILTERS.forEach(function (name) { state[name] = params.get(name) || ""; });
+    return state;
+  }
+
+  function showState(state) {
+    input.value = state.q;
+    FILTERS.forEach(function (name) { form.elements[name].value = state[name]; });
+  }
+
+  function formState() {
+    var state = { q: input.value.trim() };
+    FILTERS.forEach(function (name) { state[name] = form.elements[name].value; });
+    return state;
+  }
+
+  function queryString(state) {
+    var params = new URLSearchParams();
+    ["q"].concat(FILTERS).forEach(function (name) { if (state[name]) params.set(name, state[name]); });
+    return "?" + params.toString();
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var state = formState();
-    var url = toQueryString(state);
     try {
-      window.history.pushState(state, "", url);
-    } catch (error) { // some browsers refuse history entries for file:// pages
-      window.location.search = url.charAt(0) === "?" ? url : "";
+      window.history.pushState(null, "", queryString(state));
+    } catch (error) { // a browser that refuses history entries here: load the page for the query
+      window.location.search = queryString(state);
       return;
     }
     search(state);
@@ -230,6 +295,8 @@
   FILTERS.forEach(function (name) {
     form.elements[name].addEventListener("change", function () { form.requestSubmit(); });
   });
+
+  more.addEventListener("click", function () { showMore(generation); });
 
   window.addEventListener("popstate", function () {
     var state = readState();
