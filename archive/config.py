@@ -18,6 +18,7 @@ DEFAULT_URLS = {
     "province": "tinh/{province}/",
     "feed": "feed.xml",
     "search": "tim-kiem/",
+    "data": "du-lieu/",
 }
 _URL_FIELDS = {
     "article": {"year", "slug"},
@@ -28,6 +29,7 @@ _URL_FIELDS = {
     "province": {"province"},
     "feed": set(),
     "search": set(),
+    "data": set(),
 }
 _KEYS = {"title", "description", "base_url", "language", "timezone", "per_page", "urls",
          "clusters", "kinds", "indicators", "provinces", "provinces_2025"}

@@ -27,6 +27,7 @@ class Source:
 class Figure:
     indicator: Indicator
     value: int
+    line: int = 0  # where the article states it, for warnings
 
     @property
     def text(self) -> str:
@@ -172,8 +173,10 @@ def build_site(config: SiteConfig, conferences: list[Conference]) -> Site:
     )
     by_province: dict[str, list[Conference]] = {}
     for conference in ordered:
-        for province in conference.provinces:
-            by_province.setdefault(province.name, []).append(conference)
+        # A province that takes part or only has figures reported: either way the conference concerns it.
+        reported = tuple(row.province for row in conference.results.by_province)
+        for name in dict.fromkeys(p.name for p in conference.provinces + reported):
+            by_province.setdefault(name, []).append(conference)
     provinces = tuple(
         Listing(slugify(name), name, province_link(config, name).url, tuple(items))
         for name, items in sorted(by_province.items(), key=lambda item: sort_key(item[0]))

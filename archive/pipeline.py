@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import markup, output, search
+from . import markup, output, results, search
 from .config import load_config
 from .content import find_articles, read_article, shown_path
 from .model import Conference, Site, build_site
@@ -52,7 +52,8 @@ def load_site(options: Options) -> tuple[Site, list[Problem]]:
         raise BuildFailed(problems)
     md = markup.converter()
     conferences = [replace(c, body_html=markup.to_html(c.body_markdown, md)) for c in conferences]
-    return build_site(config, conferences), [p for p in problems if p.warning]
+    site = build_site(config, conferences)
+    return site, [p for p in problems if p.warning] + results.check(site)
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
@@ -83,6 +84,7 @@ def build(options: Options) -> Report:
     shards, manifest = search.search_files(site)
     files = render_pages(site, options.templates, environment(options.templates), manifest)
     files.update(shards)
+    files.update(results.downloads(site))
     output.write_site(files, _copies(site, options.templates), options.output)
     return Report(len(files), time.perf_counter() - started, tuple(warnings))
 

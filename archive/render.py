@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from . import results
 from .model import Conference, Listing, Site, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
@@ -67,13 +68,15 @@ def _root_for(path: str) -> str:
 def plan_pages(site: Site, search_manifest: list[dict]) -> list[Page]:
     """Every page of the site, with the data its template needs."""
     config = site.config
+    tables = results.tabulate(site)
     pages = [Page("index.html", "home.html", {
         "conferences": site.conferences[: config.per_page]})]
     pages.append(Page(config.urls["search"] + "index.html", "search.html", {"manifest": search_manifest}))
     for conference in site.conferences:
         older, newer = site.neighbours.get(conference.url, (None, None))
         pages.append(Page(conference.url + "index.html", "article.html",
-                          {"conference": conference, "older": older, "newer": newer}))
+                          {"conference": conference, "older": older, "newer": newer,
+                           "breakdown": tables.breakdowns.get(conference.url)}))
     for cluster in site.clusters:
         chunks = [cluster.conferences[i: i + config.per_page]
                   for i in range(0, len(cluster.conferences), config.per_page)]
@@ -82,6 +85,7 @@ def plan_pages(site: Site, search_manifest: list[dict]) -> list[Page]:
         for number, (chunk, url) in enumerate(zip(chunks, urls), start=1):
             pages.append(Page(url + "index.html", "cluster.html", {
                 "listing": cluster, "groups": cluster.by_year(chunk),
+                "history": tables.clusters.get(cluster.key) if number == 1 else None,
                 "pagination": {"number": number, "count": len(chunks),
                                "previous": urls[number - 2] if number > 1 else None,
                                "next": urls[number] if number < len(chunks) else None}}))
@@ -89,14 +93,19 @@ def plan_pages(site: Site, search_manifest: list[dict]) -> list[Page]:
             "feed_title": f"{cluster.name} · {config.title}", "feed_url": cluster.feed_url,
             "page_link": cluster.url, "entries": cluster.conferences[: config.per_page]}))
     for year in site.years:
-        pages.append(Page(year.url + "index.html", "year.html", {"listing": year}))
+        pages.append(Page(year.url + "index.html", "year.html",
+                          {"listing": year, "comparison": tables.years.get(year.key)}))
     for province in site.provinces:
         pages.append(Page(province.url + "index.html", "province.html",
-                          {"listing": province, "groups": province.by_year()}))
+                          {"listing": province, "groups": province.by_year(),
+                           "history": tables.provinces.get(province.name)}))
     feed = url_for(config, "feed")
     pages.append(Page(feed, "feed.xml", {
         "feed_title": config.title, "feed_url": feed, "page_link": "",
         "entries": site.conferences[: config.per_page]}))
+    pages.append(Page(config.urls["data"] + "index.html", "data.html", {
+        "columns": results.COLUMNS, "rows": tables.rows,
+        "csv_url": config.urls["data"] + results.CSV_FILE, "json_url": config.urls["data"] + results.JSON_FILE}))
     pages.append(Page("404.html", "404.html", {}))
     listed = [page.path[: -len("index.html")] for page in pages if page.path.endswith("index.html")]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"urls": listed}))

@@ -65,7 +65,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     slug = _slug(data, source.path, report)
     images = _images(data.get("images", []), source, content_dir, report)
     body_photos = _check_body_images(source, content_dir, problems)
-    results = _results(data.get("results"), config, report)
+    results = _results(data.get("results"), config, report, front.line)
 
     if problems or date is None:
         return None, problems
@@ -275,7 +275,8 @@ def _check_body_images(source: SourceFile, content_dir: Path, problems: list[Pro
     return tuple(found)
 
 
-def _figures(value: Any, path: tuple, config: SiteConfig, report: Report) -> tuple[Figure, ...]:
+def _figures(value: Any, path: tuple, config: SiteConfig, report: Report,
+             line_of: Callable[..., int] = lambda *path: 0) -> tuple[Figure, ...]:
     if value in (None, {}):
         return ()
     if not isinstance(value, dict):
@@ -292,11 +293,12 @@ def _figures(value: Any, path: tuple, config: SiteConfig, report: Report) -> tup
                 hint = "; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"
             report(path + (key,), f"expected a whole number of {config.indicators[key].unit} (0 or more), got {describe(number)}{hint}")
         else:
-            figures.append(Figure(config.indicators[key], number))
+            figures.append(Figure(config.indicators[key], number, line_of(*path, key)))
     return tuple(figures)
 
 
-def _results(value: Any, config: SiteConfig, report: Report) -> Results:
+def _results(value: Any, config: SiteConfig, report: Report,
+             line_of: Callable[..., int] = lambda *path: 0) -> Results:
     if value in (None, {}):
         return Results()
     if not isinstance(value, dict):
@@ -305,7 +307,7 @@ def _results(value: Any, config: SiteConfig, report: Report) -> Results:
     for key in value:
         if key not in _RESULT_FIELDS:
             report(("results", key), f"unknown field{did_you_mean(str(key), _RESULT_FIELDS)}")
-    figures = _figures(value.get("figures"), ("results", "figures"), config, report)
+    figures = _figures(value.get("figures"), ("results", "figures"), config, report, line_of)
     by_province = []
     per_province = value.get("by_province") or {}
     if not isinstance(per_province, dict):
@@ -316,7 +318,7 @@ def _results(value: Any, config: SiteConfig, report: Report) -> Results:
         if name not in config.provinces:
             report(path, f"expected a province name from site_config.yaml, got {describe(name)}{did_you_mean(str(name), config.provinces)}")
             continue
-        by_province.append(ProvinceFigures(province_link(config, name), _figures(numbers, path, config, report)))
+        by_province.append(ProvinceFigures(province_link(config, name), _figures(numbers, path, config, report, line_of)))
     awards = []
     given_awards = value.get("awards") or []
     if not isinstance(given_awards, list):

@@ -1,0 +1,338 @@
+"""Results as data: tables by cluster, year and province, SVG charts, CSV/JSON downloads, editors' warnings."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .config import Indicator, SiteConfig
+from .model import Conference, Figure, Link, Site, url_for
+from .problems import Problem
+from .vietnamese import format_number, format_quantity, slugify
+
+# The downloads' columns, in order, with what each holds (shown on the data page too).
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("url", "Địa chỉ bài viết về hội nghị", "{base_url}2024/bac-trung-bo-so-ket-6-thang-2024/"),
+    ("date", "Ngày họp (YYYY-MM-DD)", "2024-07-05"),
+    ("period", "Năm thi đua được tổng kết, sơ kết", "2024"),
+    ("kind", "Loại hội nghị (khóa trong site_config.yaml)", "so-ket"),
+    ("cluster", "Khóa của cụm thi đua trong site_config.yaml", "bac-trung-bo"),
+    ("cluster_name", "Tên cụm thi đua", "Cụm thi đua Bắc Trung Bộ"),
+    ("scope", "Phạm vi: cluster (toàn cụm) hoặc province (một tỉnh)", "province"),
+    ("province", "Tên tỉnh, thành phố khi scope là province; để trống khi là cluster", "Thanh Hóa"),
+    ("indicator", "Khóa của chỉ tiêu trong site_config.yaml", "cooperatives"),
+    ("indicator_label", "Tên chỉ tiêu", "Hợp tác xã"),
+    ("value", "Số liệu: số nguyên, không dấu phân cách, tính theo đơn vị ở cột unit", "1331"),
+    ("unit", "Đơn vị (tiền tính bằng đồng: 226 tỷ đồng là 226000000000)", "HTX"),
+)
+CSV_FILE = "ket-qua.csv"
+JSON_FILE = "ket-qua.json"
+JUMP = 10  # a figure this many times larger or smaller than the period before is worth a second look
+_MONEY_FLOOR = 1_000_000  # a sum of money below this many đồng was most likely typed in tỷ or triệu
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a results table: a period or a cluster, and its page."""
+
+    label: str
+    url: str  # "" when the column has no page of its own
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure in a table and the conference that reported it."""
+
+    figure: Figure
+    source: Conference
+
+    @property
+    def text(self) -> str:
+        return self.figure.text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator across the columns of a table; None marks a gap (nothing reported)."""
+
+    indicator: Indicator
+    cells: tuple[Cell | None, ...]
+    chart: str = ""  # inline SVG over the years, for tables by period
+
+
+@dataclass(frozen=True)
+class Table:
+    """Indicators (rows) by period or by cluster (columns)."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    province: Link
+    figures: tuple[Figure | None, ...]  # one per indicator of the breakdown
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """An article's per-province figures: provinces (rows) by indicator (columns), with the cluster's totals."""
+
+    indicators: tuple[Indicator, ...]
+    rows: tuple[BreakdownRow, ...]
+    totals: tuple[Figure | None, ...]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every results table of the site, computed once for the pages that show them."""
+
+    clusters: Mapping[str, Table]  # cluster key -> indicators by period
+    years: Mapping[str, Table]  # year -> indicators by cluster, for that period
+    provinces: Mapping[str, Table]  # province name -> indicators by period
+    breakdowns: Mapping[str, Breakdown]  # article url -> its per-province figures
+    rows: int  # figures in the downloads
+
+
+# --- Which figure stands for a period -------------------------------------------------------------
+
+def _latest_by_period(reports: Iterable[tuple[Conference, Figure]]) -> dict[tuple[int, str], Cell]:
+    """(period, indicator key) -> the figure of the latest conference of that period that reported it.
+    A year-end review thus overrides the mid-year review of the same period."""
+    chosen: dict[tuple[int, str], Cell] = {}
+    for conference, figure in sorted(reports, key=lambda item: (item[0].date, item[0].url)):
+        chosen[(conference.period, figure.indicator.key)] = Cell(figure, conference)
+    return chosen
+
+
+def _history(config: SiteConfig, cells: dict[tuple[int, str], Cell], subject: str) -> Table | None:
+    """Indicators by every period from the first reported to the last, with charts."""
+    if not cells:
+        return None
+    periods = sorted({period for period, _ in cells})
+    years = list(range(periods[0], periods[-1] + 1))
+    columns = tuple(Column(str(year), "") for year in years)
+    rows = []
+    for key, indicator in config.indicators.items():
+        row = tuple(cells.get((year, key)) for year in years)
+        if any(row):
+            rows.append(Row(indicator, row, bar_chart(indicator, columns, row, subject)))
+    return Table(columns, tuple(rows))
+
+
+def cluster_history(site: Site, cluster_key: str) -> Table | None:
+    reports = [(c, f) for c in site.conferences if c.cluster_key == cluster_key for f in c.results.figures]
+    return _history(site.config, _latest_by_period(reports), site.config.clusters[cluster_key])
+
+
+def province_history(site: Site, province: str) -> Table | None:
+    reports = [(c, f) for c in site.conferences for row in c.results.by_province
+               if row.province.name == province for f in row.figures]
+    return _history(site.config, _latest_by_period(reports), province)
+
+
+def year_comparison(site: Site, period: int) -> Table | None:
+    """The clusters side by side on the indicators any of them reported for the period."""
+    config = site.config
+    per_cluster = {}
+    for key in config.clusters:
+        reports = [(c, f) for c in site.conferences if c.cluster_key == key and c.period == period
+                   for f in c.results.figures]
+        if reports:
+            per_cluster[key] = _latest_by_period(reports)
+    if not per_cluster:
+        return None
+    columns = tuple(Column(config.clusters[key], url_for(config, "cluster", cluster=key)) for key in per_cluster)
+    rows = []
+    for indicator_key, indicator in config.indicators.items():
+        row = tuple(cells.get((period, indicator_key)) for cells in per_cluster.values())
+        if any(row):
+            rows.append(Row(indicator, row))
+    return Table(columns, tuple(rows))
+
+
+def breakdown(conference: Conference) -> Breakdown | None:
+    results = conference.results
+    if not results.by_province:
+        return None
+    indicators: dict[str, Indicator] = {}
+    for row in results.by_province:
+        for figure in row.figures:
+            indicators.setdefault(figure.indicator.key, figure.indicator)
+    keys = list(indicators)
+    rows = []
+    for row in results.by_province:
+        by_key = {figure.indicator.key: figure for figure in row.figures}
+        rows.append(BreakdownRow(row.province, tuple(by_key.get(key) for key in keys)))
+    totals = {figure.indicator.key: figure for figure in results.figures}
+    return Breakdown(tuple(indicators.values()), tuple(rows), tuple(totals.get(key) for key in keys))
+
+
+def tabulate(site: Site) -> Tables:
+    clusters = {c.key: t for c in site.clusters if (t := cluster_history(site, c.key))}
+    years = {y.key: t for y in site.years if (t := year_comparison(site, int(y.key)))}
+    provinces = {p.name: t for p in site.provinces if (t := province_history(site, p.name))}
+    breakdowns = {c.url: b for c in site.conferences if (b := breakdown(c))}
+    return Tables(clusters, years, provinces, breakdowns, len(download_rows(site)))
+
+
+# --- Charts ---------------------------------------------------------------------------------------
+
+_SLOT, _BAR = 64, 40  # px of width per period, and of its bar
+_TOP, _BASELINE, _HEIGHT = 26, 150, 176
+
+
+def short_value(value: int, unit: str) -> str:
+    """The number as a bar's label: "4.425", "226 tỷ" (the unit is in the chart's title)."""
+    text = format_quantity(value, unit)
+    return text[: -len(unit)].strip() if unit and text.endswith(unit) else format_number(value)
+
+
+def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Cell | None, ...], subject: str) -> str:
+    """An accessible SVG bar chart of one indicator over the periods; a period with no figure has no bar."""
+    ident = "bieu-do-" + slugify(indicator.key)
+    slot = max(_SLOT, 192 / len(columns))  # a lone year still gets a chart of a readable width
+    width = 16 + slot * len(columns)
+    peak = max((cell.figure.value for cell in cells if cell), default=0)
+    title = f"{indicator.label} qua các năm ({indicator.unit}), {subject}"
+    described = "; ".join(f"{column.label}: {cell.text if cell else 'không có số liệu'}"
+                          for column, cell in zip(columns, cells))
+    esc = html.escape
+    parts = [
+        f'<svg class="chart" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'viewBox="0 0 {width:g} {_HEIGHT}" width="{width:g}" height="{_HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-title">{esc(title)}</title>',
+        f'<desc id="{ident}-desc">{esc(described)}</desc>',
+        f'<line class="axis" x1="8" y1="{_BASELINE}" x2="{width - 8:g}" y2="{_BASELINE}" stroke="#4a5561" stroke-width="1"/>',
+    ]
+    for index, (column, cell) in enumerate(zip(columns, cells)):
+        middle = 8 + slot * index + slot / 2
+        parts.append(f'<text class="period" x="{middle:g}" y="{_HEIGHT - 6}" text-anchor="middle" '
+                     f'font-size="12" fill="#4a5561">{esc(column.label)}</text>')
+        if cell is None:
+            parts.append(f'<text class="gap" x="{middle:g}" y="{_BASELINE - 6}" text-anchor="middle" '
+                         f'font-size="12" fill="#4a5561" aria-hidden="true">–</text>')
+            continue
+        value = cell.figure.value
+        height = round((_BASELINE - _TOP) * value / peak, 2) if peak else 0
+        top = round(_BASELINE - height, 2)
+        parts.append(
+            f'<rect class="bar" x="{middle - _BAR / 2:g}" y="{top:g}" width="{_BAR}" height="{height:g}" '
+            f'fill="#0b5c8a" data-period="{esc(column.label)}" data-value="{value}">'
+            f'<title>{esc(column.label)}: {esc(cell.text)}</title></rect>')
+        parts.append(f'<text class="value" x="{middle:g}" y="{top - 5:g}" text-anchor="middle" '
+                     f'font-size="12" fill="#1d232a">{esc(short_value(value, indicator.unit))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- Downloads ------------------------------------------------------------------------------------
+
+def download_rows(site: Site) -> list[dict[str, str | int]]:
+    """One row per reported figure, oldest conference first, the cluster's figures before the provinces'."""
+    config = site.config
+    rows: list[dict[str, str | int]] = []
+    for conference in sorted(site.conferences, key=lambda c: (c.date, c.url)):
+        common = {"url": config.base_url + conference.url, "date": conference.date.isoformat(),
+                  "period": conference.period, "kind": conference.kind_key,
+                  "cluster": conference.cluster_key, "cluster_name": conference.cluster.name}
+        scoped = [("cluster", "", f) for f in conference.results.figures]
+        scoped += [("province", row.province.name, f) for row in conference.results.by_province for f in row.figures]
+        for scope, province, figure in scoped:
+            rows.append({**common, "scope": scope, "province": province, "indicator": figure.indicator.key,
+                         "indicator_label": figure.indicator.label, "value": figure.value,
+                         "unit": figure.indicator.unit})
+    return rows
+
+
+def downloads(site: Site) -> dict[str, bytes]:
+    """ket-qua.csv (UTF-8 with a BOM, so spreadsheet programs read the Vietnamese right) and ket-qua.json."""
+    folder = site.config.urls["data"]
+    rows = download_rows(site)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=[name for name, _, _ in COLUMNS], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return {
+        folder + CSV_FILE: ("\ufeff" + text.getvalue()).encode("utf-8"),
+        folder + JSON_FILE: (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+    }
+
+
+# --- Checks for editors ---------------------------------------------------------------------------
+
+def check(site: Site) -> list[Problem]:
+    """Warnings, never errors: figures that are probably slips, for an editor to look at."""
+    return [*_unit_clashes(site.config), *_money_typed_scaled(site), *_provinces_over_total(site), *_jumps(site)]
+
+
+def _unit_clashes(config: SiteConfig) -> list[Problem]:
+    """Two indicators with one label but different units would put unlike figures under one name."""
+    problems = []
+    first: dict[str, Indicator] = {}
+    for indicator in config.indicators.values():
+        earlier = first.setdefault(indicator.label.casefold(), indicator)
+        if earlier is not indicator and earlier.unit != indicator.unit:
+            problems.append(Problem(config.path, 0, f"indicators.{indicator.key}",
+                                    f"label {indicator.label!r} is also the label of {earlier.key}, counted in "
+                                    f"{earlier.unit!r}, but this one is counted in {indicator.unit!r}; "
+                                    "give it its own label or the same unit", warning=True))
+    return problems
+
+
+def _figures_of(conference: Conference) -> Iterable[tuple[str, Figure]]:
+    for figure in conference.results.figures:
+        yield f"results.figures.{figure.indicator.key}", figure
+    for row in conference.results.by_province:
+        for figure in row.figures:
+            yield f"results.by_province.{row.province.name}.{figure.indicator.key}", figure
+
+
+def _money_typed_scaled(site: Site) -> list[Problem]:
+    """A sum in đồng under a million was most likely typed in tỷ or triệu đồng."""
+    return [
+        Problem(conference.path, figure.line, field,
+                f"{format_number(figure.value)} đồng is very little for {figure.indicator.label!r}; "
+                f"if the source says {format_number(figure.value)} tỷ đồng, write {figure.value * 10**9}", warning=True)
+        for conference in site.conferences for field, figure in _figures_of(conference)
+        if figure.indicator.unit == "đồng" and 0 < figure.value < _MONEY_FLOOR
+    ]
+
+
+def _provinces_over_total(site: Site) -> list[Problem]:
+    problems = []
+    for conference in site.conferences:
+        totals = {figure.indicator.key: figure for figure in conference.results.figures}
+        sums: dict[str, int] = {}
+        for row in conference.results.by_province:
+            for figure in row.figures:
+                sums[figure.indicator.key] = sums.get(figure.indicator.key, 0) + figure.value
+        for key, added in sums.items():
+            total = totals.get(key)
+            if total is not None and added > total.value:
+                unit = total.indicator.unit
+                problems.append(Problem(conference.path, total.line, f"results.figures.{key}",
+                                        f"the provinces under by_province add up to {format_quantity(added, unit)}, "
+                                        f"more than the cluster's total of {total.text}", warning=True))
+    return problems
+
+
+def _jumps(site: Site) -> list[Problem]:
+    """An indicator more than ten times larger or smaller than in the cluster's previous reported period."""
+    problems = []
+    for cluster in site.clusters:
+        cells = _latest_by_period((c, f) for c in cluster.conferences for f in c.results.figures)
+        for key in site.config.indicators:
+            series = sorted(((period, cell) for (period, k), cell in cells.items() if k == key), key=lambda item: item[0])
+            for (before_period, before), (period, now) in zip(series, series[1:]):
+                old, new = before.figure.value, now.figure.value
+                if old and new and max(old, new) > JUMP * min(old, new):
+                    direction = "more than ten times" if new > old else "less than a tenth of"
+                    problems.append(Problem(
+                        now.source.path, now.figure.line, f"results.figures.{key}",
+                        f"{now.text} for {period} is {direction} the {before.text} "
+                        f"of {before_period} ({before.source.path}); check for a typo", warning=True))
+    return problems
