@@ -1,0 +1,140 @@
+"""Search at scale: first-result time, download and memory of a query, in headless Chromium.
+
+    python bench/search.py [--sizes 1000 10000] [--runs 5]
+
+For each size it writes the synthetic corpus (bench/corpus.py) to
+bench/corpus-N/, builds it, serves output/ on a loopback port and, in a new
+browser context each run (empty cache), opens the search page and runs each
+query as a reader would (type, Enter). It reports medians over the runs:
+
+- first results: from Enter to the first result on screen (or the no-match message);
+- downloaded: what the query fetched, counted as gzip (what a server sends);
+- JS heap: the page's JavaScript memory after all queries;
+- found: whether the oldest article, the only one with a word in its body, was found.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.corpus import MARKER, write_corpus  # noqa: E402
+
+QUERIES = ["hop tac xa", "Nghệ An", '"kinh tế tập thể"', MARKER]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def build(size: int) -> tuple[Path, float]:
+    site = ROOT / "bench" / f"corpus-{size}"
+    write_corpus(size, site)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=site, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return site / "output", time.perf_counter() - started
+
+
+def gzip_size(output: Path, url: str, cache: dict) -> int:
+    path = output / unquote(urlsplit(url).path).lstrip("/")
+    if path.is_dir():
+        path = path / "index.html"
+    if path not in cache:
+        cache[path] = len(gzip.compress(path.read_bytes(), 6)) if path.is_file() else 0
+    return cache[path]
+
+
+def measure(output: Path, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/tim-kiem/index.html"
+    sizes: dict = {}
+    figures: dict[str, dict[str, list]] = {q: {"ms": [], "kb": [], "count": []} for q in QUERIES}
+    heap, page_kb, found = [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            context = browser.new_context()
+            page = context.new_page()
+            fetched: list[str] = []
+            page.on("requestfinished", lambda request: fetched.append(request.url))
+            page.goto(base)
+            page.wait_for_load_state("load")
+            page_kb.append(sum(gzip_size(output, url, sizes) for url in fetched) / 1024)
+            for query in QUERIES:
+                fetched.clear()
+                elapsed = page.evaluate("""(query) => new Promise((resolve) => {
+                    const list = document.getElementById('search-results');
+                    const status = document.getElementById('search-status');
+                    const input = document.getElementById('q');
+                    input.value = query;
+                    const start = performance.now();
+                    list.textContent = '';
+                    const done = () => !status.textContent.startsWith('Đang') &&
+                        (list.children.length > 0 || status.textContent.startsWith('Không tìm thấy'));
+                    const observer = new MutationObserver(() => {
+                        if (done()) { observer.disconnect(); resolve(performance.now() - start); }
+                    });
+                    observer.observe(document.getElementById('main') || document.body, {childList: true, subtree: true, characterData: true});
+                    input.form.requestSubmit();
+                })""", query)
+                page.wait_for_function("!document.getElementById('search-status').textContent.startsWith('Đang')")
+                figures[query]["ms"].append(elapsed)
+                figures[query]["kb"].append(sum(gzip_size(output, url, sizes) for url in fetched) / 1024)
+                count = page.evaluate("document.getElementById('search-status').textContent")
+                figures[query]["count"].append(count)
+                if query == MARKER:
+                    found.append(page.locator("#search-results h2").count() == 1 and
+                                 "(số 1)" in page.locator("#search-results h2").first.inner_text())
+            client = context.new_cdp_session(page)
+            client.send("Performance.enable")
+            client.send("HeapProfiler.collectGarbage")
+            metrics = {m["name"]: m["value"] for m in client.send("Performance.getMetrics")["metrics"]}
+            heap.append(metrics["JSHeapUsedSize"] / 1024 / 1024)
+            context.close()
+        browser.close()
+    server.shutdown()
+    server.server_close()
+    return {"figures": figures, "heap": heap, "page_kb": page_kb, "found": found}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        output, seconds = build(size)
+        index_files = list((output / "search").glob("*.js"))
+        index_mb = sum(p.stat().st_size for p in index_files) / 1024 / 1024
+        largest_kb = max(len(gzip.compress(p.read_bytes(), 6)) for p in index_files) / 1024
+        result = measure(output, args.runs)
+        print(f"\n{size} articles: build {seconds:.1f} s; search files {len(index_files)}, {index_mb:.1f} MB raw, "
+              f"largest {largest_kb:.0f} KB gzip; search page {statistics.median(result['page_kb']):.0f} KB gzip; "
+              f"JS heap after the queries {statistics.median(result['heap']):.1f} MB (median of {args.runs}); "
+              f"body-only word found in {sum(result['found'])}/{len(result['found'])} runs")
+        print(f"{'query':<24} {'first results (ms)':>19} {'downloaded (KB gzip)':>21}  status")
+        for query, numbers in result["figures"].items():
+            print(f"{query:<24} {statistics.median(numbers['ms']):>19.0f} {statistics.median(numbers['kb']):>21.0f}  "
+                  f"{numbers['count'][-1]}")
+        rows.append(result)
+
+
+if __name__ == "__main__":
+    main()
