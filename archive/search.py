@@ -30,6 +30,7 @@ search also works from file://, where fetch() is refused.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -52,8 +53,9 @@ PARTITION_BYTES = 300_000  # a partition larger than this is split by one more l
 DOCS_PER_FILE = 50
 
 
+@functools.lru_cache(maxsize=None)
 def fold(text: str) -> str:
-    """What vi-fold adds: NFD, drop combining marks, đ -> d, NFC."""
+    """What vi-fold adds: NFD, drop combining marks, đ -> d, NFC (cached: the vocabulary is small)."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     kept = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))  # \p{M}
     return unicodedata.normalize("NFC", kept)
@@ -97,7 +99,8 @@ for _fn, _label in ((vi_trimmer, "vi-trimmer"), (vi_bigram, "vi-bigram"), (vi_fo
 
 INDEX_PIPELINE = (vi_trimmer, vi_bigram, vi_fold)
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, and Python's
+_SEPARATOR = re.compile(r"[ \-]+")  # lunr.tokenizer.separator, on prepared text
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
@@ -105,6 +108,12 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 def prepare(text: str) -> str:
     """Text as both sides tokenise it: NFC, one kind of space."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def words(text: str) -> list[str]:
+    """lunr.tokenizer's split of prepared text, done at once: lunr.py's own
+    tokenizer walks the text one character at a time."""
+    return [word for word in _SEPARATOR.split(text.lower()) if word]
 
 
 def plain_body(markdown_text: str) -> str:
@@ -122,6 +131,11 @@ def _fields(conference: Conference) -> dict[str, str]:
     }
 
 
+def _tokenised(document: dict) -> dict:
+    """A document whose fields are word lists, which lunr.py takes without splitting again."""
+    return {key: value if key == "id" else words(value) for key, value in document.items()}
+
+
 def _document(conference: Conference) -> dict:
     """What a result shows, kept short: the browser never sees the whole body."""
     return {
@@ -137,40 +151,49 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _build_batch(batch: list[dict]) -> dict:
-    """One lunr.py index over a batch of articles (run in a worker process when there are many)."""
+Postings = dict  # term -> {field: {ref: {}}}
+Vectors = dict  # "field/ref" -> {term: weight}
+
+
+def _build_batch(batch: list[dict]) -> tuple[Postings, Vectors]:
+    """lunr.py's postings and BM25 field vectors for a batch of articles (run in a worker
+    process when there are many). The builder's token set, which build() would also make,
+    is skipped: the partitions are lunr indexes of their own, and lunr.js rebuilds it on load."""
     builder = Builder()
     builder.pipeline.add(*INDEX_PIPELINE)
     builder.ref("id")
     for name, boost in FIELDS:
         builder.field(name, boost=boost)
     for document in batch:
-        builder.add(document)
-    return builder.build().serialize()
+        builder.add(_tokenised(document))
+    builder._calculate_average_field_lengths()
+    builder._create_field_vectors()
+    term_of_index = {posting["_index"]: term for term, posting in builder.inverted_index.items()}
+    postings = {term: {name: dict(posting[name]) for name, _ in FIELDS}
+                for term, posting in builder.inverted_index.items()}
+    vectors = {}
+    for field_ref, vector in builder.field_vectors.items():
+        elements = vector.elements
+        vectors[field_ref] = {term_of_index[elements[i]]: round(elements[i + 1], 3) for i in range(0, len(elements), 2)}
+    return postings, vectors
 
 
-def _build_all(documents: list[dict]) -> list[dict]:
+def _build_all(documents: list[dict]) -> tuple[Postings, Vectors]:
     batches = [documents[i: i + BATCH] for i in range(0, len(documents), BATCH)]
     workers = min(len(batches), os.cpu_count() or 1)
     if workers <= 1:
-        return [_build_batch(batch) for batch in batches]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_build_batch, batches))
-
-
-def _merge(indexes: list[dict]) -> tuple[dict[str, dict], dict[str, dict[str, float]]]:
-    """Postings of every term over all batches, and each field's vector keyed by term."""
-    postings: dict[str, dict] = {}
-    vectors: dict[str, dict[str, float]] = {}
-    for serialized in indexes:
-        term_of_index = {}
-        for term, posting in serialized["invertedIndex"]:
-            term_of_index[posting["_index"]] = term
+        built = [_build_batch(batch) for batch in batches]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            built = list(pool.map(_build_batch, batches))
+    postings: Postings = {}
+    vectors: Vectors = {}
+    for batch_postings, batch_vectors in built:
+        for term, posting in batch_postings.items():
             merged = postings.setdefault(term, {name: {} for name, _ in FIELDS})
             for name, _ in FIELDS:
-                merged[name].update(posting.get(name, {}))
-        for field_ref, elements in serialized["fieldVectors"]:
-            vectors[field_ref] = {term_of_index[elements[i]]: elements[i + 1] for i in range(0, len(elements), 2)}
+                merged[name].update(posting[name])
+        vectors.update(batch_vectors)
     return postings, vectors
 
 
@@ -220,7 +243,7 @@ def search_files(site: Site) -> tuple[dict[str, bytes], dict]:
     conferences = site.conferences
     files: dict[str, bytes] = {}
     documents = [{"id": str(n), **_fields(c)} for n, c in enumerate(conferences)]
-    postings, vectors = _merge(_build_all(documents)) if documents else ({}, {})
+    postings, vectors = _build_all(documents) if documents else ({}, {})
     keys = _partition(postings)
     by_key: dict[str, list[str]] = defaultdict(list)
     for term, key in keys.items():

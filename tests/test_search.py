@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def python_terms(text: str) -> list[str]:
     pipeline = Pipeline()
     pipeline.add(*search.INDEX_PIPELINE)
-    return [str(token) for token in pipeline.run(Tokenizer(search.prepare(text)))]
+    return [str(token) for token in pipeline.run(Tokenizer(search.words(search.prepare(text))))]
 
 
 @pytest.mark.parametrize("word, kept", [

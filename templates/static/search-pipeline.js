@@ -18,7 +18,7 @@
   }
 
   function prepare(text) {
-    return text.normalize("NFC").replace(/\s+/g, " ").trim();
+    return text.normalize("NFC").replace(/[\s\x1c-\x1f\x85]+/g, " ").trim();
   }
 
   var trimmer = function (token) {
