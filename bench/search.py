@@ -117,10 +117,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-build", action="store_true", help="measure the corpus already built in bench/corpus-N/")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
-        output, seconds = build(size)
+        if args.no_build:
+            output, seconds = ROOT / "bench" / f"corpus-{size}" / "output", float("nan")
+        else:
+            output, seconds = build(size)
         index_files = list((output / "search").glob("*.js"))
         index_mb = sum(p.stat().st_size for p in index_files) / 1024 / 1024
         largest_kb = max(len(gzip.compress(p.read_bytes(), 6)) for p in index_files) / 1024

@@ -94,28 +94,23 @@
   }
 
   /* Every article matching one term: ref -> score, and the refs that match it as written
-   * (with its diacritics), which rank above those that match only when folded. */
+   * (with its diacritics), which rank above those that match only when folded. One lunr
+   * query per partition does both: the matched terms of each hit tell which form matched. */
   function matchTerm(term, boost) {
     var files = partitionsFor(term.folded, term.prefix);
     var marked = term.exact && term.exact !== term.folded;
+    var wildcard = term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE;
     return Promise.all(files.map(load)).then(function (indexes) {
       var found = { scores: {}, exact: {} };
       indexes.forEach(function (index) {
         index.query(function (q) {
-          q.term(term.folded, {
-            usePipeline: false, boost: boost || 1,
-            wildcard: term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
-          });
-        }).forEach(function (hit) { found.scores[hit.ref] = (found.scores[hit.ref] || 0) + hit.score; });
-        if (!marked) return;
-        index.query(function (q) {
-          q.term(term.exact, {
-            usePipeline: false, boost: 10,
-            wildcard: term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
-          });
+          q.term(term.folded, { usePipeline: false, boost: boost || 1, wildcard: wildcard });
+          if (marked) q.term(term.exact, { usePipeline: false, boost: 10, wildcard: wildcard });
         }).forEach(function (hit) {
           found.scores[hit.ref] = (found.scores[hit.ref] || 0) + hit.score;
-          found.exact[hit.ref] = true;
+          if (marked && Object.keys(hit.matchData.metadata).some(function (matched) {
+            return matched === term.exact || (term.prefix && matched.indexOf(term.exact) === 0);
+          })) found.exact[hit.ref] = true;
         });
       });
       return found;
