@@ -16,14 +16,20 @@ commands:
   check   validate every article and the config, write nothing
   serve   build, serve output/ on http://127.0.0.1:8000/ and rebuild and
           reload the browser on every change to content/, templates/ or the config
+  import  make a draft article (draft: true) of each raw news page given
+          (.txt page text or saved .html), in --out DIR (default: the content folder)
 """
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python build.py", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "import"),
                         help="what to do (default: build)")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="import: the raw pages (.txt or .html) to turn into draft articles")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="import: where drafts are written (default: the --content folder)")
     parser.add_argument("--config", type=Path, default=Path("site_config.yaml"), metavar="FILE",
                         help="the site settings (default: site_config.yaml)")
     parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
@@ -45,10 +51,17 @@ def print_problems(problems) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.files and args.command != "import":
+        parser.error(f"only 'import' takes files, got {args.files[0]} after '{args.command}'")
     options = Options(config=args.config, content=args.content, templates=args.templates,
                       output=args.output, drafts=args.drafts)
     try:
+        if args.command == "import":
+            from .importer import import_pages  # BeautifulSoup is needed only here
+
+            return import_pages(args.files, args.config, args.out or args.content, args.content)
         if args.command == "check":
             warnings = check(options)
             print_problems(warnings)

@@ -1,0 +1,289 @@
+"""Read a raw news page (page text or saved HTML) and keep only the article: title, text, captions.
+
+Pages come from provincial portals and newspapers with their menus, banners,
+share buttons, "Tin khác" lists, cookie notices and footers. This module
+drops those and returns the article's own paragraphs in order, with each
+photo's caption kept as a caption (the photo file itself is never kept). It
+only reads; the fields are found by archive.extract.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .vietnamese import fold
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm")
+
+
+class PageError(Exception):
+    """The input cannot be read as a news page; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the article: a paragraph of text, or a photo's caption."""
+
+    text: str
+    caption: bool = False
+    photo: str = ""  # the photo's file name in the source, when the page gave one
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """The article as found in one page, before its fields are extracted."""
+
+    path: Path
+    title: str
+    head: tuple[str, ...]  # lines above the text: publication line, portal line, category
+    blocks: tuple[Block, ...]  # the article's paragraphs and captions, in order
+    tail: tuple[str, ...]  # short lines closing the text: signature, "Nguồn tin:", "Theo …"
+    lead_prefix: str = ""  # "(Quang Binh Portal)" taken off the first paragraph
+    meta: dict[str, str] = field(default_factory=dict)  # from HTML <meta>: published, site_name, url, author
+    dropped: int = 0  # lines of navigation, lists, widgets and footers left out
+
+
+# Lines after which nothing belongs to the article (related lists, comments, footers).
+_END_MARKERS = re.compile(
+    r"^(?:tin lien quan|tin khac|cac tin khac|cac tin da dua|tin da dua|tin cung chuyen muc|bai lien quan"
+    r"|bai viet lien quan|cac bai viet khac|cac bai khac|tin tuc khac|tin moi hon|tin cu hon|tin moi nhat"
+    r"|xem them|doc them|tin noi bat|tin doc nhieu|doc nhieu nhat|binh luan|y kien ban doc|gui binh luan"
+    r"|gui y kien|\(\d+\) binh luan|\d+ binh luan|luot truy cap|dang truy cap|tong luot truy cap"
+    r"|footer|ban quyen|copyright|©|thong bao moi|van ban moi|vb moi|tu khoa|tags?)\b\s*:?",
+)
+# Whole lines that are widgets, buttons or notices wherever they stand.
+_JUNK_LINE = re.compile(
+    r"^(?:pdf\.?\s*in\s*email|in bai|in trang|ban in|email|print|chia se|share|tweet|like|facebook|zalo"
+    r"|gui email|luu bai|quay lai|ve dau trang|len dau trang|trang chu|cỡ chu|co chu|a\s*-?\s*a\s*a\s*\+?"
+    r"|nghe doc bai|nghe bai viet|doc bai|read more|xem tiep|chi tiet bai viet|chi tiet tin|video|quang cao"
+    r"|advertisement|banner.*|\(\d+\)\s*binh luan)\s*[:.]?$"
+)
+_COOKIE = re.compile(r"cookie|chinh sach bao mat|privacy policy", re.IGNORECASE)
+_FOOTER_WORDS = re.compile(r"giay phep|chiu trach nhiem|co quan chu quan|dien thoai:|fax:|ghi ro nguon|"
+                           r"flash player|javascript enabled|ban quyen thuoc")
+_PHOTO_FILE = re.compile(r"^\S*?([\w\-.%]+\.(?:jpe?g|png|gif|webp|bmp|avif))(?:\?\S*)?$", re.IGNORECASE)
+_PHOTO_MARK = re.compile(r'^(?:\\?"){2}$|^\[(?:image|ảnh|hình ảnh|photo)\]$', re.IGNORECASE)
+_SCRIPT = re.compile(r"<(script|style|iframe)\b[^<>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
+_CODE = re.compile(r"^(?:var |let |const |function\b|window\.|document\.|\$\(|jQuery|\}\);?$|\{$|<!--|-->)")
+_DATE_TIME = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{1,2}:\d{2}\b")
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)\b", re.IGNORECASE)
+_SENTENCE_END = ('.', '…', '!', '?', '"', '”', './.', ')')
+# "(Quang Binh Portal) - ", "(Baohaiduong.vn) – ", "HDO – " before the first sentence.
+_LEAD_PREFIX = re.compile(r"^(\([^()]{2,60}\)|[A-ZĐ]{2,10}(?:\.[a-z]{2,3})?)\s*[-–—]\s+(?=\S)")
+# What a photo shows: a speaker, the hall, a signing, a prize.
+_CAPTION_WORDS = re.compile(
+    r"\b(?:phat bieu|toan canh|quang canh|trinh bay|trao (?:tang|co|bang|giay)|nhan (?:co|bang|giay)|duoc nhan"
+    r"|doc dien van|thao luan|chup anh|ky ket|ky giao uoc|tham quan|du hoi nghi|chu tri|tang hoa|bieu duong"
+    r"|anh:|anh minh hoa|phat bieu chi dao|ket luan hoi nghi|khai mac)\b"
+)
+_OPENER = re.compile(r"^[^,]{1,40},\s")  # "Cũng tại hội nghị, …": a sentence of the text, not a caption
+_SIGNATURE_PREFIX = re.compile(r"^(?:PV|P\.V|Phóng viên|Bài và ảnh|Bài, ảnh|Bài/ảnh|Tin, ảnh|Tin và ảnh|Tin/ảnh"
+                               r"|Bài|Tin|Ảnh|Nhóm PV|CTV)\b\s*[:.]?\s*", re.IGNORECASE)
+
+
+def read_page(path: Path) -> RawPage:
+    """The article in one raw page; PageError when the file is not UTF-8 text or HTML."""
+    text = _decode(path)
+    if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
+        from .htmlpage import html_lines  # BeautifulSoup is needed only here
+
+        lines, title, meta = html_lines(text)
+    else:
+        lines, title, meta = text.splitlines(), "", {}
+    return clean(path, lines, title, meta)
+
+
+def _decode(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
+        raise PageError(f"expected page text (.txt) or saved HTML (.html, .htm), got a {suffix or 'file without'} "
+                        "extension; save the page as .txt or .html")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise PageError("file not found")
+    if size > MAX_PAGE_BYTES:
+        raise PageError(f"{size / 1024 / 1024:.1f} MB is too large for one news page (at most "
+                        f"{MAX_PAGE_BYTES // 1024 // 1024} MB)")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise PageError("not text: the file holds binary data (a PDF, an image or a Word file?); "
+                        "save the page as .txt or .html")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PageError(f"not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line}); "
+                        "save the page as UTF-8 (in a browser: Save as… Web page, HTML only)")
+    if not text.strip():
+        raise PageError("the file is empty")
+    return unicodedata.normalize("NFC", text)
+
+
+def _looks_like_html(text: str) -> bool:
+    start = text.lstrip()[:200].lower()
+    return start.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in text[:5000].lower()
+
+
+def _tidy(line: str) -> str:
+    """One line as plain text: no tags, no escapes, single spaces."""
+    line = line.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "").replace("\t", " ")
+    line = _SCRIPT.sub(" ", line)
+    line = _TAG.sub(" ", line)
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _is_junk(line: str) -> bool:
+    folded = fold(line)
+    return bool(_JUNK_LINE.match(folded) or _COOKIE.search(line) or _FOOTER_WORDS.search(folded)
+                or _CODE.match(line))
+
+
+def _is_photo_line(line: str) -> str:
+    """The file name when the line is a photo's file name or an empty-alt marker, else ""."""
+    match = _PHOTO_FILE.match(line)
+    if match:
+        return match.group(1)
+    return "photo" if _PHOTO_MARK.match(line) else ""
+
+
+def _is_body(line: str) -> bool:
+    """A paragraph of running text (not a title, menu or caption)."""
+    return len(line) >= 120 and line.rstrip().endswith(_SENTENCE_END) and len(line.split()) >= 20
+
+
+def _is_meta(line: str) -> bool:
+    return bool(_DATE_TIME.search(line) or _DOMAIN.search(line)) and len(line.split()) <= 14
+
+
+def clean(path: Path, raw_lines: list[str], title: str = "", meta: dict[str, str] | None = None) -> RawPage:
+    """Split the page's lines into head, article text and tail, dropping everything else."""
+    meta = dict(meta or {})
+    lines = [_tidy(line.replace('\\"', '"')) for line in raw_lines]
+    dropped = 0
+    # The text starts at its first paragraph of running text.
+    start = next((i for i, line in enumerate(lines) if _is_body(line) and not _is_junk(line)), None)
+    if start is None:
+        start = next((i for i, line in enumerate(lines) if len(line) >= 60 and not _is_junk(line)), len(lines))
+    head = [line for line in lines[:start] if line and not _is_junk(line)]
+    dropped += sum(1 for line in lines[:start] if line) - len(head)
+    if not title:
+        candidates = [line for line in head if not _is_meta(line) and len(line.split()) >= 4]
+        title = max(candidates, key=len, default="")
+    head = [line for line in head if line != title]
+
+    # The text ends at the first related-news list, comment box or footer.
+    end = len(lines)
+    for i in range(start + 1, len(lines)):
+        if _END_MARKERS.match(fold(lines[i])) and len(lines[i]) <= 60:
+            end = i
+            break
+    dropped += sum(1 for line in lines[end:] if line)
+    body_lines = lines[start:end]
+
+    # Units: one per non-empty line; a line's neighbours tell whether it stands in a group of short lines.
+    units: list[tuple[str, bool]] = []
+    for i, line in enumerate(body_lines):
+        if not line:
+            continue
+        grouped = any(0 <= j < len(body_lines) and body_lines[j] and not _is_body(body_lines[j])
+                      for j in (i - 1, i + 1))
+        units.append((line, grouped))
+
+    lead_prefix = ""
+    tail: list[str] = []
+    # Signature, source line and repeated title close the text; take them off from the end.
+    while units:
+        line = units[-1][0]
+        if line == title or _is_junk(line) or _is_photo_line(line):
+            units.pop()
+            dropped += 1
+        elif is_source_line(line) or is_signature(line):
+            tail.insert(0, line)
+            units.pop()
+        else:
+            break
+
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    photo = ""
+    for index, (line, grouped) in enumerate(units):
+        if _is_junk(line):
+            dropped += 1
+            continue
+        marker = _is_photo_line(line)
+        if marker:
+            photo = marker
+            continue
+        if index == 0:
+            match = _LEAD_PREFIX.match(line)
+            if match:
+                lead_prefix = match.group(1)
+                line = line[match.end():]
+        if line in seen:  # a caption repeated as the photo's alt text, a paragraph pasted twice
+            dropped += 1
+            photo = ""
+            continue
+        seen.add(line)
+        if photo or (index > 0 and _looks_like_caption(line, grouped, title)):
+            line = re.sub(r"^(?:Ảnh|Hình|Ảnh minh họa|Ảnh minh hoạ)\s*:\s*", "", line)
+            blocks.append(Block(line, caption=True, photo="" if photo == "photo" else photo))
+        elif is_source_line(line) and len(line.split()) <= 14:
+            tail.append(line)
+        else:
+            blocks.append(Block(line))
+        photo = ""
+    return RawPage(path, title, tuple(head), tuple(blocks), tuple(tail), lead_prefix, meta, dropped)
+
+
+def _looks_like_caption(line: str, grouped: bool, title: str) -> bool:
+    """A photo's caption left without its photo: one short sentence that shows rather than tells."""
+    words = len(line.split())
+    if words > 40 or _is_body(line) and words > 30:
+        return False
+    inner = line.rstrip(". ")
+    if re.search(r"[.!?]\s+[A-ZĐÀ-Ỹ]", inner) or line.endswith((":", ";", ",")):
+        return False  # more than one sentence, or a lead-in to a list
+    if line == title:
+        return True
+    folded = fold(line)
+    shows = bool(_CAPTION_WORDS.search(folded))
+    if not line.endswith(_SENTENCE_END):
+        return shows or grouped or words <= 6
+    # A full sentence is a caption only when it shows something, stands as captions do, and tells
+    # no past event ("đã …") as the text does.
+    return (shows and (grouped or words <= 20) and not _OPENER.match(line) and not line.endswith("./.")
+            and " đã " not in line)
+
+
+def is_source_line(line: str) -> bool:
+    """ "Nguồn tin: haiphong.gov.vn", "Nguồn: …", "Theo Đài … tỉnh Quảng Ngãi"."""
+    folded = fold(line)
+    if re.match(r"^\(?nguon(?: tin| bai)?\s*:", folded):
+        return True
+    match = re.match(r"^\(?theo\s+(\S)", line, re.IGNORECASE)
+    return bool(match and match.group(1).isupper() and len(line.split()) <= 14
+                and not line.rstrip(")").endswith((".", ",", ";", ":")))
+
+
+def is_signature(line: str) -> bool:
+    """A writer's signature: "HN", "Đặng Giang", "PV Mai Anh", "Mai Anh (tổng hợp)"."""
+    name = _SIGNATURE_PREFIX.sub("", line.strip(), count=1) if len(line.split()) > 1 else line.strip()
+    name = re.sub(r"\s*[-–(]\s*(?:tổng hợp|TH|CTV|theo .*)\)?$", "", name, flags=re.IGNORECASE).strip(" -–")
+    words = name.split()
+    if not 1 <= len(words) <= 5 or line.rstrip().endswith(('.', ':', ',', ';')):
+        return False
+    if len(words) == 1:
+        return bool(re.fullmatch(r"[A-ZĐ]{1,5}|[A-ZĐ][a-zà-ỹđ]+", words[0]))
+    return all(word[:1].isupper() for word in words) and not any(ch.isdigit() for ch in name)
+
+
+def signature_name(line: str) -> str:
+    """The writer's name in a signature line, without "PV" or "(tổng hợp)"."""
+    name = _SIGNATURE_PREFIX.sub("", line.strip(), count=1) if len(line.split()) > 1 else line.strip()
+    return re.sub(r"\s*[-–(]\s*(?:tổng hợp|TH|CTV)\)?$", "", name, flags=re.IGNORECASE).strip(" -–")
