@@ -16,11 +16,13 @@ No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An)
 The index is split by term, not by article, so that a query downloads only
 what its words need, whatever the size of the archive:
 
-- lunr.py indexes the articles in batches (in parallel when there are many);
-- every term's postings and field-vector entries then go to a partition
-  named by the start of its folded form ("hop", "hợp" and "hop_tac" share
-  one), a partition that grows too large being split by one more letter;
-  each partition is a complete lunr index of its terms over all articles;
+- articles are indexed in groups of GROUP, newest first, by lunr.py (one
+  worker process per group when there are several), so the newest matches
+  show while older groups are still being read;
+- within a group, every term's postings and field-vector entries go to a
+  partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
+  share one), a partition that grows too large being split by one more
+  letter; each partition is a complete lunr index of its terms;
 - what a result shows (title, date, cluster, summary) lies in small files of
   DOCS_PER_FILE articles, loaded only for the results on screen; a compact
   table of every article's cluster, year, kind and provinces serves filters.
@@ -35,11 +37,12 @@ import json
 import os
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from lunr.builder import Builder
+from lunr.idf import idf as Idf
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
@@ -48,9 +51,9 @@ from .vietnamese import format_date
 
 FIELDS = (("title", 10), ("meta", 4), ("body", 1))
 SCRIPT_DIR = "search"
-BATCH = 500  # articles per lunr.py build
-PARTITION_BYTES = 300_000  # a partition larger than this is split by one more letter
+PARTITION_BYTES = 150_000  # a group's partition larger than this is split by one more letter
 DOCS_PER_FILE = 50
+GROUP = 2000  # articles per group: a query reads the newest group's postings first
 
 
 @functools.lru_cache(maxsize=None)
@@ -99,6 +102,65 @@ for _fn, _label in ((vi_trimmer, "vi-trimmer"), (vi_bigram, "vi-bigram"), (vi_fo
 
 INDEX_PIPELINE = (vi_trimmer, vi_bigram, vi_fold)
 
+
+@functools.lru_cache(maxsize=None)
+def _trimmed(word: str) -> str:
+    return trim(word)
+
+
+def pipeline_terms(words: list[str]) -> list[str]:
+    """What lunr's Pipeline.run of INDEX_PIPELINE makes of these words, computed in one
+    pass with cached folding (tests/test_search.py checks that the two agree)."""
+    trimmed = [term for term in map(_trimmed, words) if term]
+    terms = []
+    for i, term in enumerate(trimmed):
+        folded = fold(term)
+        terms.append(term)
+        if folded != term:
+            terms.append(folded)
+        if i + 1 < len(trimmed):
+            terms.append(folded + "_" + fold(trimmed[i + 1]))
+    return terms
+
+
+class _TermBuilder(Builder):
+    """lunr.py's Builder, given each field's terms already through the pipeline: its own
+    add() would run the tokenizer and three pipeline functions token by token."""
+
+    def add_terms(self, ref: str, fields: dict[str, list[str]]) -> None:
+        self._documents[ref] = {}
+        self.document_count += 1
+        for name in self._fields:
+            terms = fields[name]
+            field_ref = name + "/" + ref
+            counts = Counter(terms)
+            self.field_term_frequencies[field_ref] = counts
+            self.field_lengths[field_ref] = len(terms)
+            for term in counts:
+                posting = self.inverted_index.get(term)
+                if posting is None:
+                    posting = {field: {} for field in self._fields}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                    self.inverted_index[term] = posting
+                posting[name][ref] = {}
+
+    def weights(self) -> dict[str, dict[str, float]]:
+        """Each field's BM25 weights, term -> weight: the numbers lunr.py's
+        _create_field_vectors computes (same formula, same rounding), without
+        building its Vector objects one sorted insert at a time."""
+        self._calculate_average_field_lengths()
+        idf = {term: Idf(posting, self.document_count) for term, posting in self.inverted_index.items()}
+        k1, b = self._k1, self._b
+        vectors = {}
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            name = field_ref.split("/", 1)[0]
+            boost = self._fields[name].boost
+            norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / self.average_field_length[name]))
+            vectors[field_ref] = {term: round(idf[term] * ((k1 + 1) * tf) / (norm + tf) * boost, 3)
+                                  for term, tf in frequencies.items()}
+        return vectors
+
 _WHITESPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, and Python's
 _SEPARATOR = re.compile(r"[ \-]+")  # lunr.tokenizer.separator, on prepared text
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -131,9 +193,9 @@ def _fields(conference: Conference) -> dict[str, str]:
     }
 
 
-def _tokenised(document: dict) -> dict:
-    """A document whose fields are word lists, which lunr.py takes without splitting again."""
-    return {key: value if key == "id" else words(value) for key, value in document.items()}
+def _terms(document: dict) -> dict[str, list[str]]:
+    """Each field of a document as the terms the index stores."""
+    return {key: pipeline_terms(words(value)) for key, value in document.items() if key != "id"}
 
 
 def _document(conference: Conference) -> dict:
@@ -156,44 +218,17 @@ Vectors = dict  # "field/ref" -> {term: weight}
 
 
 def _build_batch(batch: list[dict]) -> tuple[Postings, Vectors]:
-    """lunr.py's postings and BM25 field vectors for a batch of articles (run in a worker
+    """lunr.py's postings and BM25 field weights for a batch of articles (run in a worker
     process when there are many). The builder's token set, which build() would also make,
     is skipped: the partitions are lunr indexes of their own, and lunr.js rebuilds it on load."""
-    builder = Builder()
-    builder.pipeline.add(*INDEX_PIPELINE)
+    builder = _TermBuilder()
     builder.ref("id")
     for name, boost in FIELDS:
         builder.field(name, boost=boost)
     for document in batch:
-        builder.add(_tokenised(document))
-    builder._calculate_average_field_lengths()
-    builder._create_field_vectors()
-    term_of_index = {posting["_index"]: term for term, posting in builder.inverted_index.items()}
-    postings = {term: {name: dict(posting[name]) for name, _ in FIELDS}
-                for term, posting in builder.inverted_index.items()}
-    vectors = {}
-    for field_ref, vector in builder.field_vectors.items():
-        elements = vector.elements
-        vectors[field_ref] = {term_of_index[elements[i]]: round(elements[i + 1], 3) for i in range(0, len(elements), 2)}
-    return postings, vectors
-
-
-def _build_all(documents: list[dict]) -> tuple[Postings, Vectors]:
-    batches = [documents[i: i + BATCH] for i in range(0, len(documents), BATCH)]
-    workers = min(len(batches), os.cpu_count() or 1)
-    if workers <= 1:
-        built = [_build_batch(batch) for batch in batches]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            built = list(pool.map(_build_batch, batches))
-    postings: Postings = {}
-    vectors: Vectors = {}
-    for batch_postings, batch_vectors in built:
-        for term, posting in batch_postings.items():
-            merged = postings.setdefault(term, {name: {} for name, _ in FIELDS})
-            for name, _ in FIELDS:
-                merged[name].update(posting[name])
-        vectors.update(batch_vectors)
+        builder.add_terms(document["id"], _terms(document))
+    vectors = builder.weights()
+    postings = {term: {name: posting[name] for name, _ in FIELDS} for term, posting in builder.inverted_index.items()}
     return postings, vectors
 
 
@@ -238,25 +273,50 @@ def _script(name: str, payload) -> bytes:
     return ("ArchiveSearch.add(" + json.dumps(name) + "," + text.replace("</", "<\\/") + ");\n").encode("utf-8")
 
 
-def search_files(site: Site) -> tuple[dict[str, bytes], dict]:
-    """The search files (path -> bytes) and the manifest the search page embeds."""
-    conferences = site.conferences
-    files: dict[str, bytes] = {}
-    documents = [{"id": str(n), **_fields(c)} for n, c in enumerate(conferences)]
-    postings, vectors = _build_all(documents) if documents else ({}, {})
+def _group_files(job: tuple[int, list[dict]]) -> tuple[list[str], dict[str, bytes]]:
+    """One group's partitions: its keys in order, and the scripts t<group>-<n>.js.
+    A group is indexed on its own (a worker process each when there are several)."""
+    group, documents = job
+    postings, vectors = _build_batch(documents)
     keys = _partition(postings)
-    by_key: dict[str, list[str]] = defaultdict(list)
+    ordered = sorted(set(keys.values()))
+    number = {key: n for n, key in enumerate(ordered)}
+    terms: dict[str, list[str]] = defaultdict(list)
     for term, key in keys.items():
-        by_key[key].append(term)
-    key_vectors: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for field_ref, weights in vectors.items():
-        for term, weight in weights.items():
-            key_vectors[keys[term]][field_ref].append((term, weight))
-    partitions = {}
-    for number, key in enumerate(sorted(by_key)):
-        name = f"{SCRIPT_DIR}/t{number}.js"
-        partitions[key] = name
-        files[name] = _script(name, _partition_index(by_key[key], postings, key_vectors[key]))
+        terms[key].append(term)
+    weights: dict[str, dict[str, list]] = defaultdict(dict)
+    for field_ref, field_weights in vectors.items():
+        for term, weight in field_weights.items():
+            weights[keys[term]].setdefault(field_ref, []).append((term, weight))
+    files = {}
+    for key in ordered:
+        name = f"{SCRIPT_DIR}/t{group}-{number[key]}.js"
+        files[name] = _script(name, _partition_index(terms[key], postings, weights[key]))
+    return ordered, files
+
+
+def _each_group(jobs: list) -> list:
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        return [_group_files(job) for job in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_group_files, jobs))
+
+
+def search_files(site: Site) -> tuple[dict[str, bytes], dict]:
+    """The search files (path -> bytes) and the manifest the search page embeds.
+
+    Articles are indexed in groups of GROUP, newest first, so the browser can
+    show the newest matches before it has read the postings of the whole
+    archive; each group's terms are partitioned on their own."""
+    conferences = site.conferences
+    documents = [{"id": str(n), **_fields(c)} for n, c in enumerate(conferences)]
+    jobs = [(n, documents[start: start + GROUP]) for n, start in enumerate(range(0, len(documents), GROUP))]
+    files: dict[str, bytes] = {}
+    groups = []
+    for keys, group_files in _each_group(jobs):
+        groups.append(keys)
+        files.update(group_files)
     for start in range(0, len(conferences), DOCS_PER_FILE):
         name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"
         files[name] = _script(name, [_document(c) for c in conferences[start: start + DOCS_PER_FILE]])
@@ -267,8 +327,7 @@ def search_files(site: Site) -> tuple[dict[str, bytes], dict]:
              [provinces.index(p.name) for p in c.provinces]] for c in conferences]
     files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", {
         "clusters": clusters, "kinds": kinds, "provinces": provinces, "rows": rows})
-    manifest = {"partitions": partitions, "documents": len(conferences), "perFile": DOCS_PER_FILE,
-                "filters": f"{SCRIPT_DIR}/filters.js"}
+    manifest = {"groups": groups, "perFile": DOCS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js"}
     return files, manifest
 
 

@@ -42,6 +42,33 @@ def test_index_terms_keep_the_exact_word_add_the_folded_one_and_the_pair():
         "hợp", "hop", "hop_tac", "tác", "tac", "tac_xa", "xã", "xa", "xa_nghe", "nghệ", "nghe", "nghe_an", "an"]
 
 
+def test_the_fast_path_makes_the_same_terms_as_lunr_pipeline():
+    for text in _sample_texts():
+        assert search.pipeline_terms(search.words(text)) == python_terms(text)
+
+
+def test_the_index_equals_what_lunr_py_builder_makes_of_the_sample():
+    from lunr.builder import Builder
+
+    site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=ROOT / "content"))
+    documents = [{"id": str(n), **search._fields(c)} for n, c in enumerate(site.conferences)]
+    builder = Builder()
+    builder.pipeline.add(*search.INDEX_PIPELINE)
+    builder.ref("id")
+    for name, boost in search.FIELDS:
+        builder.field(name, boost=boost)
+    for document in documents:
+        builder.add({key: value if key == "id" else search.words(value) for key, value in document.items()})
+    reference = builder.build().serialize()
+    postings, vectors = search._build_batch(documents)
+    terms = {term: posting for term, posting in reference["invertedIndex"]}
+    assert {term: {f: sorted(p[f]) for f, _ in search.FIELDS} for term, p in terms.items()} == {
+        term: {f: sorted(p[f]) for f, _ in search.FIELDS} for term, p in postings.items()}
+    term_of = {posting["_index"]: term for term, posting in terms.items()}
+    expected = {ref: {term_of[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in reference["fieldVectors"]}
+    assert expected == vectors
+
+
 def test_no_stop_word_or_stemmer_drops_part_of_a_name():
     assert "an" in python_terms("Nghệ An")
     assert "được" in python_terms("được")
@@ -68,7 +95,9 @@ def test_terms_are_partitioned_by_the_start_of_their_folded_form(scratch, monkey
         "content/2023/2023-05-01-x.md": "---\ntitle: Hợp tác xã họp ở Hòa Bình\ndate: 2023-05-01\n"
                                         "cluster: hai-phong\nkind: khac\n---\nHội nghị hợp tác.\n"})
     located = {}
-    for key, name in manifest["partitions"].items():
+    (keys,) = manifest["groups"]  # one group of articles
+    for number, key in enumerate(keys):
+        name = f"search/t0-{number}.js"
         file_name, data = _payload(files[name])
         assert file_name == name
         for term, _ in data["invertedIndex"]:
@@ -77,7 +106,7 @@ def test_terms_are_partitioned_by_the_start_of_their_folded_form(scratch, monkey
     assert located["hợp"] == located["hop"] == located["họp"]
     assert located["hop_tac"].startswith(located["hop"])
     assert located["hòa"] == located["hoa"]
-    assert any(len(key) > 2 for key in manifest["partitions"])  # a partition too large was split
+    assert any(len(key) > 2 for key in keys)  # a partition too large was split
 
 
 def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics(scratch, monkeypatch):
@@ -87,10 +116,25 @@ def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics
     assert not any(b"</script>" in data for data in files.values())
     _, docs = _payload(files["search/d0.js"])
     assert [doc["t"] for doc in docs] == ["Hội nghị tổng kết cụm Trung du Bắc Bộ", "</script><b>Đà Nẵng</b>"]
-    _, data = _payload(files[manifest["partitions"]["na"]])
+    _, data = _payload(files[f"search/t0-{manifest['groups'][0].index('na')}.js"])
     index = Index.load(data)
     assert [hit["ref"] for hit in index.query(index.create_query().term("nang", use_pipeline=False))] == ["1"]
     assert [hit["ref"] for hit in index.query(index.create_query().term("nẵng", use_pipeline=False))] == ["1"]
+
+
+def test_partitions_are_cut_into_groups_of_articles_newest_first(scratch, monkeypatch):
+    monkeypatch.setattr(search, "GROUP", 2)
+    extra = {f"content/2022/2022-0{m}-01-hn-{m}.md": f"---\ntitle: Hội nghị Nghệ An {m}\ndate: 2022-0{m}-01\n"
+             "cluster: hai-phong\nkind: khac\n---\nNội dung.\n" for m in (1, 2, 3)}
+    site, files, manifest = _search_files(scratch, monkeypatch, extra)
+    assert len(manifest["groups"]) == 2
+    refs = []
+    for group, keys in enumerate(manifest["groups"]):
+        key = max((k for k in keys if "nghe".startswith(k)), key=len)
+        _, data = _payload(files[f"search/t{group}-{keys.index(key)}.js"])
+        index = Index.load(data)
+        refs.append(sorted(hit["ref"] for hit in index.query(index.create_query().term("nghe", use_pipeline=False))))
+    assert refs == [["1"], ["2", "3"]]  # article 0 (Trung du Bắc Bộ, newest) has no "Nghệ"
 
 
 def test_the_filter_table_describes_every_article(scratch, monkeypatch):

@@ -16,7 +16,6 @@
   var PAGE = 20;
   var KEEP_PARTITIONS = 40; // loaded partitions kept in memory, least recently used dropped first
   var MAX_PREFIX_PARTITIONS = 12;
-  var keys = Object.keys(manifest.partitions);
   var loaded = {}; // file -> data (a lunr.Index for partitions)
   var usage = []; // partition files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
@@ -81,23 +80,25 @@
     return { terms: terms, pairs: pairs };
   }
 
-  /* The partition files that can hold a folded term (and, for a prefix, its continuations). */
-  function partitionsFor(folded, prefix) {
-    var best = "";
+  /* The partition files of one article group that can hold a folded term (and, for a
+   * prefix, its continuations): the group's keys are prefixes of folded terms. */
+  function partitionsFor(folded, prefix, group) {
+    var keys = manifest.groups[group];
+    var best = -1;
     var found = [];
-    keys.forEach(function (key) {
-      if (folded.indexOf(key) === 0 && key.length > best.length) best = key;
-      else if (prefix && key.indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(key);
+    keys.forEach(function (key, n) {
+      if (folded.indexOf(key) === 0 && (best < 0 || key.length > keys[best].length)) best = n;
+      else if (prefix && key.indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(n);
     });
-    if (best) found.unshift(best);
-    return found.map(function (key) { return manifest.partitions[key]; });
+    if (best >= 0) found.unshift(best);
+    return found.map(function (n) { return "search/t" + group + "-" + n + ".js"; });
   }
 
   /* Every article matching one term: ref -> score, and the refs that match it as written
    * (with its diacritics), which rank above those that match only when folded. One lunr
    * query per partition does both: the matched terms of each hit tell which form matched. */
-  function matchTerm(term, boost) {
-    var files = partitionsFor(term.folded, term.prefix);
+  function matchTerm(term, group, boost) {
+    var files = partitionsFor(term.folded, term.prefix, group);
     var marked = term.exact && term.exact !== term.folded;
     var wildcard = term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE;
     return Promise.all(files.map(load)).then(function (indexes) {
@@ -138,37 +139,46 @@
       return;
     }
     status.textContent = "Đang tìm…";
-    var lookups = query.terms.map(function (term) { return matchTerm(term); });
-    var boosts = query.pairs.map(function (pair) { return matchTerm({ folded: pair.folded }, pair.boost); });
-    Promise.all([Promise.all(lookups), Promise.all(boosts), filterRows(state)]).then(function (parts) {
-      if (mine !== generation) return;
-      var perTerm = parts[0];
-      var table = parts[2];
-      var results = [];
-      Object.keys(perTerm[0].scores).forEach(function (ref) {
-        var score = 0;
-        var exact = 0;
-        for (var i = 0; i < perTerm.length; i++) {
-          if (!(ref in perTerm[i].scores)) return; // every word must match
-          score += perTerm[i].scores[ref];
-          if (perTerm[i].exact[ref]) exact += 1;
-        }
-        parts[1].forEach(function (pair) { score += pair.scores[ref] || 0; });
-        if (table && !passes(table.rows[Number(ref)], table, state)) return;
-        results.push({ id: Number(ref), score: score, exact: exact });
+    var results = [];
+    shown = { results: results, count: 0, query: query, state: state, more: true };
+    var group = 0;
+    /* Article groups are read newest first; the results so far show after each one. */
+    var next = function () {
+      var lookups = query.terms.map(function (term) { return matchTerm(term, group); });
+      var boosts = query.pairs.map(function (pair) { return matchTerm({ folded: pair.folded }, group, pair.boost); });
+      return Promise.all([Promise.all(lookups), Promise.all(boosts), filterRows(state)]).then(function (parts) {
+        if (mine !== generation) return;
+        var perTerm = parts[0];
+        var table = parts[2];
+        Object.keys(perTerm[0].scores).forEach(function (ref) {
+          var score = 0;
+          var exact = 0;
+          for (var i = 0; i < perTerm.length; i++) {
+            if (!(ref in perTerm[i].scores)) return; // every word must match
+            score += perTerm[i].scores[ref];
+            if (perTerm[i].exact[ref]) exact += 1;
+          }
+          parts[1].forEach(function (pair) { score += pair.scores[ref] || 0; });
+          if (table && !passes(table.rows[Number(ref)], table, state)) return;
+          results.push({ id: Number(ref), score: score, exact: exact });
+        });
+        results.sort(function (a, b) { return b.exact - a.exact || b.score - a.score || a.id - b.id; });
+        group += 1;
+        shown.more = group < manifest.groups.length;
+        var visible = Math.max(PAGE, shown.count);
+        shown.count = 0;
+        list.textContent = "";
+        return showMore(mine, visible).then(function () { if (shown.more) return next(); });
       });
-      results.sort(function (a, b) { return b.exact - a.exact || b.score - a.score || a.id - b.id; });
-      shown = { results: results, count: 0, query: query, state: state };
-      list.textContent = "";
-      return showMore(mine);
-    }).catch(function () {
+    };
+    next().catch(function () {
       if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
     });
   }
 
   /* Describe the next PAGE results, loading the files that hold them. */
-  function showMore(mine) {
-    var page = shown.results.slice(shown.count, shown.count + PAGE);
+  function showMore(mine, size) {
+    var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
     var files = {};
     page.forEach(function (result) { files["search/d" + Math.floor(result.id / manifest.perFile) + ".js"] = true; });
     return Promise.all(Object.keys(files).map(load)).then(function () {
@@ -189,7 +199,10 @@
     var filtered = FILTERS.some(function (name) { return state[name]; });
     if (total) {
       status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị cho “" + state.q + "”" +
-        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") + "." : ".");
+        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") : "") +
+        (shown.more ? " (đang tìm thêm…)" : ".");
+    } else if (shown.more) {
+      status.textContent = "Đang tìm…";
     } else {
       status.textContent = "Không tìm thấy hội nghị nào cho “" + state.q + "”" + (filtered ? " với bộ lọc đã chọn" : "") +
         ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
