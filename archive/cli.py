@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                         help="where the site is written (default: output); replaced whole on success only")
     parser.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="build everything afresh, neither reading nor writing .cache/ (results are the same)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="serve: the address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, metavar="N", help="serve: the port (default: 8000)")
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.files and args.command != "import":
         parser.error(f"only 'import' takes files, got {args.files[0]} after '{args.command}'")
     options = Options(config=args.config, content=args.content, templates=args.templates,
+                      cache=None if args.no_cache else Path(".cache"),
                       output=args.output, drafts=args.drafts)
     try:
         if args.command == "import":
@@ -80,5 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     print_problems(report.warnings)
-    print(f"{format_number(report.pages)} trang, {report.seconds:.1f} s".replace(".", ","))
+    if report.unchanged:
+        print(f"Không có gì thay đổi từ lần xây dựng trước; {options.output} giữ nguyên "
+              f"({report.seconds:.1f} s)".replace(".", ","))
+    else:
+        print(f"{format_number(report.pages)} trang, {report.seconds:.1f} s".replace(".", ","))
     return 0

@@ -38,7 +38,7 @@ def read_article(path: Path) -> SourceFile | Problem:
     shown = shown_path(path)
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
-        return Problem(shown, 0, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
+        return Problem(shown, 1, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
                        f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB); split it or remove pasted data")
     raw = path.read_bytes()
     try:

@@ -9,12 +9,17 @@ the archive does not have.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import xml.etree.ElementTree as etree
+from concurrent.futures import ProcessPoolExecutor
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from .cache import Store, digest
 
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#|[^:]*$)", re.IGNORECASE)
 
@@ -58,6 +63,11 @@ class _ArchiveMarkdown(Extension):
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 4)
 
 
+# Part of the cache key of converted bodies: change it whenever the conversion changes.
+SETTINGS = f"markdown {markdown.__version__}; tables sane_lists; figures 1; no raw HTML; safe links"
+PARALLEL_FROM = 300  # bodies to convert; fewer are converted in this process
+
+
 def converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists", _ArchiveMarkdown()], output_format="html")
 
@@ -65,3 +75,28 @@ def converter() -> markdown.Markdown:
 def to_html(text: str, md: markdown.Markdown | None = None) -> str:
     md = md or converter()
     return md.reset().convert(text)
+
+
+def _convert_span(texts: list[str]) -> list[str]:
+    md = converter()
+    return [to_html(text, md) for text in texts]
+
+
+def to_html_all(texts: list[str], store: Store) -> list[str]:
+    """Every body as HTML: from the cache where the same text was converted before,
+    the rest converted by one worker per core when there are many."""
+    keys = [digest(SETTINGS, text) for text in texts]
+    found = [store.get(key) for key in keys]
+    missing = [n for n, html in enumerate(found) if html is None]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(missing) < PARALLEL_FROM or workers < 2:
+        converted = _convert_span([texts[n] for n in missing])
+    else:
+        step = max(50, len(missing) // (workers * 4))
+        spans = [[texts[n] for n in missing[i: i + step]] for i in range(0, len(missing), step)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            converted = [html for part in pool.map(_convert_span, spans) for html in part]
+    for n, html in zip(missing, converted):
+        found[n] = html
+        store.put(keys[n], html)
+    return found

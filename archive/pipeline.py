@@ -1,11 +1,14 @@
 """The build, start to end: config -> content -> validate -> model -> render -> output."""
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import markup, output, results, search
+from .cache import Store, digest
 from .config import load_config
 from .content import find_articles, read_article, shown_path
 from .model import Conference, Site, build_site
@@ -21,6 +24,7 @@ class Options:
     templates: Path = Path("templates")
     output: Path = Path("output")
     drafts: bool = False
+    cache: Path | None = Path(".cache")  # None: no cache, every result computed afresh
 
 
 @dataclass(frozen=True)
@@ -28,10 +32,16 @@ class Report:
     pages: int
     seconds: float
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    unchanged: bool = False  # nothing had changed since the last build: nothing was done
 
 
-def load_site(options: Options) -> tuple[Site, list[Problem]]:
+def _stores(options: Options) -> dict[str, Store]:
+    return {name: Store(options.cache, name) for name in ("markdown", "search")}
+
+
+def load_site(options: Options, stores: dict[str, Store] | None = None) -> tuple[Site, list[Problem]]:
     """Read and check everything; BuildFailed lists every error in every file."""
+    stores = stores or _stores(Options(cache=None))
     config = load_config(options.config)
     if not options.content.is_dir():
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
@@ -50,8 +60,8 @@ def load_site(options: Options) -> tuple[Site, list[Problem]]:
     errors = [p for p in problems if not p.warning]
     if errors:
         raise BuildFailed(problems)
-    md = markup.converter()
-    conferences = [replace(c, body_html=markup.to_html(c.body_markdown, md)) for c in conferences]
+    bodies = markup.to_html_all([c.body_markdown for c in conferences], stores["markdown"])
+    conferences = [replace(c, body_html=html) for c, html in zip(conferences, bodies)]
     site = build_site(config, conferences)
     return site, [p for p in problems if p.warning] + results.check(site)
 
@@ -77,15 +87,56 @@ def _lunr() -> Path:
     return script
 
 
+CODE = Path(__file__).resolve().parent
+
+
+def _fingerprint(options: Options) -> str:
+    """A hash of everything a build reads: when it matches the last build's, output/ is already right."""
+    parts: list[str | bytes] = [repr(options), str(options.output.resolve())]
+    for folder in (options.content, options.templates, CODE):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    parts += [str(path.relative_to(folder)), path.read_bytes()]
+    for path in (options.config, search.lunr_script()):
+        parts += [str(path), path.read_bytes() if path.is_file() else b""]
+    return digest(*parts)
+
+
+def _output_stamp(folder: Path) -> str:
+    try:
+        info = folder.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{info.st_ino}:{info.st_mtime_ns}"
+
+
 def build(options: Options) -> Report:
     """Build the whole site into options.output, or raise BuildFailed and leave it untouched."""
     started = time.perf_counter()
-    site, warnings = load_site(options)
-    shards, manifest = search.search_files(site)
+    last = options.cache / "last-build.json" if options.cache else None
+    fingerprint = _fingerprint(options) if last else ""
+    if last and last.is_file():
+        try:
+            previous = json.loads(last.read_text(encoding="utf-8"))
+        except ValueError:
+            previous = {}
+        if previous.get("inputs") == fingerprint and previous.get("output") == _output_stamp(options.output):
+            warnings = tuple(Problem(*fields) for fields in previous.get("warnings", []))
+            return Report(0, time.perf_counter() - started, warnings, unchanged=True)
+    stores = _stores(options)
+    site, warnings = load_site(options, stores)
+    shards, manifest = search.search_files(site, stores["search"])
     files = render_pages(site, options.templates, environment(options.templates), manifest)
     files.update(shards)
     files.update(results.downloads(site))
     output.write_site(files, _copies(site, options.templates), options.output)
+    for store in stores.values():
+        store.save()
+    if last:
+        last.parent.mkdir(parents=True, exist_ok=True)
+        last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),
+                                    "warnings": [dataclasses.astuple(w) for w in warnings]}), encoding="utf-8")
     return Report(len(files), time.perf_counter() - started, tuple(warnings))
 
 

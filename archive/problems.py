@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -19,7 +20,15 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         label = "cảnh báo: " if self.warning else ""
-        return f"{where}: {label}{self.field}: {self.message}"
+        return _one_line(f"{where}: {label}{self.field}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """A key or value may hold a line break; each problem still prints as one line."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class BuildFailed(Exception):
@@ -28,6 +37,9 @@ class BuildFailed(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # so that a worker process can report it
+        return (BuildFailed, (self.problems,))
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,7 +68,7 @@ def _root_for(path: str) -> str:
     return "../" * depth
 
 
-def plan_pages(site: Site, search_manifest: list[dict]) -> list[Page]:
+def plan_pages(site: Site, search_manifest: dict) -> list[Page]:
     """Every page of the site, with the data its template needs."""
     config = site.config
     tables = results.tabulate(site)
@@ -113,31 +116,56 @@ def plan_pages(site: Site, search_manifest: list[dict]) -> list[Page]:
     return pages
 
 
+PARALLEL_FROM = 400  # pages; fewer are drawn in this process, more by one worker per core
+_WORK: tuple | None = None  # what forked workers draw from: (env, templates_dir, pages, shared context)
+
+
+def _draw(page: Page, env: jinja2.Environment, templates_dir: Path, shared: dict) -> bytes:
+    # The 404 page is served at any depth, so its links start from the site's own path.
+    root = shared["base_path"] if page.path == "404.html" else _root_for(page.path)
+    context: dict[str, Any] = {"site": shared["site"], "config": shared["site"].config, "page_path": page.path,
+                               "root": root, "updated": shared["updated"], **page.context}
+    try:
+        return env.get_template(page.template).render(context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildFailed([Problem(_template_path(templates_dir, error.name or page.template), error.lineno,
+                                   "template", f"syntax error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise BuildFailed([Problem(str(templates_dir / page.template), 0, "template",
+                                   f"template {error.name!r} not found in {templates_dir}")]) from None
+    except jinja2.UndefinedError as error:
+        name, line = _template_frame(error, templates_dir, page.template)
+        raise BuildFailed([Problem(name, line, "template", f"{error.message} (while drawing {page.path})")]) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as error:
+        name, line = _template_frame(error, templates_dir, page.template)
+        raise BuildFailed([Problem(name, line, "template", f"{error} (while drawing {page.path})")]) from None
+
+
+def _draw_span(span: tuple[int, int]) -> list[tuple[str, bytes]]:
+    env, templates_dir, pages, shared = _WORK
+    return [(page.path, _draw(page, env, templates_dir, shared)) for page in pages[span[0]: span[1]]]
+
+
 def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
-                 search_manifest: list[dict] | None = None) -> dict[str, bytes]:
+                 search_manifest: dict | None = None) -> dict[str, bytes]:
     """Draw every page; a template error stops the build with a clear message."""
+    global _WORK
     env = env or environment(templates_dir)
-    files: dict[str, bytes] = {}
-    base_path = urlsplit(site.config.base_url).path or "/"
-    built_at = max((c.updated for c in site.conferences), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
-    for page in plan_pages(site, search_manifest or []):
-        # The 404 page is served at any depth, so its links start from the site's own path.
-        root = base_path if page.path == "404.html" else _root_for(page.path)
-        context: dict[str, Any] = {"site": site, "config": site.config, "page_path": page.path,
-                                   "root": root, "updated": built_at, **page.context}
-        try:
-            text = env.get_template(page.template).render(context)
-        except jinja2.TemplateSyntaxError as error:
-            raise BuildFailed([Problem(_template_path(templates_dir, error.name or page.template), error.lineno,
-                                       "template", f"syntax error: {error.message}")]) from None
-        except jinja2.TemplateNotFound as error:
-            raise BuildFailed([Problem(str(templates_dir / page.template), 0, "template",
-                                       f"template {error.name!r} not found in {templates_dir}")]) from None
-        except jinja2.UndefinedError as error:
-            name, line = _template_frame(error, templates_dir, page.template)
-            raise BuildFailed([Problem(name, line, "template", f"{error.message} (while drawing {page.path})")]) from None
-        files[page.path] = text.encode("utf-8")
-    return files
+    pages = plan_pages(site, search_manifest or {})
+    shared = {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
+              "updated": max((c.updated for c in site.conferences),
+                             default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}
+    workers = min(os.cpu_count() or 1, len(pages) // (PARALLEL_FROM // 2) or 1)
+    if len(pages) < PARALLEL_FROM or workers < 2:
+        return {page.path: _draw(page, env, templates_dir, shared) for page in pages}
+    step = max(50, len(pages) // (workers * 8))
+    spans = [(start, start + step) for start in range(0, len(pages), step)]
+    _WORK = (env, templates_dir, pages, shared)  # inherited by the forked workers, not pickled
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return {path: data for drawn in pool.map(_draw_span, spans) for path, data in drawn}
+    finally:
+        _WORK = None
 
 
 def _template_path(templates_dir: Path, name: str) -> str:

@@ -16,9 +16,9 @@ No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An)
 The index is split by term, not by article, so that a query downloads only
 what its words need, whatever the size of the archive:
 
-- articles are indexed in groups of GROUP, newest first, by lunr.py (one
-  worker process per group when there are several), so the newest matches
-  show while older groups are still being read;
+- articles are indexed in groups of GROUP by lunr.py (one worker process
+  per group when there are several); the browser reads the newest group
+  first, so the newest matches show while older groups are still read;
 - within a group, every term's postings and field-vector entries go to a
   partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
   share one), a partition that grows too large being split by one more
@@ -46,6 +46,7 @@ from lunr.idf import idf as Idf
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
+from .cache import Store, digest
 from .model import Conference, Site
 from .vietnamese import format_date
 
@@ -154,6 +155,9 @@ class _TermBuilder(Builder):
         k1, b = self._k1, self._b
         vectors = {}
         for field_ref, frequencies in self.field_term_frequencies.items():
+            if not frequencies:  # an empty field (and maybe an average length of 0)
+                vectors[field_ref] = {}
+                continue
             name = field_ref.split("/", 1)[0]
             boost = self._fields[name].boost
             norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / self.average_field_length[name]))
@@ -297,25 +301,39 @@ def _group_files(job: tuple[int, list[dict]]) -> tuple[list[str], dict[str, byte
 
 def _each_group(jobs: list) -> list:
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1:
+    if workers <= 1 or not jobs:
         return [_group_files(job) for job in jobs]
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(_group_files, jobs))
 
 
-def search_files(site: Site) -> tuple[dict[str, bytes], dict]:
+# Part of the cache key of an indexed group: change it whenever indexing changes.
+SETTINGS = f"fields {FIELDS}; group {GROUP}; partition {PARTITION_BYTES}; pipeline vi-trimmer vi-bigram vi-fold 1"
+
+
+def search_files(site: Site, store: Store | None = None) -> tuple[dict[str, bytes], dict]:
     """The search files (path -> bytes) and the manifest the search page embeds.
 
-    Articles are indexed in groups of GROUP, newest first, so the browser can
-    show the newest matches before it has read the postings of the whole
-    archive; each group's terms are partitioned on their own."""
-    conferences = site.conferences
+    Articles are numbered oldest first and indexed in groups of GROUP, so
+    that a new article changes only the last group and an edit only its own
+    (unchanged groups come from the cache). The browser reads the groups
+    newest first and shows the matches so far after each; each group's terms
+    are partitioned on their own."""
+    store = store or Store(None, "search")
+    conferences = site.conferences[::-1]
     documents = [{"id": str(n), **_fields(c)} for n, c in enumerate(conferences)]
     jobs = [(n, documents[start: start + GROUP]) for n, start in enumerate(range(0, len(documents), GROUP))]
+    keys = [digest(SETTINGS, json.dumps(job, ensure_ascii=False, sort_keys=True)) for job in jobs]
+    built = {n: store.get(key) for n, key in enumerate(keys)}
+    missing = [job for job in jobs if built[job[0]] is None]
+    for job, result in zip(missing, _each_group(missing)):
+        built[job[0]] = result
+        store.put(keys[job[0]], result)
     files: dict[str, bytes] = {}
     groups = []
-    for keys, group_files in _each_group(jobs):
-        groups.append(keys)
+    for n in range(len(jobs)):
+        group_keys, group_files = built[n]
+        groups.append(group_keys)
         files.update(group_files)
     for start in range(0, len(conferences), DOCS_PER_FILE):
         name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"

@@ -226,6 +226,9 @@ def _safe_image_path(src: str, source: SourceFile, content_dir: Path) -> tuple[P
     for folder in (source.path.parent, content_dir / "images"):
         candidate = folder / posix
         if candidate.is_file():
+            if not candidate.resolve().is_relative_to(content_dir.resolve()):  # a symlink would publish that file
+                return None, (f"the image file {src!r} is a link to a file outside the content folder; "
+                              "copy the photo itself into the folder")
             return candidate, ""
     return None, (f"the image file {src!r} does not exist beside the article or in content/images/; "
                   "add it, or leave src out to keep only the caption")

@@ -51,6 +51,9 @@ def _record_lines(node: yaml.Node, path: Path, lines: dict, offset: int) -> None
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = path + (key.value,)
+            if child in lines:  # YAML would silently keep the last one
+                raise YamlError(key.start_mark.line + 1 + offset, f"invalid YAML: the key '{key.value}' appears "
+                                f"twice (first on line {lines[child]}); keep one")
             lines[child] = key.start_mark.line + 1 + offset
             _record_lines(value, child, lines, offset)
     elif isinstance(node, yaml.SequenceNode):

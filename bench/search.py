@@ -8,7 +8,8 @@ browser context each run (empty cache), opens the search page and runs each
 query as a reader would (type, Enter). It reports medians over the runs:
 
 - first results: from Enter to the first result on screen (or the no-match message);
-- downloaded: what the query fetched, counted as gzip (what a server sends);
+- downloaded: what the query fetched until then, and until every group was read,
+  counted as gzip (what a server sends);
 - JS heap: the page's JavaScript memory after all queries;
 - found: whether the oldest article, the only one with a word in its body, was found.
 """
@@ -64,7 +65,7 @@ def measure(output: Path, runs: int) -> dict:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/tim-kiem/index.html"
     sizes: dict = {}
-    figures: dict[str, dict[str, list]] = {q: {"ms": [], "kb": [], "count": []} for q in QUERIES}
+    figures: dict[str, dict[str, list]] = {q: {"ms": [], "first_kb": [], "kb": [], "count": []} for q in QUERIES}
     heap, page_kb, found = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -93,10 +94,15 @@ def measure(output: Path, runs: int) -> dict:
                     observer.observe(document.getElementById('main') || document.body, {childList: true, subtree: true, characterData: true});
                     input.form.requestSubmit();
                 })""", query)
-                page.wait_for_function("!document.getElementById('search-status').textContent.startsWith('Đang')")
+                first_kb = sum(gzip_size(output, url, sizes) for url in list(fetched)) / 1024
+                page.wait_for_function("""() => {
+                    const text = document.getElementById('search-status').textContent;
+                    return !text.startsWith('Đang') && !text.includes('đang tìm thêm');
+                }""")
                 figures[query]["ms"].append(elapsed)
+                figures[query]["first_kb"].append(first_kb)
                 figures[query]["kb"].append(sum(gzip_size(output, url, sizes) for url in fetched) / 1024)
-                count = page.evaluate("document.getElementById('search-status').textContent")
+                count = page.evaluate("document.getElementById('search-status').textContent")  # final
                 figures[query]["count"].append(count)
                 if query == MARKER:
                     found.append(page.locator("#search-results h2").count() == 1 and
@@ -133,10 +139,10 @@ def main() -> None:
               f"largest {largest_kb:.0f} KB gzip; search page {statistics.median(result['page_kb']):.0f} KB gzip; "
               f"JS heap after the queries {statistics.median(result['heap']):.1f} MB (median of {args.runs}); "
               f"body-only word found in {sum(result['found'])}/{len(result['found'])} runs")
-        print(f"{'query':<24} {'first results (ms)':>19} {'downloaded (KB gzip)':>21}  status")
+        print(f"{'query':<22} {'first results (ms)':>18} {'KB gzip until then':>19} {'KB gzip in all':>15}  final status")
         for query, numbers in result["figures"].items():
-            print(f"{query:<24} {statistics.median(numbers['ms']):>19.0f} {statistics.median(numbers['kb']):>21.0f}  "
-                  f"{numbers['count'][-1]}")
+            print(f"{query:<22} {statistics.median(numbers['ms']):>18.0f} {statistics.median(numbers['first_kb']):>19.0f} "
+                  f"{statistics.median(numbers['kb']):>15.0f}  {numbers['count'][-1]}")
         rows.append(result)
 
 

@@ -141,8 +141,8 @@
     status.textContent = "Đang tìm…";
     var results = [];
     shown = { results: results, count: 0, query: query, state: state, more: true };
-    var group = 0;
-    /* Article groups are read newest first; the results so far show after each one. */
+    var group = manifest.groups.length - 1;
+    /* Article groups (numbered oldest first) are read newest first; the results so far show after each. */
     var next = function () {
       var lookups = query.terms.map(function (term) { return matchTerm(term, group); });
       var boosts = query.pairs.map(function (pair) { return matchTerm({ folded: pair.folded }, group, pair.boost); });
@@ -162,9 +162,9 @@
           if (table && !passes(table.rows[Number(ref)], table, state)) return;
           results.push({ id: Number(ref), score: score, exact: exact });
         });
-        results.sort(function (a, b) { return b.exact - a.exact || b.score - a.score || a.id - b.id; });
-        group += 1;
-        shown.more = group < manifest.groups.length;
+        results.sort(function (a, b) { return b.exact - a.exact || b.score - a.score || b.id - a.id; });
+        group -= 1;
+        shown.more = group >= 0;
         var visible = Math.max(PAGE, shown.count);
         shown.count = 0;
         list.textContent = "";

@@ -1,0 +1,60 @@
+"""Remember expensive results between builds (.cache/), keyed by a hash of their inputs.
+
+A cache file that is missing, unreadable or from another version is simply
+ignored: the cache only ever saves time, never changes a result.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+VERSION = 1  # change when what is cached changes shape
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+class Store:
+    """A named dict kept in one file of the cache folder."""
+
+    def __init__(self, folder: Path | None, name: str):
+        self.path = folder / f"{name}.pickle" if folder else None
+        self.entries: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self.changed = False
+        if self.path and self.path.is_file():
+            try:
+                version, entries = pickle.loads(self.path.read_bytes())
+                if version == VERSION:
+                    self.entries = entries
+            except Exception:  # a damaged cache is a missing cache
+                self.entries = {}
+
+    def get(self, key: str) -> Any:
+        if key in self.entries:
+            self.used.add(key)
+            return self.entries[key]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write what this build used (entries nobody asked for are dropped)."""
+        if not self.path or (not self.changed and self.used == set(self.entries)):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        kept = {key: self.entries[key] for key in self.used}
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps((VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, self.path)
