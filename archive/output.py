@@ -2,7 +2,9 @@
 
 A failed or killed build never touches the live output/: pages are written
 into a temporary sibling, which then replaces output/ in one atomic
-exchange (renameat2 RENAME_EXCHANGE on Linux).
+exchange (renameat2 RENAME_EXCHANGE on Linux). A file whose bytes did not
+change is hard-linked from the previous output instead of written again, so
+its modification time stays true.
 """
 from __future__ import annotations
 
@@ -40,6 +42,18 @@ def _leftovers(out_dir: Path) -> list[Path]:
     return list(out_dir.parent.glob(f".{out_dir.name}.*.tmp"))
 
 
+def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
+    """Reuse the previous build's file when its bytes are the same: a hard link keeps its
+    modification time, so a deploy that syncs by time sends only what changed."""
+    try:
+        if previous.is_symlink() or previous.stat().st_size != len(data) or previous.read_bytes() != data:
+            return False
+        os.link(previous, target)
+        return True
+    except OSError:
+        return False
+
+
 def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path) -> None:
     """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file)."""
     out_dir = out_dir.resolve()
@@ -51,11 +65,13 @@ def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path) 
         for relative, data in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if not _link_if_same(out_dir / relative, target, data):
+                target.write_bytes(data)
         for relative, source in copies.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            if not _link_if_same(out_dir / relative, target, source.read_bytes()):
+                shutil.copyfile(source, target)
         staging.chmod(0o755)
         if out_dir.exists() and _exchange(staging, out_dir):
             shutil.rmtree(staging)  # now the previous site
