@@ -54,7 +54,7 @@ FIELDS = (("title", 10), ("meta", 4), ("body", 1))
 SCRIPT_DIR = "search"
 PARTITION_BYTES = 150_000  # a group's partition larger than this is split by one more letter
 DOCS_PER_FILE = 50
-GROUP = 2000  # articles per group: a query reads the newest group's postings first
+GROUP = 1000  # articles per group: a query reads the newest group's postings first
 
 
 @functools.lru_cache(maxsize=None)
