@@ -36,6 +36,9 @@ browser:
 	@command -v /usr/bin/chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	@command -v java >/dev/null || { \
+	  echo "Installing Java for the Nu HTML Checker"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q default-jre-headless; }
 
 clean:
 	rm -rf output .output.* .cache

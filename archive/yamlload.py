@@ -69,6 +69,8 @@ def load(text: str, first_line: int = 1) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_shape(node, offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         # Where the broken construct starts says more than where the parser gave up.
@@ -86,6 +88,28 @@ def load(text: str, first_line: int = 1) -> Document:
     if node is not None:
         _record_lines(node, (), lines, offset)
     return Document(data, lines, first_line)
+
+
+_MAX_DEPTH = 50
+
+
+def _check_shape(root: yaml.Node, offset: int) -> None:
+    """Refuse aliases (*name) and deep nesting: a few lines of either can make
+    a document of billions of values that would hang the build."""
+    seen: set[int] = set()
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        line = node.start_mark.line + 1 + offset
+        if id(node) in seen:
+            raise YamlError(line, "invalid YAML: an alias (*name) repeats a value; write the value out instead")
+        seen.add(id(node))
+        if depth > _MAX_DEPTH:
+            raise YamlError(line, f"invalid YAML: nested more than {_MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
 
 
 def _line_at(text: str, index: int) -> str:

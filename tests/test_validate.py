@@ -86,6 +86,40 @@ CASES = [
      f"{PATH}:7: results.leaders: expected {{chair: […], deputy: […]}}, got a list"),
     ("award not a mapping", article(GOOD + "results:\n  awards: [Cờ thi đua]\n"),
      f"{PATH}:7: results.awards.0: expected {{award: …, recipient: …}} as text, got 'Cờ thi đua'"),
+    # Added with the hardening battery (README "Hardening tests").
+    ("a 20 MB article", b"---\n" + GOOD.encode() + b"---\n" + b"x" * (20 * 1024 * 1024),
+     f"{PATH}:1: file: 20.0 MB is too large for an article (at most 2 MB); split it or remove pasted data"),
+    ("title not text", article(GOOD.replace("title: Hội nghị", "title: [Hội, nghị]")),
+     f"{PATH}:2: title: expected text, got a list"),
+    ("date as a bare number", article(GOOD.replace("2023-12-01", "20231201")),
+     f"{PATH}:3: date: expected YYYY-MM-DD, got '20231201'"),
+    ("tags not a list", article(GOOD + "tags: {a: 1}\n"),
+     f"{PATH}:6: tags: expected a list of words, got a mapping"),
+    ("figure in words", article(GOOD + "results:\n  figures:\n    cooperatives: nhiều\n"),
+     f"{PATH}:8: results.figures.cooperatives: expected a whole number of HTX (0 or more), got 'nhiều'; "
+     "write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
+    ("per-province figure not a number", article(GOOD + "results:\n  by_province:\n    Thanh Hóa: {cooperatives: một nghìn}\n"),
+     f"{PATH}:8: results.by_province.Thanh Hóa.cooperatives: expected a whole number of HTX (0 or more), "
+     "got 'một nghìn'; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
+    ("results a list", article(GOOD + "results: [1, 2]\n"),
+     f"{PATH}:6: results: expected a mapping with figures, by_province, awards, leaders, got a list"),
+    ("period out of range", article(GOOD + "period: 3023\n"),
+     f"{PATH}:6: period: expected the year reviewed, like 2023, got 3023"),
+    ("YAML tag naming a Python function", article(GOOD + "x: !!python/name:os.system\n"),
+     f"{PATH}:6: front matter: invalid YAML: the tag 'tag:yaml.org,2002:python/name:os.system' "
+     "is not allowed; write plain values"),
+    ("a field given twice", article(GOOD + "title: Lần hai\n"),
+     f"{PATH}:6: front matter: invalid YAML: the key 'title' appears twice (first on line 2); keep one"),
+    ("aliases that multiply into billions of values",
+     article(GOOD + "a: &a [x, x, x, x, x, x, x, x, x]\n"
+             + "".join(f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+             + "tags: *i\n"),
+     f"{PATH}:6: front matter: invalid YAML: an alias (*name) repeats a value; write the value out instead"),
+    ("lists nested thousands deep", article(GOOD + "tags: " + "[" * 3000 + "]" * 3000 + "\n"),
+     f"{PATH}:6: front matter: invalid YAML: nested more than 50 levels deep"),
+    ("image that links out of the content folder", article(GOOD + "images:\n  - {src: lien-ket.jpg, caption: x}\n"),
+     f"{PATH}:7: images.0.src: the image file 'lien-ket.jpg' is a link to a file outside the content folder; "
+     "copy the photo itself into the folder"),
 ]
 
 
@@ -94,6 +128,8 @@ def test_bad_article_is_reported_exactly_and_nothing_is_written(scratch, monkeyp
     monkeypatch.chdir(scratch.root)
     assert main([]) == 0
     before = scratch.snapshot()
+    (scratch.root / "secret.jpg").write_bytes(b"\xff\xd8")  # outside content/, for the symlink case
+    (scratch.content / "2023/lien-ket.jpg").symlink_to(scratch.root / "secret.jpg")
     scratch.write(PATH, text)
     assert main([]) == 1
     err = capsys.readouterr().err
