@@ -26,7 +26,8 @@ def snapshot(output: Path) -> dict[str, bytes]:
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=root,
+    # --no-cache: every build does all its work, so the kill points fall inside it.
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--no-cache", *args], cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
