@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from .pipeline import Options, build, check
@@ -47,6 +49,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class ProgressBar:
+    """A bar with counts and rate on stderr, for builds that take more than two seconds
+    in a terminal; nothing in a log or in CI."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+        self.live = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if not self.live or elapsed < 2:
+            return
+        filled = int(20 * done / total) if total else 0
+        rate = f" · {format_number(round(done / elapsed))}/s" if done else ""
+        sys.stderr.write(f"\r\033[K{stage} [{'#' * filled}{'.' * (20 - filled)}] "
+                         f"{format_number(done)}/{format_number(total)}{rate}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def print_problems(problems) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -74,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve  # livereload is needed only here
 
             return serve(options, args.host, args.port)
-        report = build(options)
+        bar = ProgressBar()
+        try:
+            report = build(options, bar)
+        finally:
+            bar.close()
     except BuildFailed as failure:
         print_problems(failure.problems)
         errors = sum(1 for p in failure.problems if not p.warning)
@@ -85,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     print_problems(report.warnings)
     if report.unchanged:
         print(f"Không có gì thay đổi từ lần xây dựng trước; {options.output} giữ nguyên "
-              f"({report.seconds:.1f} s)".replace(".", ","))
+              f"({format_number(round(report.seconds, 1))} s)")
     else:
-        print(f"{format_number(report.pages)} trang, {report.seconds:.1f} s".replace(".", ","))
+        print(f"{format_number(report.pages)} trang, {format_number(round(report.seconds, 1))} s")
     return 0

@@ -6,6 +6,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from . import markup, output, results, search
 from .cache import Store, digest
@@ -39,7 +40,15 @@ def _stores(options: Options) -> dict[str, Store]:
     return {name: Store(options.cache, name) for name in ("markdown", "search")}
 
 
-def load_site(options: Options, stores: dict[str, Store] | None = None) -> tuple[Site, list[Problem]]:
+Progress = Callable[[str, int, int], None]  # (stage, done, total), for a progress bar
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def load_site(options: Options, stores: dict[str, Store] | None = None,
+              progress: Progress = _quiet) -> tuple[Site, list[Problem]]:
     """Read and check everything; BuildFailed lists every error in every file."""
     stores = stores or _stores(Options(cache=None))
     config = load_config(options.config)
@@ -47,7 +56,10 @@ def load_site(options: Options, stores: dict[str, Store] | None = None) -> tuple
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
     problems: list[Problem] = []
     conferences: list[Conference] = []
-    for path in find_articles(options.content):
+    paths = find_articles(options.content)
+    for number, path in enumerate(paths, start=1):
+        if number % 200 == 0 or number == len(paths):
+            progress("Đọc bài viết", number, len(paths))
         source = read_article(path)
         if isinstance(source, Problem):
             problems.append(source)
@@ -111,7 +123,7 @@ def _output_stamp(folder: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
-def build(options: Options) -> Report:
+def build(options: Options, progress: Progress = _quiet) -> Report:
     """Build the whole site into options.output, or raise BuildFailed and leave it untouched."""
     started = time.perf_counter()
     last = options.cache / "last-build.json" if options.cache else None
@@ -125,11 +137,13 @@ def build(options: Options) -> Report:
             warnings = tuple(Problem(*fields) for fields in previous.get("warnings", []))
             return Report(0, time.perf_counter() - started, warnings, unchanged=True)
     stores = _stores(options)
-    site, warnings = load_site(options, stores)
+    site, warnings = load_site(options, stores, progress)
+    progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
     shards, manifest = search.search_files(site, stores["search"])
-    files = render_pages(site, options.templates, environment(options.templates), manifest)
+    files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
     files.update(shards)
     files.update(results.downloads(site))
+    progress("Ghi ra " + str(options.output), 0, len(files))
     output.write_site(files, _copies(site, options.templates), options.output)
     for store in stores.values():
         store.save()

@@ -147,7 +147,7 @@ def _draw_span(span: tuple[int, int]) -> list[tuple[str, bytes]]:
 
 
 def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
-                 search_manifest: dict | None = None) -> dict[str, bytes]:
+                 search_manifest: dict | None = None, progress=None) -> dict[str, bytes]:
     """Draw every page; a template error stops the build with a clear message."""
     global _WORK
     env = env or environment(templates_dir)
@@ -156,14 +156,21 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
               "updated": max((c.updated for c in site.conferences),
                              default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}
     workers = min(os.cpu_count() or 1, len(pages) // (PARALLEL_FROM // 2) or 1)
+    if progress:
+        progress("Vẽ trang", 0, len(pages))
     if len(pages) < PARALLEL_FROM or workers < 2:
         return {page.path: _draw(page, env, templates_dir, shared) for page in pages}
     step = max(50, len(pages) // (workers * 8))
     spans = [(start, start + step) for start in range(0, len(pages), step)]
     _WORK = (env, templates_dir, pages, shared)  # inherited by the forked workers, not pickled
     try:
+        files: dict[str, bytes] = {}
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return {path: data for drawn in pool.map(_draw_span, spans) for path, data in drawn}
+            for drawn in pool.map(_draw_span, spans):
+                files.update(drawn)
+                if progress:
+                    progress("Vẽ trang", len(files), len(pages))
+        return files
     finally:
         _WORK = None
 

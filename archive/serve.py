@@ -24,7 +24,8 @@ def _rebuild(options: Options) -> bool:
         print("Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.", file=sys.stderr, flush=True)
         return False
     print_problems(report.warnings)
-    print(f"Đã xây dựng lại: {format_number(report.pages)} trang, {report.seconds:.1f} s".replace(".", ","), flush=True)
+    print(f"Đã xây dựng lại: {format_number(report.pages)} trang, {format_number(round(report.seconds, 1))} s",
+          flush=True)
     return True
 
 
