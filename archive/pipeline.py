@@ -47,33 +47,77 @@ def _quiet(stage: str, done: int, total: int) -> None:
     pass
 
 
+@dataclass
+class Live:
+    """What the preview server keeps in memory between rebuilds, so that an edit costs little:
+    every article as last checked (by file and modification time), the caches, and the
+    search files of the last full build (pages can be redrawn before the index is)."""
+
+    stores: dict[str, Store]
+    articles: dict = field(default_factory=dict)  # path -> ((mtime, size), conference or None, problems)
+    config: bytes = b""  # the config file and the photo files' times the articles were checked against
+    search: tuple[dict, dict] | None = None
+
+
+def live_state(options: Options) -> Live:
+    return Live(_stores(options))
+
+
 def load_site(options: Options, stores: dict[str, Store] | None = None,
-              progress: Progress = _quiet) -> tuple[Site, list[Problem]]:
+              progress: Progress = _quiet, live: Live | None = None) -> tuple[Site, list[Problem]]:
     """Read and check everything; BuildFailed lists every error in every file."""
     stores = stores or _stores(Options(cache=None))
     config = load_config(options.config)
+    memo: dict = {}
+    if live is not None:
+        # Every check depends on the config, and an article's on the photos beside it.
+        photos = sorted((str(p), p.stat().st_mtime_ns) for p in options.content.rglob("*")
+                        if p.is_file() and p.suffix != ".md")
+        depends = options.config.read_bytes() + repr(photos).encode()
+        if depends != live.config:
+            live.articles.clear()
+            live.config = depends
+        memo = live.articles
     if not options.content.is_dir():
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
     problems: list[Problem] = []
     conferences: list[Conference] = []
     paths = find_articles(options.content)
+    seen = set()
     for number, path in enumerate(paths, start=1):
         if number % 200 == 0 or number == len(paths):
             progress("Đọc bài viết", number, len(paths))
-        source = read_article(path)
-        if isinstance(source, Problem):
-            problems.append(source)
-            continue
-        conference, found = check_article(source, config, options.content)
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        seen.add(path)
+        if path in memo and memo[path][0] == stamp:
+            _, conference, found = memo[path]
+        else:
+            source = read_article(path)
+            if isinstance(source, Problem):
+                conference, found = None, [source]
+            else:
+                conference, found = check_article(source, config, options.content)
+            if live is not None:
+                memo[path] = (stamp, conference, found)
         problems.extend(found)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
+    for gone in set(memo) - seen:
+        del memo[gone]
     problems.extend(check_unique_urls(conferences))
     errors = [p for p in problems if not p.warning]
     if errors:
         raise BuildFailed(problems)
-    bodies = markup.to_html_all([c.body_markdown for c in conferences], stores["markdown"])
-    conferences = [replace(c, body_html=html) for c, html in zip(conferences, bodies)]
+    bare = [n for n, c in enumerate(conferences) if not c.body_html and c.body_markdown]
+    bodies = markup.to_html_all([conferences[n].body_markdown for n in bare], stores["markdown"])
+    for n, html in zip(bare, bodies):
+        conferences[n] = replace(conferences[n], body_html=html)
+    if live is not None and bare:  # remember the converted articles, so the next rebuild needs no lookup
+        by_source = {c.path: c for c in conferences}
+        for path, (stamp, known, found) in memo.items():
+            if known is not None and known.path in by_source:
+                memo[path] = (stamp, by_source[known.path], found)
     site = build_site(config, conferences)
     return site, [p for p in problems if p.warning] + results.check(site)
 
@@ -123,10 +167,15 @@ def _output_stamp(folder: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
-def build(options: Options, progress: Progress = _quiet) -> Report:
-    """Build the whole site into options.output, or raise BuildFailed and leave it untouched."""
+def build(options: Options, progress: Progress = _quiet, live: Live | None = None,
+          with_search: bool = True) -> Report:
+    """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
+
+    The preview server passes its Live state; with_search=False then reuses the
+    search files of the last full build, so the edited page shows at once and
+    the index follows in a second build."""
     started = time.perf_counter()
-    last = options.cache / "last-build.json" if options.cache else None
+    last = options.cache / "last-build.json" if options.cache and live is None else None
     fingerprint = _fingerprint(options) if last else ""
     if last and last.is_file():
         try:
@@ -136,17 +185,23 @@ def build(options: Options, progress: Progress = _quiet) -> Report:
         if previous.get("inputs") == fingerprint and previous.get("output") == _output_stamp(options.output):
             warnings = tuple(Problem(*fields) for fields in previous.get("warnings", []))
             return Report(0, time.perf_counter() - started, warnings, unchanged=True)
-    stores = _stores(options)
-    site, warnings = load_site(options, stores, progress)
-    progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
-    shards, manifest = search.search_files(site, stores["search"])
+    stores = live.stores if live else _stores(options)
+    site, warnings = load_site(options, stores, progress, live)
+    if live and live.search and not with_search:
+        shards, manifest = live.search
+    else:
+        progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
+        shards, manifest = search.search_files(site, stores["search"])
+        if live:
+            live.search = (shards, manifest)
     files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
     files.update(shards)
     files.update(results.downloads(site))
     progress("Ghi ra " + str(options.output), 0, len(files))
     output.write_site(files, _copies(site, options.templates), options.output)
-    for store in stores.values():
-        store.save()
+    if with_search:
+        for store in stores.values():
+            store.save()
     if last:
         last.parent.mkdir(parents=True, exist_ok=True)
         last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),

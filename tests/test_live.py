@@ -1,0 +1,51 @@
+"""The preview server's rebuilds, which reuse what they checked before, give what a clean build gives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.cli import main
+from archive.pipeline import Options, build, live_state
+from archive.problems import BuildFailed
+from bench.corpus import write_corpus
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def test_live_rebuilds_after_edits_equal_a_clean_build(tmp_path, monkeypatch):
+    write_corpus(30, tmp_path / "site")
+    monkeypatch.chdir(tmp_path / "site")
+    options = Options()
+    live = live_state(options)
+    build(options, live=live)
+    articles = sorted(Path("content").rglob("*.md"))
+    articles[3].write_text(articles[3].read_text(encoding="utf-8").replace("title: ", "title: Sửa ", 1),
+                           encoding="utf-8")
+    articles[7].unlink()
+    pages_first = build(options, live=live, with_search=False)
+    assert pages_first.pages > 0
+    stale = snapshot(Path("output"))
+    build(options, live=live)  # the search index catches up
+    assert main(["--no-cache", "--output", "clean"]) == 0
+    assert snapshot(Path("output")) == snapshot(Path("clean"))
+    # the pages-only build already had every page but the search files right
+    clean = snapshot(Path("clean"))
+    differing = {path for path in clean if stale.get(path) != clean[path]}
+    assert differing and all(path.startswith(("search/", "tim-kiem/")) for path in differing)
+
+
+def test_live_rebuild_sees_a_photo_added_after_an_error(tmp_path, monkeypatch, scratch):
+    monkeypatch.chdir(scratch.root)
+    options = Options()
+    live = live_state(options)
+    build(options, live=live)
+    scratch.write("content/2023/2023-12-09-anh.md",
+                  "---\ntitle: Ảnh\ndate: 2023-12-09\ncluster: hai-phong\nkind: khac\n---\n![Toàn cảnh](toan-canh.png)\n")
+    with pytest.raises(BuildFailed, match="toan-canh.png"):
+        build(options, live=live)
+    scratch.write("content/2023/toan-canh.png", b"\x89PNG\r\n\x1a\n")
+    build(options, live=live)
+    assert (scratch.output / "2023/anh/toan-canh.png").exists()
