@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from . import results
-from .model import Conference, Listing, Site, url_for
+from .model import Site, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
 
