@@ -42,6 +42,14 @@ def _leftovers(out_dir: Path) -> list[Path]:
     return list(out_dir.parent.glob(f".{out_dir.name}.*.tmp"))
 
 
+def _link(previous: Path, target: Path) -> bool:
+    try:
+        os.link(previous, target)
+        return True
+    except OSError:
+        return False
+
+
 def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
     """Reuse the previous build's file when its bytes are the same: a hard link keeps its
     modification time, so a deploy that syncs by time sends only what changed."""
@@ -54,8 +62,10 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
         return False
 
 
-def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path) -> None:
-    """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file)."""
+def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
+               same: set[str] = frozenset()) -> None:
+    """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file).
+    Paths in same are known to hold these bytes in out_dir already: they are linked unread."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in _leftovers(out_dir):  # from a build that was killed
@@ -65,6 +75,8 @@ def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path) 
         for relative, data in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
+            if relative in same and _link(out_dir / relative, target):
+                continue
             if not _link_if_same(out_dir / relative, target, data):
                 target.write_bytes(data)
         for relative, source in copies.items():

@@ -57,6 +57,8 @@ class Live:
     articles: dict = field(default_factory=dict)  # path -> ((mtime, size), conference or None, problems)
     config: bytes = b""  # the config file and the photo files' times the articles were checked against
     search: tuple[dict, dict] | None = None
+    pages: dict = field(default_factory=dict)  # output path -> (its data, its bytes), see render_pages
+    templates: str = ""  # the templates' names and times the pages were drawn with
 
 
 def live_state(options: Options) -> Live:
@@ -194,11 +196,26 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
         shards, manifest = search.search_files(site, stores["search"])
         if live:
             live.search = (shards, manifest)
-    files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
+    memo = None
+    if live:
+        stamp = repr(sorted((str(p), p.stat().st_mtime_ns) for p in options.templates.rglob("*") if p.is_file()))
+        if stamp != live.templates:
+            live.pages.clear()
+            live.templates = stamp
+        memo = live.pages
+    before = dict(memo) if memo is not None else {}
+    files = render_pages(site, options.templates, environment(options.templates), manifest, progress, memo)
+    # Pages drawn from the same data as last time hold the same bytes as output/ already has.
+    same = {path for path, (_, data) in (memo or {}).items() if path in before and before[path][1] is data}
     files.update(shards)
     files.update(results.downloads(site))
     progress("Ghi ra " + str(options.output), 0, len(files))
-    output.write_site(files, _copies(site, options.templates), options.output)
+    try:
+        output.write_site(files, _copies(site, options.templates), options.output, same)
+    except BaseException:
+        if live:
+            live.pages.clear()
+        raise
     if with_search:
         for store in stores.values():
             store.save()

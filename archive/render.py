@@ -1,6 +1,7 @@
 """Render the site model through the Jinja2 templates into page files."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from . import results
-from .model import Site, url_for
+from .model import Conference, Site, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
 
@@ -146,33 +147,69 @@ def _draw_span(span: tuple[int, int]) -> list[tuple[str, bytes]]:
     return [(page.path, _draw(page, env, templates_dir, shared)) for page in pages[span[0]: span[1]]]
 
 
+_MEMO_TEMPLATES = {"article.html", "cluster.html", "year.html", "province.html"}
+
+
+def _shape(value: Any) -> Any:
+    """What a page's data is made of, comparable between two builds. Conferences stay
+    themselves: the preview server reuses an unchanged one, and a tuple compares it
+    by identity first, so an unchanged page is recognised without drawing it."""
+    if isinstance(value, Conference):
+        return value
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__,) + tuple(_shape(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return tuple((key, _shape(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_shape(item) for item in value)
+    return value
+
+
 def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
-                 search_manifest: dict | None = None, progress=None) -> dict[str, bytes]:
-    """Draw every page; a template error stops the build with a clear message."""
+                 search_manifest: dict | None = None, progress=None,
+                 memo: dict | None = None) -> dict[str, bytes]:
+    """Draw every page; a template error stops the build with a clear message.
+
+    memo (kept by the preview server; cleared by it when templates change) maps
+    a page to the data and bytes it was last drawn from: a page of an article,
+    cluster, year or province whose data did not change is not drawn again."""
     global _WORK
     env = env or environment(templates_dir)
     pages = plan_pages(site, search_manifest or {})
     shared = {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
               "updated": max((c.updated for c in site.conferences),
                              default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}
+    files: dict[str, bytes] = {}
+    shapes: dict[str, Any] = {}
+    if memo is not None:
+        for page in pages:
+            if page.template in _MEMO_TEMPLATES:
+                shape = shapes[page.path] = _shape(page.context)
+                known = memo.get(page.path)
+                if known is not None and known[0] == shape:
+                    files[page.path] = known[1]
+        pages = [page for page in pages if page.path not in files]
     workers = min(os.cpu_count() or 1, len(pages) // (PARALLEL_FROM // 2) or 1)
     if progress:
         progress("Vẽ trang", 0, len(pages))
     if len(pages) < PARALLEL_FROM or workers < 2:
-        return {page.path: _draw(page, env, templates_dir, shared) for page in pages}
-    step = max(50, len(pages) // (workers * 8))
-    spans = [(start, start + step) for start in range(0, len(pages), step)]
-    _WORK = (env, templates_dir, pages, shared)  # inherited by the forked workers, not pickled
-    try:
-        files: dict[str, bytes] = {}
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for drawn in pool.map(_draw_span, spans):
-                files.update(drawn)
-                if progress:
-                    progress("Vẽ trang", len(files), len(pages))
-        return files
-    finally:
-        _WORK = None
+        files.update((page.path, _draw(page, env, templates_dir, shared)) for page in pages)
+    else:
+        step = max(50, len(pages) // (workers * 8))
+        spans = [(start, start + step) for start in range(0, len(pages), step)]
+        _WORK = (env, templates_dir, pages, shared)  # inherited by the forked workers, not pickled
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for done, drawn in enumerate(pool.map(_draw_span, spans), start=1):
+                    files.update(drawn)
+                    if progress:
+                        progress("Vẽ trang", min(done * step, len(pages)), len(pages))
+        finally:
+            _WORK = None
+    if memo is not None:
+        memo.clear()
+        memo.update((path, (shape, files[path])) for path, shape in shapes.items())
+    return files
 
 
 def _template_path(templates_dir: Path, name: str) -> str:

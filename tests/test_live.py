@@ -49,3 +49,22 @@ def test_live_rebuild_sees_a_photo_added_after_an_error(tmp_path, monkeypatch, s
     scratch.write("content/2023/toan-canh.png", b"\x89PNG\r\n\x1a\n")
     build(options, live=live)
     assert (scratch.output / "2023/anh/toan-canh.png").exists()
+
+
+def test_live_rebuilds_redraw_what_a_template_or_a_neighbour_changes(tmp_path, monkeypatch):
+    write_corpus(30, tmp_path / "site")
+    monkeypatch.chdir(tmp_path / "site")
+    options = Options()
+    live = live_state(options)
+    build(options, live=live)
+    articles = sorted(Path("content").rglob("*.md"))
+    # the previous article of articles[11] in its cluster shows this title in its navigation
+    articles[-1].write_text(articles[-1].read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1),
+                            encoding="utf-8")
+    build(options, live=live)
+    template = Path("templates/article.html")
+    template.write_text(template.read_text(encoding="utf-8").replace("Ngày họp", "Ngày diễn ra"), encoding="utf-8")
+    build(options, live=live)
+    assert main(["--no-cache", "--output", "clean"]) == 0
+    assert snapshot(Path("output")) == snapshot(Path("clean"))
+    assert "Ngày diễn ra" in next(Path("output").glob("20*/*/index.html")).read_text(encoding="utf-8")
