@@ -13,6 +13,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -42,6 +43,14 @@ def _leftovers(out_dir: Path) -> list[Path]:
     return list(out_dir.parent.glob(f".{out_dir.name}.*.tmp"))
 
 
+_DISCARDING: set[Path] = set()  # previous sites being deleted in the background
+
+
+def _discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    _DISCARDING.discard(folder)
+
+
 def _link(previous: Path, target: Path) -> bool:
     try:
         os.link(previous, target)
@@ -63,30 +72,45 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
 
 
 def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
-               same: set[str] = frozenset()) -> None:
+               same: set[str] = frozenset(), discard_later: bool = False) -> None:
     """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file).
-    Paths in same are known to hold these bytes in out_dir already: they are linked unread."""
+    Paths in same are known to hold these bytes in out_dir already: they are linked unread.
+    discard_later (the preview server) deletes the previous site in a background thread; a
+    folder left behind is removed by the next build."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in _leftovers(out_dir):  # from a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
+        if stale not in _DISCARDING:
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    made: set[Path] = {staging}
+
+    def folder_for(target: Path) -> None:
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+
     try:
         for relative, data in files.items():
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder_for(target)
             if relative in same and _link(out_dir / relative, target):
                 continue
             if not _link_if_same(out_dir / relative, target, data):
                 target.write_bytes(data)
         for relative, source in copies.items():
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder_for(target)
             if not _link_if_same(out_dir / relative, target, source.read_bytes()):
                 shutil.copyfile(source, target)
         staging.chmod(0o755)
         if out_dir.exists() and _exchange(staging, out_dir):
-            shutil.rmtree(staging)  # now the previous site
+            # staging now holds the previous site
+            if discard_later:
+                _DISCARDING.add(staging)
+                threading.Thread(target=_discard, args=(staging,), daemon=True).start()
+            else:
+                shutil.rmtree(staging)
             return
         if out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
             previous = out_dir.with_name(f".{out_dir.name}.previous.tmp")

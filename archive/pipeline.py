@@ -211,7 +211,7 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
     files.update(results.downloads(site))
     progress("Ghi ra " + str(options.output), 0, len(files))
     try:
-        output.write_site(files, _copies(site, options.templates), options.output, same)
+        output.write_site(files, _copies(site, options.templates), options.output, same, discard_later=bool(live))
     except BaseException:
         if live:
             live.pages.clear()
