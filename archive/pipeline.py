@@ -58,7 +58,7 @@ class Live:
     config: bytes = b""  # the config file and the photo files' times the articles were checked against
     search: tuple[dict, dict] | None = None
     pages: dict = field(default_factory=dict)  # output path -> (its data, its bytes), see render_pages
-    templates: str = ""  # the templates' names and times the pages were drawn with
+    templates: str = ""  # the templates' names and times, and the config, the pages were drawn with
 
 
 def live_state(options: Options) -> Live:
@@ -198,7 +198,9 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
             live.search = (shards, manifest)
     memo = None
     if live:
+        # Every page shows the config (the site's title, menus, labels) and is drawn by the templates.
         stamp = repr(sorted((str(p), p.stat().st_mtime_ns) for p in options.templates.rglob("*") if p.is_file()))
+        stamp += digest(options.config.read_bytes())
         if stamp != live.templates:
             live.pages.clear()
             live.templates = stamp

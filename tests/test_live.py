@@ -51,7 +51,7 @@ def test_live_rebuild_sees_a_photo_added_after_an_error(tmp_path, monkeypatch, s
     assert (scratch.output / "2023/anh/toan-canh.png").exists()
 
 
-def test_live_rebuilds_redraw_what_a_template_or_a_neighbour_changes(tmp_path, monkeypatch):
+def test_live_rebuilds_redraw_what_a_template_the_config_or_a_neighbour_changes(tmp_path, monkeypatch):
     write_corpus(30, tmp_path / "site")
     monkeypatch.chdir(tmp_path / "site")
     options = Options()
@@ -65,6 +65,11 @@ def test_live_rebuilds_redraw_what_a_template_or_a_neighbour_changes(tmp_path, m
     template = Path("templates/article.html")
     template.write_text(template.read_text(encoding="utf-8").replace("Ngày họp", "Ngày diễn ra"), encoding="utf-8")
     build(options, live=live)
+    config = Path("site_config.yaml")
+    config.write_text(config.read_text(encoding="utf-8").replace("title: Lưu trữ", "title: Kho lưu trữ", 1),
+                      encoding="utf-8")
+    build(options, live=live)
     assert main(["--no-cache", "--output", "clean"]) == 0
     assert snapshot(Path("output")) == snapshot(Path("clean"))
-    assert "Ngày diễn ra" in next(Path("output").glob("20*/*/index.html")).read_text(encoding="utf-8")
+    page = next(Path("output").glob("20*/*/index.html")).read_text(encoding="utf-8")
+    assert "Ngày diễn ra" in page and "Kho lưu trữ hội nghị" in page
