@@ -50,13 +50,15 @@ def _quiet(stage: str, done: int, total: int) -> None:
 @dataclass
 class Live:
     """What the preview server keeps in memory between rebuilds, so that an edit costs little:
-    every article as last checked (by file and modification time), the caches, and the
-    search files of the last full build (pages can be redrawn before the index is)."""
+    every article as last checked (by file and modification time), the caches, the pages as
+    last drawn, and the search and download files of the last full build (pages can be
+    redrawn before those are brought up to date)."""
 
     stores: dict[str, Store]
     articles: dict = field(default_factory=dict)  # path -> ((mtime, size), conference or None, problems)
     config: bytes = b""  # the config file and the photo files' times the articles were checked against
     search: tuple[dict, dict] | None = None
+    downloads: dict | None = None  # the CSV and JSON of the last full build
     pages: dict = field(default_factory=dict)  # output path -> (its data, its bytes), see render_pages
     templates: str = ""  # the templates' names and times, and the config, the pages were drawn with
 
@@ -210,7 +212,13 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
     # Pages drawn from the same data as last time hold the same bytes as output/ already has.
     same = {path for path, (_, data) in (memo or {}).items() if path in before and before[path][1] is data}
     files.update(shards)
-    files.update(results.downloads(site))
+    if live and live.downloads and not with_search:
+        files.update(live.downloads)  # like the search files, brought up to date by the next full build
+    else:
+        data = results.downloads(site)
+        files.update(data)
+        if live:
+            live.downloads = data
     progress("Ghi ra " + str(options.output), 0, len(files))
     try:
         output.write_site(files, _copies(site, options.templates), options.output, same, discard_later=bool(live))

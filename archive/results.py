@@ -123,24 +123,26 @@ def _history(config: SiteConfig, cells: dict[tuple[int, str], Cell], subject: st
     return Table(columns, tuple(rows))
 
 
-def cluster_history(site: Site, cluster_key: str) -> Table | None:
-    reports = [(c, f) for c in site.conferences if c.cluster_key == cluster_key for f in c.results.figures]
+def cluster_history(site: Site, cluster_key: str, conferences: list[Conference]) -> Table | None:
+    """conferences: the cluster's, newest first."""
+    reports = [(c, f) for c in conferences for f in c.results.figures]
     return _history(site.config, _latest_by_period(reports), site.config.clusters[cluster_key])
 
 
-def province_history(site: Site, province: str) -> Table | None:
-    reports = [(c, f) for c in site.conferences for row in c.results.by_province
+def province_history(site: Site, province: str, conferences: list[Conference]) -> Table | None:
+    """conferences: those that report figures for the province, newest first."""
+    reports = [(c, f) for c in conferences for row in c.results.by_province
                if row.province.name == province for f in row.figures]
     return _history(site.config, _latest_by_period(reports), province)
 
 
-def year_comparison(site: Site, period: int) -> Table | None:
-    """The clusters side by side on the indicators any of them reported for the period."""
+def year_comparison(site: Site, period: int, by_cluster: dict[str, list[Conference]]) -> Table | None:
+    """The clusters side by side on the indicators any of them reported for the period;
+    by_cluster: each cluster's conferences of that period, newest first."""
     config = site.config
     per_cluster = {}
     for key in config.clusters:
-        reports = [(c, f) for c in site.conferences if c.cluster_key == key and c.period == period
-                   for f in c.results.figures]
+        reports = [(c, f) for c in by_cluster.get(key, ()) for f in c.results.figures]
         if reports:
             per_cluster[key] = _latest_by_period(reports)
     if not per_cluster:
@@ -172,11 +174,26 @@ def breakdown(conference: Conference) -> Breakdown | None:
 
 
 def tabulate(site: Site) -> Tables:
-    clusters = {c.key: t for c in site.clusters if (t := cluster_history(site, c.key))}
-    years = {y.key: t for y in site.years if (t := year_comparison(site, int(y.key)))}
-    provinces = {p.name: t for p in site.provinces if (t := province_history(site, p.name))}
+    # The conferences grouped once (newest first, as in site.conferences), not scanned per table.
+    by_cluster: dict[str, list[Conference]] = {}
+    by_period: dict[int, dict[str, list[Conference]]] = {}
+    by_province: dict[str, list[Conference]] = {}
+    figures = 0
+    for conference in site.conferences:
+        by_cluster.setdefault(conference.cluster_key, []).append(conference)
+        by_period.setdefault(conference.period, {}).setdefault(conference.cluster_key, []).append(conference)
+        figures += len(conference.results.figures)
+        for row in conference.results.by_province:
+            figures += len(row.figures)
+            places = by_province.setdefault(row.province.name, [])
+            if not places or places[-1] is not conference:
+                places.append(conference)
+    clusters = {c.key: t for c in site.clusters if (t := cluster_history(site, c.key, by_cluster.get(c.key, [])))}
+    years = {y.key: t for y in site.years if (t := year_comparison(site, int(y.key), by_period.get(int(y.key), {})))}
+    provinces = {p.name: t for p in site.provinces
+                 if (t := province_history(site, p.name, by_province.get(p.name, [])))}
     breakdowns = {c.url: b for c in site.conferences if (b := breakdown(c))}
-    return Tables(clusters, years, provinces, breakdowns, len(download_rows(site)))
+    return Tables(clusters, years, provinces, breakdowns, figures)
 
 
 # --- Charts ---------------------------------------------------------------------------------------
