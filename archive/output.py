@@ -13,7 +13,6 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -43,14 +42,6 @@ def _leftovers(out_dir: Path) -> list[Path]:
     return list(out_dir.parent.glob(f".{out_dir.name}.*.tmp"))
 
 
-_DISCARDING: set[Path] = set()  # previous sites being deleted in the background
-
-
-def _discard(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    _DISCARDING.discard(folder)
-
-
 def _link(previous: Path, target: Path) -> bool:
     try:
         os.link(previous, target)
@@ -72,16 +63,13 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
 
 
 def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
-               same: set[str] = frozenset(), discard_later: bool = False) -> None:
+               same: set[str] = frozenset()) -> None:
     """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file).
-    Paths in same are known to hold these bytes in out_dir already: they are linked unread.
-    discard_later (the preview server) deletes the previous site in a background thread; a
-    folder left behind is removed by the next build."""
+    Paths in same are known to hold these bytes in out_dir already: they are linked unread."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in _leftovers(out_dir):  # from a build that was killed
-        if stale not in _DISCARDING:
-            shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     made: set[Path] = {staging}
 
@@ -105,12 +93,7 @@ def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
                 shutil.copyfile(source, target)
         staging.chmod(0o755)
         if out_dir.exists() and _exchange(staging, out_dir):
-            # staging now holds the previous site
-            if discard_later:
-                _DISCARDING.add(staging)
-                threading.Thread(target=_discard, args=(staging,), daemon=True).start()
-            else:
-                shutil.rmtree(staging)
+            shutil.rmtree(staging)  # now the previous site
             return
         if out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
             previous = out_dir.with_name(f".{out_dir.name}.previous.tmp")
@@ -122,3 +105,34 @@ def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def update_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path, same: set[str],
+                previous: set[str]) -> None:
+    """The preview server's write: change out_dir in place, one file at a time (each replaced
+    atomically), touching only what changed. previous: every path the last write left there.
+    Builds from the command line use write_site, which swaps in a whole new site."""
+    wanted = set(files) | set(copies)
+    for relative, data in files.items():
+        if relative not in same:
+            _replace_if_changed(out_dir / relative, data)
+    for relative, source in copies.items():
+        _replace_if_changed(out_dir / relative, source.read_bytes())
+    for relative in previous - wanted:
+        gone = out_dir / relative
+        gone.unlink(missing_ok=True)
+        for folder in gone.parents:  # folders left empty go too
+            if folder == out_dir or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def _replace_if_changed(target: Path, data: bytes) -> None:
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)

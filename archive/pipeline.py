@@ -61,6 +61,7 @@ class Live:
     downloads: dict | None = None  # the CSV and JSON of the last full build
     pages: dict = field(default_factory=dict)  # output path -> (its data, its bytes), see render_pages
     templates: str = ""  # the templates' names and times, and the config, the pages were drawn with
+    written: set = field(default_factory=set)  # every path of output/ as the last build left it
 
 
 def live_state(options: Options) -> Live:
@@ -220,11 +221,18 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
         if live:
             live.downloads = data
     progress("Ghi ra " + str(options.output), 0, len(files))
+    copies = _copies(site, options.templates)
     try:
-        output.write_site(files, _copies(site, options.templates), options.output, same, discard_later=bool(live))
+        if live and live.written and options.output.is_dir():
+            output.update_site(files, copies, options.output, same, live.written)
+        else:
+            output.write_site(files, copies, options.output, same)
+        if live:
+            live.written = set(files) | set(copies)
     except BaseException:
         if live:
             live.pages.clear()
+            live.written = set()  # the next write starts afresh, as a whole new site
         raise
     if with_search:
         for store in stores.values():

@@ -1,10 +1,12 @@
 """Live preview: serve output/ with livereload, rebuild and reload the tab on every edit.
 
 A broken edit prints its errors and leaves output/ as it was, so the browser
-keeps showing the last good site. The server keeps the checked articles and
-caches in memory (pipeline.Live): an edit first redraws the pages, reusing
-the last search index, so the tab reloads at once; a second build in the
-background then brings the search index up to date.
+keeps showing the last good site. The server keeps the checked articles,
+caches and drawn pages in memory (pipeline.Live): an edit redraws only the
+pages whose data changed, reusing the last search index and downloads, and
+writes only the files that changed, each replaced atomically, so the tab
+reloads at once; a second build in the background then brings the search
+index and downloads up to date.
 """
 from __future__ import annotations
 
