@@ -1,6 +1,7 @@
 """Find the article files under content/ and split each into front matter and body."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +23,13 @@ class SourceFile:
 
 
 def find_articles(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content_dir, in a stable order."""
-    return sorted(path for path in content_dir.rglob("*.md") if path.is_file())
+    """Every Markdown file under content_dir, in a stable order (os.walk: several times
+    faster than Path.rglob on a large archive)."""
+    found = []
+    for folder, _, names in os.walk(content_dir, followlinks=True):
+        base = Path(folder)
+        found.extend(base / name for name in names if name.endswith(".md") and os.path.isfile(os.path.join(folder, name)))
+    return sorted(found)
 
 
 def shown_path(path: Path) -> str:
