@@ -172,56 +172,39 @@ def _output_stamp(folder: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
-def build(options: Options, progress: Progress = _quiet, live: Live | None = None,
-          with_search: bool = True) -> Report:
-    """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
+def _last_build(options: Options, fingerprint: str) -> Report | None:
+    """The report of the last build when nothing it read has changed since and output/ is as it left it."""
+    last = options.cache / "last-build.json"
+    try:
+        previous = json.loads(last.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if previous.get("inputs") != fingerprint or previous.get("output") != _output_stamp(options.output):
+        return None
+    return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
 
-    The preview server passes its Live state; with_search=False then reuses the
-    search files of the last full build, so the edited page shows at once and
-    the index follows in a second build."""
-    started = time.perf_counter()
-    last = options.cache / "last-build.json" if options.cache and live is None else None
-    fingerprint = _fingerprint(options) if last else ""
-    if last and last.is_file():
-        try:
-            previous = json.loads(last.read_text(encoding="utf-8"))
-        except ValueError:
-            previous = {}
-        if previous.get("inputs") == fingerprint and previous.get("output") == _output_stamp(options.output):
-            warnings = tuple(Problem(*fields) for fields in previous.get("warnings", []))
-            return Report(0, time.perf_counter() - started, warnings, unchanged=True)
-    stores = live.stores if live else _stores(options)
-    site, warnings = load_site(options, stores, progress, live)
-    if live and live.search and not with_search:
-        shards, manifest = live.search
-    else:
-        progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
-        shards, manifest = search.search_files(site, stores["search"])
-        if live:
-            live.search = (shards, manifest)
-    memo = None
-    if live:
-        # Every page shows the config (the site's title, menus, labels) and is drawn by the templates.
-        stamp = repr(sorted((str(p), p.stat().st_mtime_ns) for p in options.templates.rglob("*") if p.is_file()))
-        stamp += digest(options.config.read_bytes())
-        if stamp != live.templates:
-            live.pages.clear()
-            live.templates = stamp
-        memo = live.pages
-    before = dict(memo) if memo is not None else {}
-    files = render_pages(site, options.templates, environment(options.templates), manifest, progress, memo)
-    # Pages drawn from the same data as last time hold the same bytes as output/ already has.
-    same = {path for path, (_, data) in (memo or {}).items() if path in before and before[path][1] is data}
-    files.update(shards)
-    if live and live.downloads and not with_search:
-        files.update(live.downloads)  # like the search files, brought up to date by the next full build
-    else:
-        data = results.downloads(site)
-        files.update(data)
-        if live:
-            live.downloads = data
-    progress("Ghi ra " + str(options.output), 0, len(files))
-    copies = _copies(site, options.templates)
+
+def _remember_build(options: Options, fingerprint: str, warnings: list[Problem]) -> None:
+    last = options.cache / "last-build.json"
+    last.parent.mkdir(parents=True, exist_ok=True)
+    last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),
+                                "warnings": [dataclasses.astuple(w) for w in warnings]}), encoding="utf-8")
+
+
+def _page_memo(options: Options, live: Live) -> dict:
+    """The preview server's drawn pages, forgotten when the templates or the config change:
+    every page shows the config (the site's title, menus, labels) and is drawn by the templates."""
+    stamp = repr(sorted((str(p), p.stat().st_mtime_ns) for p in options.templates.rglob("*") if p.is_file()))
+    stamp += digest(options.config.read_bytes())
+    if stamp != live.templates:
+        live.pages.clear()
+        live.templates = stamp
+    return live.pages
+
+
+def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], same: set[str],
+           live: Live | None) -> None:
+    """A new site swapped in whole; in the preview server, after its first build, the changed files only."""
     try:
         if live and live.written and options.output.is_dir():
             output.update_site(files, copies, options.output, same, live.written)
@@ -234,13 +217,44 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
             live.pages.clear()
             live.written = set()  # the next write starts afresh, as a whole new site
         raise
-    if with_search:
+
+
+def build(options: Options, progress: Progress = _quiet, live: Live | None = None,
+          with_search: bool = True) -> Report:
+    """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
+
+    The preview server passes its Live state; with_search=False then reuses the
+    search and download files of the last full build, so the edited page shows
+    at once and those follow in a second build."""
+    started = time.perf_counter()
+    fingerprint = _fingerprint(options) if options.cache and not live else ""
+    if fingerprint and (unchanged := _last_build(options, fingerprint)):
+        return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
+    stores = live.stores if live else _stores(options)
+    site, warnings = load_site(options, stores, progress, live)
+    quick = bool(live and live.search and live.downloads and not with_search)
+    if quick:
+        shards, manifest = live.search
+    else:
+        progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
+        shards, manifest = search.search_files(site, stores["search"])
+    memo = _page_memo(options, live) if live else None
+    before = dict(memo) if memo is not None else {}
+    files = render_pages(site, options.templates, environment(options.templates), manifest, progress, memo)
+    # Pages drawn from the same data as last time hold the same bytes as output/ already has.
+    same = {path for path, (_, data) in (memo or {}).items() if path in before and before[path][1] is data}
+    data = live.downloads if quick else results.downloads(site)
+    files.update(shards)
+    files.update(data)
+    progress("Ghi ra " + str(options.output), 0, len(files))
+    _write(options, files, _copies(site, options.templates), same, live)
+    if live and not quick:
+        live.search, live.downloads = (shards, manifest), data
+    if not quick:
         for store in stores.values():
             store.save()
-    if last:
-        last.parent.mkdir(parents=True, exist_ok=True)
-        last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),
-                                    "warnings": [dataclasses.astuple(w) for w in warnings]}), encoding="utf-8")
+    if fingerprint:
+        _remember_build(options, fingerprint, warnings)
     return Report(len(files), time.perf_counter() - started, tuple(warnings))
 
 
