@@ -15,12 +15,19 @@ def snapshot(output: Path) -> dict[str, bytes]:
     return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
 
 
-def test_live_rebuilds_after_edits_equal_a_clean_build(tmp_path, monkeypatch):
+@pytest.fixture
+def served_corpus(tmp_path, monkeypatch):
+    """A 30-article corpus as the preview server holds it after its first build."""
     write_corpus(30, tmp_path / "site")
     monkeypatch.chdir(tmp_path / "site")
     options = Options()
     live = live_state(options)
     build(options, live=live)
+    return options, live
+
+
+def test_live_rebuilds_after_edits_equal_a_clean_build(served_corpus):
+    options, live = served_corpus
     articles = sorted(Path("content").rglob("*.md"))
     articles[3].write_text(articles[3].read_text(encoding="utf-8").replace("title: ", "title: Sửa ", 1),
                            encoding="utf-8")
@@ -51,14 +58,10 @@ def test_live_rebuild_sees_a_photo_added_after_an_error(tmp_path, monkeypatch, s
     assert (scratch.output / "2023/anh/toan-canh.png").exists()
 
 
-def test_live_rebuilds_redraw_what_a_template_the_config_or_a_neighbour_changes(tmp_path, monkeypatch):
-    write_corpus(30, tmp_path / "site")
-    monkeypatch.chdir(tmp_path / "site")
-    options = Options()
-    live = live_state(options)
-    build(options, live=live)
+def test_live_rebuilds_redraw_what_a_template_the_config_or_a_neighbour_changes(served_corpus):
+    options, live = served_corpus
     articles = sorted(Path("content").rglob("*.md"))
-    # the previous article of articles[11] in its cluster shows this title in its navigation
+    # the newest article's title also shows in the navigation of the article before it
     articles[-1].write_text(articles[-1].read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1),
                             encoding="utf-8")
     build(options, live=live)
