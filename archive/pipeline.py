@@ -11,7 +11,7 @@ from typing import Callable
 from . import markup, output, results, search
 from .cache import Store, digest
 from .config import load_config
-from .content import find_articles, read_article, shown_path
+from .content import list_content, read_article, shown_path
 from .model import Conference, Site, build_site
 from .problems import BuildFailed, Problem
 from .render import environment, render_pages
@@ -73,29 +73,28 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
     """Read and check everything; BuildFailed lists every error in every file."""
     stores = stores or _stores(Options(cache=None))
     config = load_config(options.config)
+    if not options.content.is_dir():
+        raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
+    paths, photos = list_content(options.content)
     memo: dict = {}
     if live is not None:
         # Every check depends on the config, and an article's on the photos beside it.
-        photos = sorted((str(p), p.stat().st_mtime_ns) for p in options.content.rglob("*")
-                        if p.is_file() and p.suffix != ".md")
-        depends = options.config.read_bytes() + repr(photos).encode()
+        depends = options.config.read_bytes() + repr([(str(p), p.stat().st_mtime_ns) for p in photos]).encode()
         if depends != live.config:
             live.articles.clear()
             live.config = depends
         memo = live.articles
-    if not options.content.is_dir():
-        raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
     problems: list[Problem] = []
     conferences: list[Conference] = []
-    paths = find_articles(options.content)
-    seen = set()
+    origin: list[Path] = []  # the file of each conference
     for number, path in enumerate(paths, start=1):
         if number % 200 == 0 or number == len(paths):
             progress("Đọc bài viết", number, len(paths))
-        info = path.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
-        seen.add(path)
-        if path in memo and memo[path][0] == stamp:
+        stamp = None
+        if live is not None:
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+        if stamp is not None and path in memo and memo[path][0] == stamp:
             _, conference, found = memo[path]
         else:
             source = read_article(path)
@@ -108,7 +107,8 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
         problems.extend(found)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
-    for gone in set(memo) - seen:
+            origin.append(path)
+    for gone in set(memo) - set(paths):
         del memo[gone]
     problems.extend(check_unique_urls(conferences))
     errors = [p for p in problems if not p.warning]
@@ -118,11 +118,9 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
     bodies = markup.to_html_all([conferences[n].body_markdown for n in bare], stores["markdown"])
     for n, html in zip(bare, bodies):
         conferences[n] = replace(conferences[n], body_html=html)
-    if live is not None and bare:  # remember the converted articles, so the next rebuild needs no lookup
-        by_source = {c.path: c for c in conferences}
-        for path, (stamp, known, found) in memo.items():
-            if known is not None and known.path in by_source:
-                memo[path] = (stamp, by_source[known.path], found)
+        if live is not None:  # remember the converted article, so the next rebuild needs no lookup
+            stamp, _, found = memo[origin[n]]
+            memo[origin[n]] = (stamp, conferences[n], found)
     site = build_site(config, conferences)
     return site, [p for p in problems if p.warning] + results.check(site)
 
