@@ -38,6 +38,13 @@ Sáng 1/12, tại TP Hải Dương, Liên minh Hợp tác xã các tỉnh cụm 
 """
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site, path -> bytes ({} when there is none), to compare two builds."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @dataclass
 class ScratchSite:
     """A small site in a temporary folder: the real config and templates, articles of the test's own."""
@@ -68,9 +75,7 @@ class ScratchSite:
 
     def snapshot(self) -> dict[str, bytes]:
         """Every file of output/, to compare before and after a build."""
-        if not self.output.exists():
-            return {}
-        return {str(p.relative_to(self.output)): p.read_bytes() for p in sorted(self.output.rglob("*")) if p.is_file()}
+        return snapshot(self.output)
 
 
 @pytest.fixture

@@ -9,10 +9,7 @@ import pytest
 from archive import markup, render, search
 from archive.cli import main
 from bench.corpus import write_corpus
-
-
-def snapshot(output: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+from conftest import snapshot
 
 
 @pytest.fixture

@@ -17,12 +17,10 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
+from conftest import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def snapshot(output: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen:

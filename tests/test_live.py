@@ -9,10 +9,7 @@ from archive.cli import main
 from archive.pipeline import Options, build, live_state
 from archive.problems import BuildFailed
 from bench.corpus import write_corpus
-
-
-def snapshot(output: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+from conftest import snapshot
 
 
 @pytest.fixture
