@@ -16,9 +16,12 @@ No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An)
 The index is split by term, not by article, so that a query downloads only
 what its words need, whatever the size of the archive:
 
-- articles are indexed in groups of GROUP by lunr.py (one worker process
-  per group when there are several); the browser reads the newest group
-  first, so the newest matches show while older groups are still read;
+- articles are indexed in groups of GROUP (one worker process per group
+  when there are several); the browser reads the newest group first, so
+  the newest matches show while older groups are still read. A group's
+  index is what lunr.py's Builder makes of it, computed on arrays (numpy)
+  and written as JSON piece by piece: the Builder itself takes seconds per
+  thousand articles, and a test checks the two agree to the last digit;
 - within a group, every term's postings and field-vector entries go to a
   partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
   share one), a partition that grows too large being split by one more
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import unicodedata
@@ -41,8 +45,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from lunr.builder import Builder
-from lunr.idf import idf as Idf
+import numpy as np
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
@@ -104,66 +107,37 @@ for _fn, _label in ((vi_trimmer, "vi-trimmer"), (vi_bigram, "vi-bigram"), (vi_fo
 INDEX_PIPELINE = (vi_trimmer, vi_bigram, vi_fold)
 
 
-@functools.lru_cache(maxsize=None)
-def _trimmed(word: str) -> str:
-    return trim(word)
+class _Memo(dict):
+    """word -> function(word), computed once per distinct word: the vocabulary is small."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, word: str) -> str:
+        value = self[word] = self.function(word)
+        return value
+
+
+_TRIMMED = _Memo(trim)
+_FOLDED = _Memo(fold)
+_QUOTED = _Memo(functools.partial(json.dumps, ensure_ascii=False))  # a term as a JSON string
 
 
 def pipeline_terms(words: list[str]) -> list[str]:
-    """What lunr's Pipeline.run of INDEX_PIPELINE makes of these words, computed in one
-    pass with cached folding (tests/test_search.py checks that the two agree)."""
-    trimmed = [term for term in map(_trimmed, words) if term]
+    """What lunr's Pipeline.run of INDEX_PIPELINE makes of these words, in its order
+    (tests/test_search.py checks that the two agree)."""
+    trimmed = [term for term in map(_TRIMMED.__getitem__, words) if term]
+    folded = list(map(_FOLDED.__getitem__, trimmed))
     terms = []
-    for i, term in enumerate(trimmed):
-        folded = fold(term)
+    for term, plain, following in zip(trimmed, folded, folded[1:] + [""]):
         terms.append(term)
-        if folded != term:
-            terms.append(folded)
-        if i + 1 < len(trimmed):
-            terms.append(folded + "_" + fold(trimmed[i + 1]))
+        if plain != term:
+            terms.append(plain)
+        if following:
+            terms.append(plain + "_" + following)
     return terms
 
-
-class _TermBuilder(Builder):
-    """lunr.py's Builder, given each field's terms already through the pipeline: its own
-    add() would run the tokenizer and three pipeline functions token by token."""
-
-    def add_terms(self, ref: str, fields: dict[str, list[str]]) -> None:
-        self._documents[ref] = {}
-        self.document_count += 1
-        for name in self._fields:
-            terms = fields[name]
-            field_ref = name + "/" + ref
-            counts = Counter(terms)
-            self.field_term_frequencies[field_ref] = counts
-            self.field_lengths[field_ref] = len(terms)
-            for term in counts:
-                posting = self.inverted_index.get(term)
-                if posting is None:
-                    posting = {field: {} for field in self._fields}
-                    posting["_index"] = self.term_index
-                    self.term_index += 1
-                    self.inverted_index[term] = posting
-                posting[name][ref] = {}
-
-    def weights(self) -> dict[str, dict[str, float]]:
-        """Each field's BM25 weights, term -> weight: the numbers lunr.py's
-        _create_field_vectors computes (same formula, same rounding), without
-        building its Vector objects one sorted insert at a time."""
-        self._calculate_average_field_lengths()
-        idf = {term: Idf(posting, self.document_count) for term, posting in self.inverted_index.items()}
-        k1, b = self._k1, self._b
-        vectors = {}
-        for field_ref, frequencies in self.field_term_frequencies.items():
-            if not frequencies:  # an empty field (and maybe an average length of 0)
-                vectors[field_ref] = {}
-                continue
-            name = field_ref.split("/", 1)[0]
-            boost = self._fields[name].boost
-            norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / self.average_field_length[name]))
-            vectors[field_ref] = {term: round(idf[term] * ((k1 + 1) * tf) / (norm + tf) * boost, 3)
-                                  for term, tf in frequencies.items()}
-        return vectors
 
 _WHITESPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, and Python's
 _SEPARATOR = re.compile(r"[ \-]+")  # lunr.tokenizer.separator, on prepared text
@@ -197,11 +171,6 @@ def _fields(conference: Conference) -> dict[str, str]:
     }
 
 
-def _terms(document: dict) -> dict[str, list[str]]:
-    """Each field of a document as the terms the index stores."""
-    return {key: pipeline_terms(words(value)) for key, value in document.items() if key != "id"}
-
-
 def _document(conference: Conference) -> dict:
     """What a result shows, kept short: the browser never sees the whole body."""
     return {
@@ -217,28 +186,10 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-Postings = dict  # term -> {field: {ref: {}}}
-Vectors = dict  # "field/ref" -> {term: weight}
-
-
-def _build_batch(batch: list[dict]) -> tuple[Postings, Vectors]:
-    """lunr.py's postings and BM25 field weights for a batch of articles (run in a worker
-    process when there are many). The builder's token set, which build() would also make,
-    is skipped: the partitions are lunr indexes of their own, and lunr.js rebuilds it on load."""
-    builder = _TermBuilder()
-    builder.ref("id")
-    for name, boost in FIELDS:
-        builder.field(name, boost=boost)
-    for document in batch:
-        builder.add_terms(document["id"], _terms(document))
-    vectors = builder.weights()
-    postings = {term: {name: posting[name] for name, _ in FIELDS} for term, posting in builder.inverted_index.items()}
-    return postings, vectors
-
-
-def _partition(postings: dict[str, dict]) -> dict[str, str]:
-    """term -> partition key: a prefix of its folded form, longer where the partition would be too big."""
-    sizes = {term: 40 + sum(len(refs) for refs in posting.values()) * 24 for term, posting in postings.items()}
+def _partition(frequency: Counter) -> dict[str, str]:
+    """term -> partition key: a prefix of its folded form, longer where the partition would be too big
+    (a term's size estimated from its number of postings)."""
+    sizes = {term: 40 + n * 24 for term, n in frequency.items()}
     keys: dict[str, str] = {}
 
     def place(terms: list[str], length: int) -> None:
@@ -253,50 +204,209 @@ def _partition(postings: dict[str, dict]) -> dict[str, str]:
             for term in members:
                 keys[term] = key
 
-    place(list(postings), 2)
+    place(list(frequency), 2)
     return keys
 
 
-def _partition_index(terms: list[str], postings: dict[str, dict], vectors: dict[str, list[tuple[str, float]]]) -> dict:
-    """A lunr index (as lunr.js loads it) of these terms over every article; vectors holds
-    each field's weights for these terms only, which is all a query on them reads."""
-    ordered = sorted(terms)
-    number = {term: n for n, term in enumerate(ordered)}
-    inverted = [[term, {"_index": number[term], **postings[term]}] for term in ordered]
-    field_vectors = []
-    for field_ref, weights in vectors.items():
-        elements = sorted((number[term], weight) for term, weight in weights)
-        field_vectors.append([field_ref, [x for pair in elements for x in pair]])
-    return {"version": "2.3.9", "fields": [name for name, _ in FIELDS], "fieldVectors": field_vectors,
-            "invertedIndex": inverted, "pipeline": []}
-
-
 def _script(name: str, payload) -> bytes:
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return _wrap(name, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+
+
+def _wrap(name: str, text: str) -> bytes:
+    """JSON text as a script that hands it to the search page."""
     # "</" inside a string would end an inline script; escaping it is harmless elsewhere.
     return ("ArchiveSearch.add(" + json.dumps(name) + "," + text.replace("</", "<\\/") + ");\n").encode("utf-8")
 
 
+K1, B = 1.2, 0.75  # BM25's parameters, as lunr.py's Builder and lunr.js set them
+
+
+class _Vocabulary(dict):
+    """A group's terms, term -> number, numbered as first seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self.terms)
+        self.terms.append(term)
+        return number
+
+
+class _WordNumbers(dict):
+    """A word as split from the text -> the number of its trimmed term, -1 when nothing is left."""
+
+    def __init__(self, vocabulary: _Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, word: str) -> int:
+        term = _TRIMMED[word]
+        number = self[word] = self.vocabulary[term] if term else -1
+        return number
+
+
+def _round3(weights: np.ndarray) -> np.ndarray:
+    """Python's round(weight, 3) of each weight, as thousandths: rint(w * 1000), except where
+    w * 1000 lies too near a half for the product's own rounding to be trusted."""
+    scaled = weights * 1000
+    thousandths = np.rint(scaled)
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for n in near_half.tolist():
+        thousandths[n] = round(round(float(weights[n]), 3) * 1000)
+    return thousandths.astype(np.int64)
+
+
+def _group_index(documents: list[dict]) -> dict:
+    """The lunr index lunr.py's Builder would make of these articles, as arrays: every
+    term; and each (term, field ref) pair of the index with its BM25 weight.
+
+    The weights are lunr.py's: the same formula in the same order of operations, the
+    same rounding, so the numbers are equal to the last digit (tests/test_search.py
+    builds the same articles with lunr.py and compares). Field ref r is article
+    r // 3's field FIELDS[r % 3]."""
+    count, fields = len(documents), len(FIELDS)
+    vocabulary = _Vocabulary()
+    numbers = _WordNumbers(vocabulary)
+    tokens: list[int] = []
+    lengths = []  # words of each field ref
+    for document in documents:
+        for name, _ in FIELDS:
+            before = len(tokens)
+            tokens.extend(map(numbers.__getitem__, words(document[name])))
+            lengths.append(len(tokens) - before)
+    token = np.array(tokens, dtype=np.int64)
+    field_ref = np.repeat(np.arange(count * fields), lengths)
+    kept = token >= 0
+    token, field_ref = token[kept], field_ref[kept]
+    # vi-fold: the folded form beside each term that has diacritics
+    exact = list(vocabulary.terms)
+    folded_of = np.array([vocabulary[_FOLDED[term]] for term in exact], dtype=np.int64)
+    folded = folded_of[token] if len(token) else token
+    marked = folded != token
+    # vi-bigram: each term's folded form joined to the next one's, within a field
+    same = field_ref[:-1] == field_ref[1:]
+    size = len(vocabulary.terms)
+    codes, inverse = np.unique(folded[:-1][same] * size + folded[1:][same], return_inverse=True)
+    terms = vocabulary.terms
+    pairs = np.array([vocabulary[terms[code // size] + "_" + terms[code % size]] for code in codes.tolist()],
+                     dtype=np.int64)
+    term = np.concatenate([token, folded[marked], pairs[inverse] if len(pairs) else pairs])
+    ref = np.concatenate([field_ref, field_ref[marked], field_ref[:-1][same]])
+    total = len(terms)
+    entries, frequency = np.unique(ref * total + term, return_counts=True)  # by field ref, then term
+    entry_ref, entry_term = entries // total, entries % total
+    field_length = np.bincount(ref, minlength=count * fields)
+    postings = np.bincount(entry_term, minlength=total)  # a term in two fields of an article counts twice
+    idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in postings.tolist()])
+    field = entry_ref % fields
+    average = np.array([int(field_length[f::fields].sum()) / count for f in range(fields)])
+    boost = np.array([boost for _, boost in FIELDS], dtype=np.int64)
+    norm = K1 * (1 - B + B * (field_length[entry_ref] / average[field]))
+    weight = idf[entry_term] * ((K1 + 1) * frequency) / (norm + frequency) * boost[field]
+    return {"terms": terms, "postings": postings, "ref": entry_ref, "term": entry_term,
+            "thousandths": _round3(weight)}
+
+
 def _group_files(job: tuple[int, list[dict]]) -> tuple[list[str], dict[str, bytes]]:
     """One group's partitions: its keys in order, and the scripts t<group>-<n>.js.
-    A group is indexed on its own (a worker process each when there are several)."""
+    A group is indexed on its own (a worker process each when there are several).
+
+    Each partition is a lunr index (as lunr.js loads it) of the group kept to
+    the partition's terms: their postings, and each field vector's entries for
+    them (a query scores with its own terms' entries only). The JSON is written
+    piece by piece from the arrays, as json.dumps would write the same index."""
     group, documents = job
-    postings, vectors = _build_batch(documents)
-    keys = _partition(postings)
+    index = _group_index(documents)
+    terms, ref, term = index["terms"], index["ref"], index["term"]
+    keys = _partition(dict(zip(terms, index["postings"].tolist())))
     ordered = sorted(set(keys.values()))
-    number = {key: n for n, key in enumerate(ordered)}
-    terms: dict[str, list[str]] = defaultdict(list)
-    for term, key in keys.items():
-        terms[key].append(term)
-    weights: dict[str, dict[str, list]] = defaultdict(dict)
-    for field_ref, field_weights in vectors.items():
-        for term, weight in field_weights.items():
-            weights[keys[term]].setdefault(field_ref, []).append((term, weight))
+    partition_of = {key: n for n, key in enumerate(ordered)}
+    partition = np.array([partition_of[keys[t]] for t in terms], dtype=np.int64)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[sorted(range(len(terms)), key=terms.__getitem__)] = np.arange(len(terms))
+    # each term's number in its partition: partitions in turn, terms in order within each
+    by_partition = np.lexsort((rank, partition))
+    starts = np.searchsorted(partition[by_partition], np.arange(len(ordered) + 1))
+    number = np.empty(len(terms), dtype=np.int64)
+    number[by_partition] = np.arange(len(terms)) - np.repeat(starts[:-1], np.diff(starts))
+    fields = [name for name, _ in FIELDS]
+    ids = [document["id"] for document in documents]
+    ref_names = [f"{name}/{ref}" for ref in ids for name in fields]
+    inverted = _inverted_pieces(ids, terms, ref, term, number, by_partition, starts)
+    vectors = _vector_pieces(ref_names, ref, term, partition, number, rank, index["thousandths"], len(ordered))
+    head = '{"version":"2.3.9","fields":' + json.dumps(fields, separators=(",", ":")) + ',"fieldVectors":['
     files = {}
-    for key in ordered:
-        name = f"{SCRIPT_DIR}/t{group}-{number[key]}.js"
-        files[name] = _script(name, _partition_index(terms[key], postings, weights[key]))
+    for n in range(len(ordered)):
+        name = f"{SCRIPT_DIR}/t{group}-{n}.js"
+        text = head + vectors[n] + '],"invertedIndex":[' + inverted[n] + '],"pipeline":[]}'
+        files[name] = _wrap(name, text)
     return ordered, files
+
+
+def _inverted_pieces(ids: list[str], terms: list[str], ref, term, number, by_partition, starts) -> list[str]:
+    """Each partition's invertedIndex, its terms in order: [term, {"_index": n, field: {article: {}, …}, …}].
+    Written as a flat run of strings joined once per partition: per term, a header for
+    each field (the first also opening the term), then the field's articles, and a closing."""
+    fields = len(FIELDS)
+    count = len(terms)
+    position = np.empty(count, dtype=np.int64)
+    position[by_partition] = np.arange(count)
+    section = position[term] * fields + ref % fields  # (the term's place in the partitions, the field)
+    order = np.lexsort((ref // fields, section))
+    section = section[order]
+    bounds = np.searchsorted(section, np.arange(count * fields + 1))
+    # an article of a posting: "12":{} with a comma unless it ends its field
+    articles = len(ids)
+    quoted = np.array([f'"{a}":{{}},' for a in ids] + [f'"{a}":{{}}' for a in ids], dtype=object)
+    last = np.append(section[1:] != section[:-1], True)
+    pieces = np.empty(len(order) + count * fields + count, dtype=object)
+    sections = np.arange(count * fields)
+    terms_before = sections // fields
+    pieces[np.arange(len(order)) + section + 1 + section // fields] = quoted[(ref // fields)[order] + articles * last]
+    numbers = number.tolist()
+    names = [json.dumps(name) for name, _ in FIELDS]
+    headers = np.empty(count * fields, dtype=object)
+    headers[0::fields] = ["[" + _QUOTED[terms[t]] + ',{"_index":' + str(numbers[t]) + "," + names[0] + ":{"
+                          for t in by_partition.tolist()]
+    for f in range(1, fields):
+        headers[f::fields] = "}," + names[f] + ":{"
+    pieces[bounds[:-1] + sections + terms_before] = headers
+    ends = bounds[fields::fields] + np.arange(1, count + 1) * fields + np.arange(count)
+    closing = np.full(count, "}}],", dtype=object)
+    closing[starts[1:] - 1] = "}}]"  # the last term of a partition
+    pieces[ends] = closing
+    edges = starts * fields + bounds[starts * fields] + starts
+    return ["".join(pieces[a:b].tolist()) for a, b in zip(edges[:-1].tolist(), edges[1:].tolist())]
+
+
+def _vector_pieces(ref_names: list[str], ref, term, partition, number, rank, thousandths, count: int) -> list[str]:
+    """Each partition's fieldVectors: [field ref, [n, weight, n, weight, …]] for every field ref
+    with one of its terms, entries in the order of n. Written as five strings an entry
+    (opening, n, comma, weight, closing) joined once per partition."""
+    order = np.lexsort((rank[term], ref, partition[term]))
+    in_partition, in_ref = partition[term][order], ref[order]
+    entries = len(order)
+    first = np.ones(entries, dtype=bool)
+    first[1:] = (in_partition[1:] != in_partition[:-1]) | (in_ref[1:] != in_ref[:-1])
+    opens_partition = np.ones(entries, dtype=bool)
+    opens_partition[1:] = in_partition[1:] != in_partition[:-1]
+    heads = np.array(['["' + name + '",[' for name in ref_names] + [',["' + name + '",[' for name in ref_names],
+                     dtype=object)
+    slots = np.empty((entries, 5), dtype=object)
+    slots[:, 0] = ""
+    starting = np.flatnonzero(first)
+    slots[starting, 0] = heads[in_ref[starting] + len(ref_names) * ~opens_partition[starting]]
+    at = number[term][order]
+    slots[:, 1] = np.array([str(n) for n in range(int(at.max()) + 1 if entries else 0)], dtype=object)[at]
+    slots[:, 2] = ","
+    values, which = np.unique(thousandths[order], return_inverse=True)
+    slots[:, 3] = np.array([repr(k / 1000) for k in values.tolist()], dtype=object)[which]
+    slots[:, 4] = ","
+    slots[np.flatnonzero(np.append(first[1:], True)), 4] = "]]"
+    bounds = np.searchsorted(in_partition, np.arange(count + 1)).tolist()
+    return ["".join(slots[start:end].ravel().tolist()) for start, end in zip(bounds[:-1], bounds[1:])]
 
 
 def _each_group(jobs: list) -> list:

@@ -47,7 +47,7 @@ def test_the_fast_path_makes_the_same_terms_as_lunr_pipeline():
         assert search.pipeline_terms(search.words(text)) == python_terms(text)
 
 
-def test_the_index_equals_what_lunr_py_builder_makes_of_the_sample():
+def test_the_partitions_together_equal_what_lunr_py_builder_makes_of_the_sample():
     from lunr.builder import Builder
 
     site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=ROOT / "content"))
@@ -60,13 +60,28 @@ def test_the_index_equals_what_lunr_py_builder_makes_of_the_sample():
     for document in documents:
         builder.add({key: value if key == "id" else search.words(value) for key, value in document.items()})
     reference = builder.build().serialize()
-    postings, vectors = search._build_batch(documents)
-    terms = {term: posting for term, posting in reference["invertedIndex"]}
-    assert {term: {f: sorted(p[f]) for f, _ in search.FIELDS} for term, p in terms.items()} == {
-        term: {f: sorted(p[f]) for f, _ in search.FIELDS} for term, p in postings.items()}
-    term_of = {posting["_index"]: term for term, posting in terms.items()}
-    expected = {ref: {term_of[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in reference["fieldVectors"]}
-    assert expected == vectors
+    term_of = {posting["_index"]: term for term, posting in reference["invertedIndex"]}
+    expected_vectors = {ref: {term_of[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in reference["fieldVectors"]}
+    expected_postings = {term: posting for term, posting in reference["invertedIndex"]}
+
+    keys, files = search._group_files((0, documents))
+    postings, vectors = {}, {ref: {} for ref in expected_vectors}
+    for number, key in enumerate(keys):
+        _, index = _payload(files[f"search/t0-{number}.js"])
+        assert index["version"] == "2.3.9" and index["pipeline"] == []
+        assert [n for _, posting in index["invertedIndex"] for n in [posting["_index"]]] == list(
+            range(len(index["invertedIndex"])))
+        assert [term for term, _ in index["invertedIndex"]] == sorted(term for term, _ in index["invertedIndex"])
+        names = {}
+        for term, posting in index["invertedIndex"]:
+            names[posting.pop("_index")] = term
+            postings[term] = posting
+        for ref, entries in index["fieldVectors"]:
+            assert entries[::2] == sorted(entries[::2])
+            vectors[ref].update({names[entries[i]]: entries[i + 1] for i in range(0, len(entries), 2)})
+    assert len(postings) > 1000 and len(keys) > 20
+    assert postings == {term: {f: p[f] for f, _ in search.FIELDS} for term, p in expected_postings.items()}
+    assert vectors == expected_vectors  # the BM25 weights, to the last digit
 
 
 def test_no_stop_word_or_stemmer_drops_part_of_a_name():
