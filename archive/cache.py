@@ -44,6 +44,11 @@ class Store:
             return self.entries[key]
         return None
 
+    def keep(self, key: str) -> None:
+        """Mark an entry read elsewhere (in a worker) as used, so that save() keeps it."""
+        if key in self.entries:
+            self.used.add(key)
+
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
         self.used.add(key)

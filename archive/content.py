@@ -40,6 +40,9 @@ def find_articles(content_dir: Path) -> list[Path]:
 
 
 def shown_path(path: Path) -> str:
+    """The path as messages print it: relative to where the build runs."""
+    if not path.is_absolute() and ".." not in path.parts:
+        return str(path)
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

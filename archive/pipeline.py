@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -68,6 +71,54 @@ def live_state(options: Options) -> Live:
     return Live(_stores(options))
 
 
+PARALLEL_FROM = 300  # articles to check; fewer are checked in this process, more by one worker per core
+_SPAN = 100  # articles a worker checks at a time
+
+Checked = tuple  # (conference or None, problems, markdown cache key or "", HTML converted afresh or None)
+
+
+def _check_file(path: Path, config, options: Options, known: dict, md) -> Checked:
+    """Read, check and convert one article: its Conference (with its HTML) when it is valid."""
+    source = read_article(path)
+    if isinstance(source, Problem):
+        return None, [source], "", None
+    conference, found = check_article(source, config, options.content)
+    if conference is None or not conference.body_markdown or (conference.draft and not options.drafts):
+        return conference, found, "", None
+    key = digest(markup.SETTINGS, conference.body_markdown)
+    html = known.get(key)
+    fresh = None
+    if html is None:
+        html = fresh = markup.to_html(conference.body_markdown, md)
+    return replace(conference, body_html=html), found, key, fresh
+
+
+_WORK: tuple = ()  # what the forked workers read: set just before the pool starts
+
+
+def _check_span(paths: list[Path]) -> list[Checked]:
+    config, options, known = _WORK
+    md = markup.converter()
+    return [_check_file(path, config, options, known, md) for path in paths]
+
+
+def _check_files(paths: list[Path], config, options: Options, store: Store) -> list[Checked]:
+    """Every article checked and converted: by one forked worker per core when there are
+    many (each reads the cache of converted bodies as the parent had it), else here."""
+    global _WORK
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        md = markup.converter()
+        return [_check_file(path, config, options, store.entries, md) for path in paths]
+    _WORK = (config, options, store.entries)
+    spans = [paths[start: start + _SPAN] for start in range(0, len(paths), _SPAN)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [checked for span in pool.map(_check_span, spans) for checked in span]
+    finally:
+        _WORK = ()
+
+
 def load_site(options: Options, stores: dict[str, Store] | None = None,
               progress: Progress = _quiet, live: Live | None = None) -> tuple[Site, list[Problem]]:
     """Read and check everything; BuildFailed lists every error in every file."""
@@ -77,6 +128,7 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
     paths, photos = list_content(options.content)
     memo: dict = {}
+    stamps: dict = {}
     if live is not None:
         # Every check depends on the config, and an article's on the photos beside it.
         depends = options.config.read_bytes() + repr([(str(p), p.stat().st_mtime_ns) for p in photos]).encode()
@@ -84,43 +136,31 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
             live.articles.clear()
             live.config = depends
         memo = live.articles
+        for path in paths:
+            info = path.stat()
+            stamps[path] = (info.st_mtime_ns, info.st_size)
+        for gone in set(memo) - set(paths):
+            del memo[gone]
+    progress("Đọc bài viết", 0, len(paths))
+    due = [path for path in paths if path not in memo or memo[path][0] != stamps.get(path)]
+    store = stores["markdown"]
+    for path, (conference, found, key, fresh) in zip(due, _check_files(due, config, options, store)):
+        if fresh is not None:
+            store.put(key, fresh)
+        elif key:
+            store.keep(key)
+        memo[path] = (stamps.get(path), conference, found)
+    progress("Đọc bài viết", len(paths), len(paths))
     problems: list[Problem] = []
     conferences: list[Conference] = []
-    origin: list[Path] = []  # the file of each conference
-    for number, path in enumerate(paths, start=1):
-        if number % 200 == 0 or number == len(paths):
-            progress("Đọc bài viết", number, len(paths))
-        stamp = None
-        if live is not None:
-            info = path.stat()
-            stamp = (info.st_mtime_ns, info.st_size)
-        if stamp is not None and path in memo and memo[path][0] == stamp:
-            _, conference, found = memo[path]
-        else:
-            source = read_article(path)
-            if isinstance(source, Problem):
-                conference, found = None, [source]
-            else:
-                conference, found = check_article(source, config, options.content)
-            if live is not None:
-                memo[path] = (stamp, conference, found)
+    for path in paths:
+        _, conference, found = memo[path]
         problems.extend(found)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
-            origin.append(path)
-    for gone in set(memo) - set(paths):
-        del memo[gone]
     problems.extend(check_unique_urls(conferences))
-    errors = [p for p in problems if not p.warning]
-    if errors:
+    if any(not p.warning for p in problems):
         raise BuildFailed(problems)
-    bare = [n for n, c in enumerate(conferences) if not c.body_html and c.body_markdown]
-    bodies = markup.to_html_all([conferences[n].body_markdown for n in bare], stores["markdown"])
-    for n, html in zip(bare, bodies):
-        conferences[n] = replace(conferences[n], body_html=html)
-        if live is not None:  # remember the converted article, so the next rebuild needs no lookup
-            stamp, _, found = memo[origin[n]]
-            memo[origin[n]] = (stamp, conferences[n], found)
     site = build_site(config, conferences)
     return site, [p for p in problems if p.warning] + results.check(site)
 

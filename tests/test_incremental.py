@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import markup, render, search
+from archive import pipeline, render, search
 from archive.cli import main
 from bench.corpus import write_corpus
 from conftest import snapshot
@@ -19,7 +19,7 @@ def corpus(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "site")
     monkeypatch.setattr(search, "GROUP", 16)
     monkeypatch.setattr(render, "PARALLEL_FROM", 20)
-    monkeypatch.setattr(markup, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)
     return tmp_path / "site"
 
 
