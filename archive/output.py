@@ -110,14 +110,16 @@ def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
 def update_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path, same: set[str],
                 previous: set[str]) -> None:
     """The preview server's write: change out_dir in place, one file at a time (each replaced
-    atomically), touching only what changed. previous: every path the last write left there.
+    atomically), touching only what changed. same: the paths (of files or copies) known to be in
+    place already, left unread; previous: every path the last write left there.
     Builds from the command line use write_site, which swaps in a whole new site."""
     wanted = set(files) | set(copies)
     for relative, data in files.items():
         if relative not in same:
             _replace_if_changed(out_dir / relative, data)
     for relative, source in copies.items():
-        _replace_if_changed(out_dir / relative, source.read_bytes())
+        if relative not in same:
+            _replace_if_changed(out_dir / relative, source.read_bytes())
     for relative in previous - wanted:
         gone = out_dir / relative
         gone.unlink(missing_ok=True)

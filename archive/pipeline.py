@@ -64,7 +64,14 @@ class Live:
     downloads: dict | None = None  # the CSV and JSON of the last full build
     pages: dict = field(default_factory=dict)  # output path -> (its data, its bytes), see render_pages
     templates: str = ""  # the templates' names and times, and the config, the pages were drawn with
-    written: set = field(default_factory=set)  # every path of output/ as the last build left it
+    written: dict = field(default_factory=dict)  # every path of output/ as the last build left it -> its bytes
+    # Set by a server that watches content/ (serve.py): the files under it that changed since
+    # load_site last listed it. None: nobody watches, so every build lists and stats every file.
+    changed: set[Path] | None = None
+    listing: tuple[list[Path], list[Path]] | None = None  # the articles and photos as last listed, when watched
+    env: object = None  # the Jinja environment the pages were drawn with, kept while the templates stay
+    tables: dict = field(default_factory=dict)  # the results tables last computed, see results.tabulate
+    copied: dict = field(default_factory=dict)  # output path -> (source, its time and size) as last copied
 
 
 def live_state(options: Options) -> Live:
@@ -119,6 +126,39 @@ def _check_files(paths: list[Path], config, options: Options, store: Store) -> l
         _WORK = ()
 
 
+def _listing(options: Options, live: Live | None) -> tuple[list[Path], list[Path], Callable[[Path], tuple]]:
+    """The articles and photos under content/ and how to stamp an article (its time and size).
+
+    The preview server's hook into load_site: when it watches content/ (live.changed is a set),
+    the last listing is brought up to date with the files that changed instead of walking
+    content/ again, the changed articles are forgotten (so they are read afresh) and the others
+    keep the stamp they were read with, unstatted. Anything else lists and stats every file."""
+    def stat(path: Path) -> tuple:
+        info = path.stat()
+        return info.st_mtime_ns, info.st_size
+
+    if live is None or live.changed is None:
+        return (*list_content(options.content), stat)
+    changed = {path for path in live.changed if path.is_relative_to(options.content)}
+    live.changed = set()
+    if live.listing is not None:
+        paths, photos = live.listing
+        articles = {path for path in changed if path.suffix == ".md"}
+        others = changed - articles
+        # A photo added, changed or gone changes what the articles are checked against: list afresh.
+        if not any(path in photos or path.is_file() for path in others):
+            present = {path for path in articles if path.is_file()}
+            if articles - present or present - set(paths):
+                paths = sorted(set(paths) - (articles - present) | present)
+            for path in articles:
+                live.articles.pop(path, None)
+            live.listing = (paths, photos)
+            memo = live.articles
+            return paths, photos, lambda path: memo[path][0] if path in memo else stat(path)
+    live.listing = list_content(options.content)
+    return (*live.listing, stat)
+
+
 def load_site(options: Options, stores: dict[str, Store] | None = None,
               progress: Progress = _quiet, live: Live | None = None) -> tuple[Site, list[Problem]]:
     """Read and check everything; BuildFailed lists every error in every file."""
@@ -126,7 +166,7 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
     config = load_config(options.config)
     if not options.content.is_dir():
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
-    paths, photos = list_content(options.content)
+    paths, photos, stamp_of = _listing(options, live)
     memo: dict = {}
     stamps: dict = {}
     if live is not None:
@@ -137,8 +177,7 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
             live.config = depends
         memo = live.articles
         for path in paths:
-            info = path.stat()
-            stamps[path] = (info.st_mtime_ns, info.st_size)
+            stamps[path] = stamp_of(path)
         for gone in set(memo) - set(paths):
             del memo[gone]
     progress("Đọc bài viết", 0, len(paths))
@@ -231,30 +270,43 @@ def _remember_build(options: Options, fingerprint: str, warnings: list[Problem])
 
 def _page_memo(options: Options, live: Live) -> dict:
     """The preview server's drawn pages, forgotten when the templates or the config change:
-    every page shows the config (the site's title, menus, labels) and is drawn by the templates."""
+    every page shows the config (the site's title, menus, labels) and is drawn by the templates.
+    The Jinja environment (its compiled templates) and the results tables go with them."""
     stamp = repr(sorted((str(p), p.stat().st_mtime_ns) for p in options.templates.rglob("*") if p.is_file()))
     stamp += digest(options.config.read_bytes())
-    if stamp != live.templates:
+    if stamp != live.templates or live.env is None:
         live.pages.clear()
+        live.tables.clear()
+        live.env = environment(options.templates)
         live.templates = stamp
     return live.pages
 
 
-def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], same: set[str],
-           live: Live | None) -> None:
-    """A new site swapped in whole; in the preview server, after its first build, the changed files only."""
+def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], live: Live | None) -> None:
+    """A new site swapped in whole; in the preview server, after its first build, the changed files only:
+    a file whose bytes are the very object written last time, or a copy whose source has the same
+    time and size, is known to be in place already."""
     try:
         if live and live.written and options.output.is_dir():
-            output.update_site(files, copies, options.output, same, live.written)
+            same = {path for path, data in files.items() if live.written.get(path) is data}
+            stamps = {path: _stamp(source) for path, source in copies.items()}
+            same.update(path for path, stamp in stamps.items() if live.copied.get(path) == stamp)
+            output.update_site(files, copies, options.output, same, set(live.written) | set(live.copied))
         else:
-            output.write_site(files, copies, options.output, same)
+            output.write_site(files, copies, options.output)
+            stamps = {path: _stamp(source) for path, source in copies.items()} if live else {}
         if live:
-            live.written = set(files) | set(copies)
+            live.written, live.copied = dict(files), stamps
     except BaseException:
         if live:
             live.pages.clear()
-            live.written = set()  # the next write starts afresh, as a whole new site
+            live.written, live.copied = {}, {}  # the next write starts afresh, as a whole new site
         raise
+
+
+def _stamp(source: Path) -> tuple:
+    info = source.stat()
+    return str(source), info.st_mtime_ns, info.st_size
 
 
 def build(options: Options, progress: Progress = _quiet, live: Live | None = None,
@@ -276,16 +328,16 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
     else:
         progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
         shards, manifest = search.search_files(site, stores["search"])
-    memo = _page_memo(options, live) if live else None
-    before = dict(memo) if memo is not None else {}
-    files = render_pages(site, options.templates, environment(options.templates), manifest, progress, memo)
-    # Pages drawn from the same data as last time hold the same bytes as output/ already has.
-    same = {path for path, (_, data) in (memo or {}).items() if path in before and before[path][1] is data}
+    if live:
+        memo = _page_memo(options, live)
+        files = render_pages(site, options.templates, live.env, manifest, progress, memo)
+    else:
+        files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
     data = live.downloads if quick else results.downloads(site)
     files.update(shards)
     files.update(data)
     progress("Ghi ra " + str(options.output), 0, len(files))
-    _write(options, files, _copies(site, options.templates), same, live)
+    _write(options, files, _copies(site, options.templates), live)
     if live and not quick:
         live.search, live.downloads = (shards, manifest), data
     if not quick:

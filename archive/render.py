@@ -1,11 +1,11 @@
 """Render the site model through the Jinja2 templates into page files."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import multiprocessing
 import os
 import posixpath
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2 import meta
 
 from . import results
-from .model import Conference, Site, url_for
+from .model import Site, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
 
@@ -69,10 +70,10 @@ def _root_for(path: str) -> str:
     return "../" * depth
 
 
-def plan_pages(site: Site, search_manifest: dict) -> list[Page]:
+def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None = None) -> list[Page]:
     """Every page of the site, with the data its template needs."""
     config = site.config
-    tables = results.tabulate(site)
+    tables = tables or results.tabulate(site)
     pages = [Page("index.html", "home.html", {
         "conferences": site.conferences[: config.per_page]})]
     pages.append(Page(config.urls["search"] + "index.html", "search.html", {"manifest": search_manifest}))
@@ -147,47 +148,69 @@ def _draw_span(span: tuple[int, int]) -> list[tuple[str, bytes]]:
     return [(page.path, _draw(page, env, templates_dir, shared)) for page in pages[span[0]: span[1]]]
 
 
-_MEMO_TEMPLATES = {"article.html", "cluster.html", "year.html", "province.html"}
+# What every page is drawn with besides its own data (see _draw): the config, its own path and
+# the way back to the site's root stay the same for a page while the config does; these two change.
+_VOLATILE = ("site", "updated")
+_READS: "weakref.WeakKeyDictionary[jinja2.Environment, dict]" = weakref.WeakKeyDictionary()
 
 
-def _shape(value: Any) -> Any:
-    """What a page's data is made of, comparable between two builds. Conferences stay
-    themselves: the preview server reuses an unchanged one, and a tuple compares it
-    by identity first, so an unchanged page is recognised without drawing it."""
-    if isinstance(value, Conference):
-        return value
-    if dataclasses.is_dataclass(value):
-        return (type(value).__name__,) + tuple(_shape(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, dict):
-        return tuple((key, _shape(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return tuple(_shape(item) for item in value)
-    return value
+def _reads(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """The names a template reads from its context, with the templates it extends, includes and
+    imports; None when that cannot be told (a template named at run time, one that fails to load)."""
+    known = _READS.setdefault(env, {})
+    if name not in known:
+        names: set[str] = set()
+        todo, seen = [name], {name}
+        try:
+            while todo:
+                source = env.loader.get_source(env, todo.pop())[0]
+                tree = env.parse(source)
+                names |= meta.find_undeclared_variables(tree)
+                for other in meta.find_referenced_templates(tree):
+                    if other is None:
+                        raise LookupError("a template named at run time")
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+            known[name] = frozenset(names)
+        except (jinja2.TemplateError, LookupError, OSError):
+            known[name] = None
+    return known[name]
+
+
+def _memo_key(page: Page, env: jinja2.Environment, shared: dict) -> tuple:
+    """Everything a page is drawn from that can change while the templates and the config stay:
+    its data, and the site-wide values its template reads. Two builds' keys compare equal when
+    the page would come out the same; an unchanged conference is the same object in both, so
+    comparing them is mostly comparing identities, far cheaper than drawing."""
+    reads = _reads(env, page.template)
+    return (page.template, page.context,
+            tuple(shared[name] for name in _VOLATILE if reads is None or name in reads))
 
 
 def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
                  search_manifest: dict | None = None, progress=None,
-                 memo: dict | None = None) -> dict[str, bytes]:
+                 memo: dict | None = None, tables: results.Tables | None = None) -> dict[str, bytes]:
     """Draw every page; a template error stops the build with a clear message.
 
-    memo (kept by the preview server; cleared by it when templates change) maps
-    a page to the data and bytes it was last drawn from: a page of an article,
-    cluster, year or province whose data did not change is not drawn again."""
+    memo (kept by the preview server; cleared by it when the templates or the config change)
+    maps each page to what it was last drawn from and the bytes drawn: a page whose data did
+    not change is not drawn again, and keeps the very same bytes object. tables: the results
+    tables, when the caller has them already."""
     global _WORK
     env = env or environment(templates_dir)
-    pages = plan_pages(site, search_manifest or {})
+    pages = plan_pages(site, search_manifest or {}, tables)
     shared = {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
               "updated": max((c.updated for c in site.conferences),
                              default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}
     files: dict[str, bytes] = {}
-    shapes: dict[str, Any] = {}
+    keys: dict[str, tuple] = {}
     if memo is not None:
         for page in pages:
-            if page.template in _MEMO_TEMPLATES:
-                shape = shapes[page.path] = _shape(page.context)
-                known = memo.get(page.path)
-                if known is not None and known[0] == shape:
-                    files[page.path] = known[1]
+            key = keys[page.path] = _memo_key(page, env, shared)
+            known = memo.get(page.path)
+            if known is not None and known[0] == key:
+                files[page.path] = known[1]
         pages = [page for page in pages if page.path not in files]
     workers = min(os.cpu_count() or 1, len(pages) // (PARALLEL_FROM // 2) or 1)
     if progress:
@@ -208,7 +231,7 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
             _WORK = None
     if memo is not None:
         memo.clear()
-        memo.update((path, (shape, files[path])) for path, shape in shapes.items())
+        memo.update((path, (key, files[path])) for path, key in keys.items())
     return files
 
 

@@ -7,19 +7,30 @@ pages whose data changed, reusing the last search index and downloads, and
 writes only the files that changed, each replaced atomically, so the tab
 reloads at once; a second build in the background then brings the search
 index and downloads up to date.
+
+Changes are seen by archive/watch.py (inotify where the system has it), which
+says which files changed: a rebuild re-reads those articles only. Builds run
+one at a time in a thread of their own, so the server keeps answering while
+they run; the tab is told to reload through livereload's handler as soon as
+the pages are written.
 """
 from __future__ import annotations
 
 import sys
 import threading
+import traceback
+from pathlib import Path
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
 
 from .cli import print_problems
 from .pipeline import Live, Options, build, live_state
 from .problems import BuildFailed
 from .vietnamese import format_number
+from .watch import watch
 
 
 def _rebuild(options: Options, live: Live, with_search: bool = True) -> bool:
@@ -35,44 +46,106 @@ def _rebuild(options: Options, live: Live, with_search: bool = True) -> bool:
     return True
 
 
-class _Rebuilder:
-    """Pages first, in the server's thread; the search index after, in a thread of its own.
-    One lock keeps the two builds from writing output/ at the same time."""
+class _Tabs(Watcher):
+    """livereload's side: the server polls nothing (start() says the watcher calls back itself);
+    reload() tells the open tabs to reload, from any thread."""
 
-    def __init__(self, options: Options):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop: IOLoop | None = None
+
+    def start(self, callback) -> bool:
+        self.loop = IOLoop.current()  # called by livereload in the server's thread, before it runs the loop
+        return True
+
+    def examine(self):
+        return None, None
+
+    def reload(self, path: str) -> None:
+        if self.loop is not None:
+            self.loop.add_callback(LiveReloadHandler.reload_waiters, path)
+
+
+def _reload_path(changed: set[Path] | None) -> str:
+    """What livereload.js is told changed: a stylesheet alone is swapped in place, anything else reloads the page."""
+    if changed and all(path.suffix == ".css" for path in changed):
+        return next(iter(changed)).name
+    return "*"
+
+
+class _Rebuilder:
+    """Every build in one thread: after each batch of changes the pages (the tab reloads when they
+    are written), then, once no change waits, the search index and downloads."""
+
+    def __init__(self, options: Options, tabs: _Tabs):
         self.options = options
+        self.tabs = tabs
         self.live = live_state(options)
-        self.lock = threading.Lock()
-        self.search_due = threading.Event()
-        threading.Thread(target=self._search_loop, daemon=True).start()
+        self.live.changed = set()  # watched: rebuilds re-check only the files that changed
+        self.condition = threading.Condition()
+        self.batch: set[Path] | None = set()  # changed since the last build took them; None: unknown
+        self.due = False  # a batch waits
+        self.search_due = False
+
+    def changed(self, batch: set[Path] | None) -> None:
+        """From the watcher: these paths changed (None: something did)."""
+        with self.condition:
+            self.batch = None if batch is None or self.batch is None else self.batch | batch
+            self.due = True
+            self.condition.notify()
 
     def first(self) -> bool:
-        with self.lock:
-            return _rebuild(self.options, self.live)
+        return self._build(with_search=True)
 
-    def __call__(self) -> None:
-        with self.lock:
-            if _rebuild(self.options, self.live, with_search=False):
-                self.search_due.set()
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="rebuild", daemon=True).start()
 
-    def _search_loop(self) -> None:
+    def _run(self) -> None:
         while True:
-            self.search_due.wait()
-            self.search_due.clear()
-            with self.lock:
-                _rebuild(self.options, self.live)
+            with self.condition:
+                while not self.due and not self.search_due:
+                    self.condition.wait()
+                quick, batch = self.due, self.batch
+                if quick:
+                    self.batch, self.due = set(), False
+                else:
+                    self.search_due = False
+            if not quick:
+                self._build(with_search=True)
+                continue
+            if batch is None:
+                self.live.listing = None  # list content/ afresh
+            else:
+                self.live.changed |= batch
+            if self._build(with_search=False):
+                self.tabs.reload(_reload_path(batch))
+                with self.condition:
+                    self.search_due = True
+
+    def _build(self, with_search: bool) -> bool:
+        try:
+            return _rebuild(self.options, self.live, with_search)
+        except Exception:  # a bug, not a broken edit: say so, and start afresh next time
+            traceback.print_exc()
+            self.live = live_state(self.options)
+            self.live.changed = set()
+            return False
 
 
 def serve(options: Options, host: str, port: int) -> int:
-    # livereload drops a reload that comes within 3 s of the previous one; an
-    # editor saving twice in a row must see the second save too.
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0.5
-    rebuild = _Rebuilder(options)
-    if not rebuild.first() and not options.output.is_dir():
-        return 1
-    server = Server()
-    for path in (options.content, options.templates, options.config):
-        server.watch(str(path), rebuild)
-    print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
-    server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
+    tabs = _Tabs()
+    rebuild = _Rebuilder(options, tabs)
+    # Watching starts before the first build, so that no edit made during it is missed.
+    watcher = watch([options.content, options.templates], [options.config], rebuild.changed)
+    try:
+        if not rebuild.first() and not options.output.is_dir():
+            return 1
+        rebuild.start()
+        server = Server(watcher=tabs)
+        for path in (options.content, options.templates, options.config):
+            server.watch(str(path))
+        print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
+        server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
+    finally:
+        watcher.close()
     return 0
