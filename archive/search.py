@@ -355,7 +355,7 @@ def _inverted_pieces(ids: list[str], terms: list[str], ref, term, number, by_par
     position = np.empty(count, dtype=np.int64)
     position[by_partition] = np.arange(count)
     section = position[term] * fields + ref % fields  # (the term's place in the partitions, the field)
-    order = np.lexsort((ref // fields, section))
+    order = np.argsort(section * len(ids) + ref // fields)
     section = section[order]
     bounds = np.searchsorted(section, np.arange(count * fields + 1))
     # an article of a posting: "12":{} with a comma unless it ends its field
@@ -384,30 +384,41 @@ def _inverted_pieces(ids: list[str], terms: list[str], ref, term, number, by_par
 
 def _vector_pieces(ref_names: list[str], ref, term, partition, number, rank, thousandths, count: int) -> list[str]:
     """Each partition's fieldVectors: [field ref, [n, weight, n, weight, …]] for every field ref
-    with one of its terms, entries in the order of n. Written as five strings an entry
-    (opening, n, comma, weight, closing) joined once per partition."""
-    order = np.lexsort((rank[term], ref, partition[term]))
-    in_partition, in_ref = partition[term][order], ref[order]
-    entries = len(order)
+    with one of its terms, entries in the order of n. Written as a flat run of strings joined
+    once per partition: a heading where a vector starts, then "n," and "weight," for each
+    entry ("weight]]" where the vector ends)."""
+    entries = len(term)
+    if not entries:
+        return [""] * count
+    in_partition = partition[term]
+    order = np.argsort((in_partition * len(ref_names) + ref) * len(rank) + rank[term])
+    in_partition, in_ref = in_partition[order], ref[order]
     first = np.ones(entries, dtype=bool)
     first[1:] = (in_partition[1:] != in_partition[:-1]) | (in_ref[1:] != in_ref[:-1])
+    last = np.append(first[1:], True)
     opens_partition = np.ones(entries, dtype=bool)
     opens_partition[1:] = in_partition[1:] != in_partition[:-1]
+    # the weights as Python writes them, each distinct one formatted once
+    weights = thousandths[order]
+    present = np.zeros(int(weights.max()) + 1, dtype=bool)
+    present[weights] = True
+    values = np.flatnonzero(present)
+    place = np.zeros(len(present), dtype=np.int64)
+    place[values] = np.arange(len(values))
+    texts = [repr(value / 1000) for value in values.tolist()]
+    weight_texts = np.array([text + "," for text in texts] + [text + "]]" for text in texts], dtype=object)
+    at = number[term][order]
+    number_texts = np.array([f"{n}," for n in range(int(at.max()) + 1)], dtype=object)
     heads = np.array(['["' + name + '",[' for name in ref_names] + [',["' + name + '",[' for name in ref_names],
                      dtype=object)
-    slots = np.empty((entries, 5), dtype=object)
-    slots[:, 0] = ""
+    position = 2 * np.arange(entries) + np.cumsum(first)  # after the headings so far
+    pieces = np.empty(2 * entries + int(first.sum()), dtype=object)
+    pieces[position] = number_texts[at]
+    pieces[position + 1] = weight_texts[place[weights] + len(values) * last]
     starting = np.flatnonzero(first)
-    slots[starting, 0] = heads[in_ref[starting] + len(ref_names) * ~opens_partition[starting]]
-    at = number[term][order]
-    slots[:, 1] = np.array([str(n) for n in range(int(at.max()) + 1 if entries else 0)], dtype=object)[at]
-    slots[:, 2] = ","
-    values, which = np.unique(thousandths[order], return_inverse=True)
-    slots[:, 3] = np.array([repr(k / 1000) for k in values.tolist()], dtype=object)[which]
-    slots[:, 4] = ","
-    slots[np.flatnonzero(np.append(first[1:], True)), 4] = "]]"
-    bounds = np.searchsorted(in_partition, np.arange(count + 1)).tolist()
-    return ["".join(slots[start:end].ravel().tolist()) for start, end in zip(bounds[:-1], bounds[1:])]
+    pieces[position[starting] - 1] = heads[in_ref[starting] + len(ref_names) * ~opens_partition[starting]]
+    edges = np.append(position - 1, len(pieces))[np.searchsorted(in_partition, np.arange(count + 1))].tolist()
+    return ["".join(pieces[start:end].tolist()) for start, end in zip(edges[:-1], edges[1:])]
 
 
 _JOBS: list = []  # the groups to index, read by the forked workers (not pickled to them)
