@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,7 +145,13 @@ def url_for(config: SiteConfig, kind: str, **values: object) -> str:
 
 
 def province_link(config: SiteConfig, name: str) -> Link:
-    return Link(name, url_for(config, "province", province=slugify(name)))
+    return Link(name, _province_url(config.urls["province"], name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _province_url(pattern: str, name: str) -> str:
+    """A province's page address (63 names used in every article: slugified once each)."""
+    return pattern.format(province=slugify(name))
 
 
 def newest_first(conferences) -> tuple[Conference, ...]:
