@@ -3,10 +3,10 @@
     python bench/build.py [--sizes 1000 10000] [--runs 3]
 
 For each size it writes the synthetic corpus (bench/corpus.py) to
-bench/corpus-N/ and times whole `python build.py` processes, median of the
-runs:
+bench/corpus-N-RUN/ (a fresh folder each run, all deleted at the end) and
+times whole `python build.py` processes, median of the runs:
 
-- cold: no cache (--no-cache), output/ removed first;
+- cold: no cache (--no-cache), no output/ yet;
 - warm: nothing changed since the last build;
 - one article edited, the year template edited, one article added (each
   after a warm build, with the cache);
@@ -92,14 +92,18 @@ def article_url(article: Path) -> str:
     return f"{article.parent.name}/{article.stem[11:]}/"
 
 
-def measure(size: int, runs: int) -> dict:
-    site = ROOT / "bench" / f"corpus-{size}"
+def measure(size: int, runs: int, used: list[Path]) -> dict:
     figures: dict[str, list[float]] = {name: [] for name in
                                        ("cold", "warm", "edit article", "edit template", "add article", "reload")}
     peaks = []
     for number in range(runs):
+        # A fresh folder for each run; the old ones are deleted after the last timing: on ext4,
+        # creating files is several times slower for minutes after thousands were deleted
+        # (the allocator skips recently freed inodes one by one), which would time the
+        # previous run's clean-up instead of this build.
+        site = ROOT / "bench" / f"corpus-{size}-{number}"
+        used.append(site)
         write_corpus(size, site)
-        shutil.rmtree(site / ".cache", ignore_errors=True)
         seconds, peak = run(site, "--no-cache")
         figures["cold"].append(seconds)
         peaks.append(peak)
@@ -124,7 +128,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    results = {size: measure(size, args.runs) for size in args.sizes}
+    used: list[Path] = []
+    try:
+        results = {size: measure(size, args.runs, used) for size in args.sizes}
+    finally:
+        for site in used:
+            shutil.rmtree(site, ignore_errors=True)
     names = list(next(iter(results.values()))["figures"])
     print(f"\nmedian seconds of {args.runs} runs, {os.cpu_count()} cores")
     print(f"{'articles':>9} " + " ".join(f"{name:>14}" for name in names) +
