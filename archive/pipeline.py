@@ -71,6 +71,7 @@ class Live:
     listing: tuple[list[Path], list[Path]] | None = None  # the articles and photos as last listed, when watched
     env: object = None  # the Jinja environment the pages were drawn with, kept while the templates stay
     tables: dict = field(default_factory=dict)  # the results tables last computed, see results.tabulate
+    plans: dict = field(default_factory=dict)  # the pages of each cluster and province, see render.plan_pages
     copied: dict = field(default_factory=dict)  # output path -> (source, its time and size) as last copied
 
 
@@ -277,9 +278,20 @@ def _page_memo(options: Options, live: Live) -> dict:
     if stamp != live.templates or live.env is None:
         live.pages.clear()
         live.tables.clear()
+        live.plans.clear()
         live.env = environment(options.templates)
         live.templates = stamp
     return live.pages
+
+
+def warm(live: Live) -> None:
+    """Compile every template the last build drew pages with, in this process."""
+    if live.env is not None:
+        for name in {key[0] for key, _ in live.pages.values()}:
+            try:
+                live.env.get_template(name)
+            except Exception:  # drawing it will report the problem
+                pass
 
 
 def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], live: Live | None) -> None:
@@ -330,7 +342,8 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
         shards, manifest = search.search_files(site, stores["search"])
     if live:
         memo = _page_memo(options, live)
-        files = render_pages(site, options.templates, live.env, manifest, progress, memo)
+        tables = results.tabulate(site, live.tables)
+        files = render_pages(site, options.templates, live.env, manifest, progress, memo, tables, live.plans)
     else:
         files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
     data = live.downloads if quick else results.downloads(site)

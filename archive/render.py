@@ -16,7 +16,7 @@ import jinja2
 from jinja2 import meta
 
 from . import results
-from .model import Site, url_for
+from .model import Listing, Site, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
 
@@ -70,10 +70,22 @@ def _root_for(path: str) -> str:
     return "../" * depth
 
 
-def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None = None) -> list[Page]:
-    """Every page of the site, with the data its template needs."""
+def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None = None,
+               memo: dict | None = None) -> list[Page]:
+    """Every page of the site, with the data its template needs.
+
+    memo (the preview server's, forgotten when the config changes) keeps the pages of each
+    cluster and province with the data they were planned from, to reuse while that stays."""
     config = site.config
     tables = tables or results.tabulate(site)
+    made: dict = {}
+
+    def kept(key: tuple, inputs: tuple, make) -> list[Page]:
+        known = memo.get(key) if memo is not None else None
+        planned = known[1] if known is not None and known[0] == inputs else make()
+        made[key] = (inputs, planned)
+        return planned
+
     pages = [Page("index.html", "home.html", {
         "conferences": site.conferences[: config.per_page]})]
     pages.append(Page(config.urls["search"] + "index.html", "search.html", {"manifest": search_manifest}))
@@ -83,27 +95,19 @@ def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None 
                           {"conference": conference, "older": older, "newer": newer,
                            "breakdown": tables.breakdowns.get(conference.url)}))
     for cluster in site.clusters:
-        chunks = [cluster.conferences[i: i + config.per_page]
-                  for i in range(0, len(cluster.conferences), config.per_page)]
-        urls = [cluster.url] + [url_for(config, "cluster_page", cluster=cluster.key, page=n)
-                                for n in range(2, len(chunks) + 1)]
-        for number, (chunk, url) in enumerate(zip(chunks, urls), start=1):
-            pages.append(Page(url + "index.html", "cluster.html", {
-                "listing": cluster, "groups": cluster.by_year(chunk),
-                "history": tables.clusters.get(cluster.key) if number == 1 else None,
-                "pagination": {"number": number, "count": len(chunks),
-                               "previous": urls[number - 2] if number > 1 else None,
-                               "next": urls[number] if number < len(chunks) else None}}))
-        pages.append(Page(cluster.feed_url, "feed.xml", {
-            "feed_title": f"{cluster.name} · {config.title}", "feed_url": cluster.feed_url,
-            "page_link": cluster.url, "entries": cluster.conferences[: config.per_page]}))
+        history = tables.clusters.get(cluster.key)
+        pages += kept(("cluster", cluster.key), (cluster, history), lambda: _cluster_pages(config, cluster, history))
     for year in site.years:
         pages.append(Page(year.url + "index.html", "year.html",
                           {"listing": year, "comparison": tables.years.get(year.key)}))
     for province in site.provinces:
-        pages.append(Page(province.url + "index.html", "province.html",
-                          {"listing": province, "groups": province.by_year(),
-                           "history": tables.provinces.get(province.name)}))
+        history = tables.provinces.get(province.name)
+        pages += kept(("province", province.name), (province, history), lambda: [
+            Page(province.url + "index.html", "province.html",
+                 {"listing": province, "groups": province.by_year(), "history": history})])
+    if memo is not None:
+        memo.clear()
+        memo.update(made)
     feed = url_for(config, "feed")
     pages.append(Page(feed, "feed.xml", {
         "feed_title": config.title, "feed_url": feed, "page_link": "",
@@ -115,6 +119,26 @@ def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None 
     listed = [page.path[: -len("index.html")] for page in pages if page.path.endswith("index.html")]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"urls": listed}))
     pages.append(Page("robots.txt", "robots.txt", {}))
+    return pages
+
+
+def _cluster_pages(config, cluster: Listing, history: results.Table | None) -> list[Page]:
+    """A cluster's pages (per_page conferences each, the results on the first) and its feed."""
+    pages = []
+    chunks = [cluster.conferences[i: i + config.per_page]
+              for i in range(0, len(cluster.conferences), config.per_page)]
+    urls = [cluster.url] + [url_for(config, "cluster_page", cluster=cluster.key, page=n)
+                            for n in range(2, len(chunks) + 1)]
+    for number, (chunk, url) in enumerate(zip(chunks, urls), start=1):
+        pages.append(Page(url + "index.html", "cluster.html", {
+            "listing": cluster, "groups": cluster.by_year(chunk),
+            "history": history if number == 1 else None,
+            "pagination": {"number": number, "count": len(chunks),
+                           "previous": urls[number - 2] if number > 1 else None,
+                           "next": urls[number] if number < len(chunks) else None}}))
+    pages.append(Page(cluster.feed_url, "feed.xml", {
+        "feed_title": f"{cluster.name} · {config.title}", "feed_url": cluster.feed_url,
+        "page_link": cluster.url, "entries": cluster.conferences[: config.per_page]}))
     return pages
 
 
@@ -190,16 +214,17 @@ def _memo_key(page: Page, env: jinja2.Environment, shared: dict) -> tuple:
 
 def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
                  search_manifest: dict | None = None, progress=None,
-                 memo: dict | None = None, tables: results.Tables | None = None) -> dict[str, bytes]:
+                 memo: dict | None = None, tables: results.Tables | None = None,
+                 plans: dict | None = None) -> dict[str, bytes]:
     """Draw every page; a template error stops the build with a clear message.
 
     memo (kept by the preview server; cleared by it when the templates or the config change)
     maps each page to what it was last drawn from and the bytes drawn: a page whose data did
     not change is not drawn again, and keeps the very same bytes object. tables: the results
-    tables, when the caller has them already."""
+    tables, when the caller has them already; plans: the memo of plan_pages."""
     global _WORK
     env = env or environment(templates_dir)
-    pages = plan_pages(site, search_manifest or {}, tables)
+    pages = plan_pages(site, search_manifest or {}, tables, plans)
     shared = {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
               "updated": max((c.updated for c in site.conferences),
                              default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}

@@ -173,7 +173,10 @@ def breakdown(conference: Conference) -> Breakdown | None:
     return Breakdown(tuple(indicators.values()), tuple(rows), tuple(totals.get(key) for key in keys))
 
 
-def tabulate(site: Site) -> Tables:
+def tabulate(site: Site, memo: dict | None = None) -> Tables:
+    """Every results table. memo (the preview server's, forgotten when the config changes) keeps each
+    table with the conferences it was made from: a table whose conferences are the same objects as
+    last time is not made again."""
     # The conferences grouped once (newest first, as in site.conferences), not scanned per table.
     by_cluster: dict[str, list[Conference]] = {}
     by_period: dict[int, dict[str, list[Conference]]] = {}
@@ -188,11 +191,35 @@ def tabulate(site: Site) -> Tables:
             places = by_province.setdefault(row.province.name, [])
             if not places or places[-1] is not conference:
                 places.append(conference)
-    clusters = {c.key: t for c in site.clusters if (t := cluster_history(site, c.key, by_cluster.get(c.key, [])))}
-    years = {y.key: t for y in site.years if (t := year_comparison(site, int(y.key), by_period.get(int(y.key), {})))}
-    provinces = {p.name: t for p in site.provinces
-                 if (t := province_history(site, p.name, by_province.get(p.name, [])))}
-    breakdowns = {c.url: b for c in site.conferences if (b := breakdown(c))}
+    made: dict = {}
+
+    def table(key: tuple, inputs, make):
+        """make(), or the table made from equal inputs last time (the config being the same)."""
+        known = memo.get(key) if memo is not None else None
+        result = known[1] if known is not None and known[0] == inputs else make()
+        made[key] = (inputs, result)
+        return result
+
+    clusters = {}
+    for c in site.clusters:
+        mine = by_cluster.get(c.key, [])
+        if t := table(("cluster", c.key), mine, lambda: cluster_history(site, c.key, mine)):
+            clusters[c.key] = t
+    years = {}
+    for y in site.years:
+        mine = by_period.get(int(y.key), {})
+        if t := table(("year", y.key), mine, lambda: year_comparison(site, int(y.key), mine)):
+            years[y.key] = t
+    provinces = {}
+    for p in site.provinces:
+        mine = by_province.get(p.name, [])
+        if t := table(("province", p.name), mine, lambda: province_history(site, p.name, mine)):
+            provinces[p.name] = t
+    # (c,): a tuple compares its items by identity first, where two conferences would compare every field
+    breakdowns = {c.url: b for c in site.conferences if (b := table(("breakdown", c.url), (c,), lambda: breakdown(c)))}
+    if memo is not None:
+        memo.clear()
+        memo.update(made)
     return Tables(clusters, years, provinces, breakdowns, figures)
 
 
