@@ -16,6 +16,7 @@ the pages are written.
 """
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import traceback
@@ -27,7 +28,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from .cli import print_problems
-from .pipeline import Live, Options, build, live_state
+from .pipeline import Live, Options, build, live_state, warm
 from .problems import BuildFailed
 from .vietnamese import format_number
 from .watch import watch
@@ -73,9 +74,12 @@ def _reload_path(changed: set[Path] | None) -> str:
     return "*"
 
 
+SEARCH_AFTER = 1.0  # s: the tab reloads undisturbed before the search index is brought up to date
+
+
 class _Rebuilder:
     """Every build in one thread: after each batch of changes the pages (the tab reloads when they
-    are written), then, once no change waits, the search index and downloads."""
+    are written), then, once no change has come for a moment, the search index and downloads."""
 
     def __init__(self, options: Options, tabs: _Tabs):
         self.options = options
@@ -97,6 +101,11 @@ class _Rebuilder:
     def first(self) -> bool:
         return self._build(with_search=True)
 
+    def warm(self) -> None:
+        """Compile the templates the pages were drawn with (the first build drew them in worker
+        processes), so that the first edit does not wait for it."""
+        warm(self.live)
+
     def start(self) -> None:
         threading.Thread(target=self._run, name="rebuild", daemon=True).start()
 
@@ -105,6 +114,8 @@ class _Rebuilder:
             with self.condition:
                 while not self.due and not self.search_due:
                     self.condition.wait()
+                if not self.due:  # the search build waits until the tab has reloaded, or the next edit
+                    self.condition.wait(SEARCH_AFTER)
                 quick, batch = self.due, self.batch
                 if quick:
                     self.batch, self.due = set(), False
@@ -117,19 +128,32 @@ class _Rebuilder:
                 self.live.listing = None  # list content/ afresh
             else:
                 self.live.changed |= batch
-            if self._build(with_search=False):
-                self.tabs.reload(_reload_path(batch))
-                with self.condition:
-                    self.search_due = True
+            # No garbage collection while the pages are redrawn: a full one, over every article
+            # kept in memory, would take longer than the rest of the rebuild.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                if self._build(with_search=False):
+                    self.tabs.reload(_reload_path(batch))
+                    with self.condition:
+                        self.search_due = True
+            finally:
+                if collecting:
+                    gc.enable()
 
     def _build(self, with_search: bool) -> bool:
         try:
-            return _rebuild(self.options, self.live, with_search)
+            built = _rebuild(self.options, self.live, with_search)
         except Exception:  # a bug, not a broken edit: say so, and start afresh next time
             traceback.print_exc()
             self.live = live_state(self.options)
             self.live.changed = set()
             return False
+        if with_search:
+            # What the full build leaves is kept until the next one: the collector need not go over
+            # it again and again (garbage is still freed as it is dropped).
+            gc.freeze()
+        return built
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -140,6 +164,7 @@ def serve(options: Options, host: str, port: int) -> int:
     try:
         if not rebuild.first() and not options.output.is_dir():
             return 1
+        rebuild.warm()
         rebuild.start()
         server = Server(watcher=tabs)
         for path in (options.content, options.templates, options.config):
