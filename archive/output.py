@@ -62,48 +62,69 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
         return False
 
 
+class Staging:
+    """A new site written beside out_dir file by file, by this process or by workers forked
+    after it was made (each file written once, by one of them), then swapped in whole."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.resolve()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        for stale in _leftovers(self.out_dir):  # from a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=".tmp", dir=self.out_dir.parent))
+        self.made: set[Path] = {self.path}  # folders made (by this process)
+
+    def _target(self, relative: str) -> Path:
+        target = self.path / relative
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        return target
+
+    def put(self, relative: str, data: bytes, same: bool = False) -> None:
+        """Write a file; same: out_dir is known to hold these bytes already (linked unread)."""
+        target = self._target(relative)
+        if same and _link(self.out_dir / relative, target):
+            return
+        if not _link_if_same(self.out_dir / relative, target, data):
+            target.write_bytes(data)
+
+    def copy(self, relative: str, source: Path) -> None:
+        target = self._target(relative)
+        if not _link_if_same(self.out_dir / relative, target, source.read_bytes()):
+            shutil.copyfile(source, target)
+
+    def commit(self) -> None:
+        """Swap the new site in for out_dir, atomically where the system can."""
+        self.path.chmod(0o755)
+        if self.out_dir.exists() and _exchange(self.path, self.out_dir):
+            shutil.rmtree(self.path)  # now the previous site
+            return
+        if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
+            previous = self.out_dir.with_name(f".{self.out_dir.name}.previous.tmp")
+            os.rename(self.out_dir, previous)
+            os.rename(self.path, self.out_dir)
+            shutil.rmtree(previous)
+        else:
+            os.rename(self.path, self.out_dir)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
 def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
                same: set[str] = frozenset()) -> None:
     """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file).
     Paths in same are known to hold these bytes in out_dir already: they are linked unread."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in _leftovers(out_dir):  # from a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    made: set[Path] = {staging}
-
-    def folder_for(target: Path) -> None:
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-
+    staging = Staging(out_dir)
     try:
         for relative, data in files.items():
-            target = staging / relative
-            folder_for(target)
-            if relative in same and _link(out_dir / relative, target):
-                continue
-            if not _link_if_same(out_dir / relative, target, data):
-                target.write_bytes(data)
+            staging.put(relative, data, relative in same)
         for relative, source in copies.items():
-            target = staging / relative
-            folder_for(target)
-            if not _link_if_same(out_dir / relative, target, source.read_bytes()):
-                shutil.copyfile(source, target)
-        staging.chmod(0o755)
-        if out_dir.exists() and _exchange(staging, out_dir):
-            shutil.rmtree(staging)  # now the previous site
-            return
-        if out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
-            previous = out_dir.with_name(f".{out_dir.name}.previous.tmp")
-            os.rename(out_dir, previous)
-            os.rename(staging, out_dir)
-            shutil.rmtree(previous)
-        else:
-            os.rename(staging, out_dir)
+            staging.copy(relative, source)
+        staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.abandon()
         raise
 
 
