@@ -43,6 +43,7 @@ import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -421,55 +422,70 @@ def _vector_pieces(ref_names: list[str], ref, term, partition, number, rank, tho
     return ["".join(pieces[start:end].tolist()) for start, end in zip(edges[:-1], edges[1:])]
 
 
-_JOBS: list = []  # the groups to index, read by the forked workers (not pickled to them)
+_CONFERENCES: tuple = ()  # the articles to index, read by the forked workers (not pickled to them)
 
 
 def _group_at(n: int) -> tuple[list[str], dict[str, bytes]]:
-    return _group_files(_JOBS[n])
+    return index_group(_CONFERENCES, n)
 
 
-def _each_group(jobs: list) -> list:
-    global _JOBS
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1 or not jobs:
-        return [_group_files(job) for job in jobs]
-    _JOBS = jobs
+def _each_group(conferences: tuple, numbers: list[int]) -> list:
+    global _CONFERENCES
+    workers = min(len(numbers), os.cpu_count() or 1)
+    if workers <= 1:
+        return [index_group(conferences, n) for n in numbers]
+    _CONFERENCES = conferences
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_group_at, range(len(jobs))))
+            return list(pool.map(_group_at, numbers))
     finally:
-        _JOBS = []
+        _CONFERENCES = ()
 
 
 # Part of the cache key of an indexed group: change it whenever indexing changes.
-SETTINGS = f"fields {FIELDS}; group {GROUP}; partition {PARTITION_BYTES}; pipeline vi-trimmer vi-bigram vi-fold 1"
+SETTINGS = f"fields {FIELDS}; group {GROUP}; partition {PARTITION_BYTES}; pipeline vi-trimmer vi-bigram vi-fold 2"
 
 
-def search_files(site: Site, store: Store | None = None) -> tuple[dict[str, bytes], dict]:
-    """The search files (path -> bytes) and the manifest the search page embeds.
+@dataclass
+class Plan:
+    """What the search files of a site are made from: its articles oldest first (numbered so,
+    in groups of GROUP), and the groups found in the cache (number -> keys and files)."""
 
-    Articles are numbered oldest first and indexed in groups of GROUP, so
-    that a new article changes only the last group and an edit only its own
-    (unchanged groups come from the cache). The browser reads the groups
-    newest first and shows the matches so far after each; each group's terms
-    are partitioned on their own."""
-    store = store or Store(None, "search")
+    conferences: tuple
+    keys: list[str]  # each group's cache key
+    cached: dict
+
+
+def plan(site: Site, store: Store) -> Plan:
+    """Articles are numbered oldest first and indexed in groups of GROUP, so that a new
+    article changes only the last group and an edit only its own (unchanged groups come
+    from the cache). A group's key is a hash of what its index is made from."""
     conferences = site.conferences[::-1]
-    documents = [{"id": str(n), **_fields(c)} for n, c in enumerate(conferences)]
-    jobs = [(n, documents[start: start + GROUP]) for n, start in enumerate(range(0, len(documents), GROUP))]
-    keys = [digest(SETTINGS, json.dumps(job, ensure_ascii=False, sort_keys=True)) if store.path else str(n)
-            for n, job in enumerate(jobs)]
-    built = {n: store.get(key) for n, key in enumerate(keys)}
-    missing = [job for job in jobs if built[job[0]] is None]
-    for job, result in zip(missing, _each_group(missing)):
-        built[job[0]] = result
-        store.put(keys[job[0]], result)
-    files: dict[str, bytes] = {}
-    groups = []
-    for n in range(len(jobs)):
-        group_keys, group_files = built[n]
-        groups.append(group_keys)
-        files.update(group_files)
+    starts = range(0, len(conferences), GROUP)
+    keys = [digest(SETTINGS, str(n), repr([_indexed(c) for c in conferences[start: start + GROUP]]))
+            if store.path else str(n) for n, start in enumerate(starts)]
+    cached = {n: found for n, key in enumerate(keys) if (found := store.get(key)) is not None}
+    return Plan(conferences, keys, cached)
+
+
+def _indexed(conference: Conference) -> tuple:
+    """Everything of an article that its entry in the index depends on (see _fields)."""
+    return (conference.title, conference.cluster.name, conference.kind, conference.location, conference.author,
+            conference.source.name if conference.source else "", conference.date.year,
+            [p.name for p in conference.provinces], list(conference.tags), conference.summary,
+            conference.body_markdown)
+
+
+def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]]:
+    """Group n's partitions: its keys in order, and the scripts t<n>-<k>.js."""
+    start = n * GROUP
+    documents = [{"id": str(start + k), **_fields(c)} for k, c in enumerate(conferences[start: start + GROUP])]
+    return _group_files((n, documents))
+
+
+def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
+    """What results show (d<n>.js, DOCS_PER_FILE articles each) and the filter table (filters.js)."""
+    files = {}
     for start in range(0, len(conferences), DOCS_PER_FILE):
         name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"
         files[name] = _script(name, [_document(c) for c in conferences[start: start + DOCS_PER_FILE]])
@@ -480,8 +496,30 @@ def search_files(site: Site, store: Store | None = None) -> tuple[dict[str, byte
              [provinces.index(p.name) for p in c.provinces]] for c in conferences]
     files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", {
         "clusters": clusters, "kinds": kinds, "provinces": provinces, "rows": rows})
-    manifest = {"groups": groups, "perFile": DOCS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js"}
-    return files, manifest
+    return files
+
+
+def manifest(groups: list[list[str]]) -> dict:
+    """What the search page embeds: each group's partition keys, oldest group first."""
+    return {"groups": groups, "perFile": DOCS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js"}
+
+
+def search_files(site: Site, store: Store | None = None) -> tuple[dict[str, bytes], dict]:
+    """The search files (path -> bytes) and the manifest the search page embeds. The browser
+    reads the groups newest first and shows the matches so far after each; each group's
+    terms are partitioned on their own."""
+    store = store or Store(None, "search")
+    planned = plan(site, store)
+    built = dict(planned.cached)
+    missing = [n for n in range(len(planned.keys)) if n not in built]
+    for n, result in zip(missing, _each_group(planned.conferences, missing)):
+        built[n] = result
+        store.put(planned.keys[n], result)
+    files: dict[str, bytes] = {}
+    for n in range(len(built)):
+        files.update(built[n][1])
+    files.update(result_files(site, planned.conferences))
+    return files, manifest([built[n][0] for n in range(len(built))])
 
 
 def lunr_script() -> Path:
