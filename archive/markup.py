@@ -75,8 +75,26 @@ class _ArchiveMarkdown(Extension):
         md.inlinePatterns.deregister("html")
         if {name for name in md.inlinePatterns._data} <= _INLINE_PATTERNS:  # only the patterns it knows
             md.treeprocessors.register(_QuickInline(md), "inline", 20)
+        blocks = md.parser.blockprocessors
+        for name, characters in _BLOCK_NEEDS.items():
+            if name in blocks:
+                _need(blocks[name], characters)
         md.treeprocessors.register(_Figures(md), "figures", 5)
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 4)
+
+
+# Block kinds whose test searches every line of a paragraph with a regular expression that
+# needs one of these characters: a paragraph without any is none of them.
+_BLOCK_NEEDS = {"hashheader": "#", "hr": "-_*", "quote": ">"}
+
+
+def _need(processor, characters: str) -> None:
+    test = processor.test
+
+    def quick_test(parent: etree.Element, block: str) -> bool:
+        return any(character in block for character in characters) and test(parent, block)
+
+    processor.test = quick_test
 
 
 # Part of the cache key of converted bodies: change it whenever the conversion changes.

@@ -24,17 +24,23 @@ TRICKY = [
     "> trích dẫn [link][ref]\n\n[ref]: https://example.vn \"tiêu đề\"",
     "Chữ thường không có gì đặc biệt, 2.425.931 thành viên, 226 tỷ đồng.",
     "    khối mã <b> & *không* xử lý",
+    "# Tiêu đề\n\n## Tiêu đề hai ##\nđoạn\n\n---\n\n* * *\n\n___\n\n> trích\n> dẫn\n\nđoạn > không phải trích",
+    "đoạn văn\n- không phải danh sách\n#không phải tiêu đề\n> trích dẫn giữa đoạn",
 ]
 
 
 def stock_converter():
     md = markup.converter()
     md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+    for name in markup._BLOCK_NEEDS:
+        del md.parser.blockprocessors[name].test  # the class's own test again
     return md
 
 
-def test_the_shortcut_is_in_use():
-    assert isinstance(markup.converter().treeprocessors["inline"], markup._QuickInline)
+def test_the_shortcuts_are_in_use():
+    md = markup.converter()
+    assert isinstance(md.treeprocessors["inline"], markup._QuickInline)
+    assert all("test" in vars(md.parser.blockprocessors[name]) for name in markup._BLOCK_NEEDS)
 
 
 def test_the_sample_archive_and_tricky_texts_convert_exactly_as_python_markdown_does():
@@ -45,6 +51,6 @@ def test_the_sample_archive_and_tricky_texts_convert_exactly_as_python_markdown_
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.sampled_from(list("ab ăđ ế\n\n*_`\\[]()!<>&;#:/.@-|>1 \t")), max_size=120))
+@given(st.text(alphabet=st.sampled_from(list("ab ăđ ế\n\n*_`\\[]()!<>&;#:/.@-|>1 \t=+")), max_size=120))
 def test_any_text_converts_exactly_as_python_markdown_does(text):
     assert markup.to_html(text, markup.converter()) == markup.to_html(text, stock_converter())
