@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import markup, output, results, search
+from . import fullbuild, markup, output, results, search
 from .cache import Store, digest
 from .config import load_config
 from .content import list_content, read_article, shown_path
@@ -334,6 +334,14 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
     stores = live.stores if live else _stores(options)
     site, warnings = load_site(options, stores, progress, live)
+    if live is None:  # from the command line: everything made and written at once, see fullbuild
+        count = fullbuild.build_all(site, options.templates, options.output, stores["search"],
+                                    _copies(site, options.templates), progress)
+        for store in stores.values():
+            store.save()
+        if fingerprint:
+            _remember_build(options, fingerprint, warnings)
+        return Report(count, time.perf_counter() - started, tuple(warnings))
     quick = bool(live and live.search and live.downloads and not with_search)
     if quick:
         shards, manifest = live.search
