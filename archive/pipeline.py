@@ -15,7 +15,7 @@ from . import fullbuild, markup, output, results, search
 from .cache import Store, digest
 from .config import load_config
 from .content import list_content, read_article, shown_path
-from .model import Conference, Site, build_site
+from .model import Conference, Listing, Site, build_site
 from .problems import BuildFailed, Problem
 from .render import environment, render_pages
 from .validate import check_article, check_unique_urls
@@ -62,7 +62,7 @@ class Live:
     config: bytes = b""  # the config file and the photo files' times the articles were checked against
     search: tuple[dict, dict] | None = None
     downloads: dict | None = None  # the CSV and JSON of the last full build
-    pages: dict = field(default_factory=dict)  # output path -> (its data, its bytes), see render_pages
+    pages: dict = field(default_factory=dict)  # output path -> (its Page, site-wide values, bytes), see render_pages
     templates: str = ""  # the templates' names and times, and the config, the pages were drawn with
     written: dict = field(default_factory=dict)  # every path of output/ as the last build left it -> its bytes
     # Set by a server that watches content/ (serve.py): the files under it that changed since
@@ -73,6 +73,8 @@ class Live:
     tables: dict = field(default_factory=dict)  # the results tables last computed, see results.tabulate
     plans: dict = field(default_factory=dict)  # the pages of each cluster and province, see render.plan_pages
     copied: dict = field(default_factory=dict)  # output path -> (source, its time and size) as last copied
+    site: tuple | None = None  # (config, conferences, site) of the last load_site, see _site
+    checks: dict = field(default_factory=dict)  # the warnings last found, see results.check
 
 
 def live_state(options: Options) -> Live:
@@ -160,6 +162,55 @@ def _listing(options: Options, live: Live | None) -> tuple[list[Path], list[Path
     return (*live.listing, stat)
 
 
+# What an article shows without the site grouping or ordering anything by it: the site lists
+# articles by date and address, cluster, year and provinces, never by these.
+_SHOWN_ONLY = ("title", "summary", "body_markdown", "body_html", "location", "author")
+
+
+def _site(config, conferences: list[Conference], live: Live | None) -> Site:
+    """build_site; for the preview server, when the articles that changed since its last site
+    changed only in what they show (the usual edit of a text), that site with them swapped in:
+    the same site build_site would give, without grouping every article again."""
+    site = _swapped(live.site, config, conferences) if live is not None and live.site else None
+    if site is None:
+        site = build_site(config, conferences)
+    if live is not None:
+        live.site = (config, conferences, site)
+    return site
+
+
+def _swapped(last: tuple, config, conferences: list[Conference]) -> Site | None:
+    old_config, old_conferences, site = last
+    if old_config != config or len(old_conferences) != len(conferences):
+        return None
+    if ([f.name for f in dataclasses.fields(Site)] != ["config", "conferences", "clusters", "years", "provinces",
+                                                      "neighbours"]
+            or [f.name for f in dataclasses.fields(Listing)] != ["key", "name", "url", "conferences", "feed_url"]):
+        return None  # a model this does not know how to update
+    swaps: dict[int, Conference] = {}  # id of the old conference (alive in last) -> the new one
+    for old, new in zip(old_conferences, conferences):
+        if old is not new:
+            if replace(old, **{name: getattr(new, name) for name in _SHOWN_ONLY}) != new:
+                return None
+            swaps[id(old)] = new
+    if not swaps:
+        return replace(site, config=config)
+
+    def swap(items: tuple) -> tuple:
+        return tuple(swaps.get(id(item), item) for item in items)
+
+    def listings(items: tuple[Listing, ...]) -> tuple[Listing, ...]:
+        return tuple(listing if swaps.keys().isdisjoint(map(id, listing.conferences))
+                     else replace(listing, conferences=swap(listing.conferences)) for listing in items)
+
+    neighbours = dict(site.neighbours)
+    for url, (older, newer) in site.neighbours.items():
+        if id(older) in swaps or id(newer) in swaps:
+            neighbours[url] = (swaps.get(id(older), older), swaps.get(id(newer), newer))
+    return Site(config, swap(site.conferences), listings(site.clusters), listings(site.years),
+                listings(site.provinces), neighbours)
+
+
 def load_site(options: Options, stores: dict[str, Store] | None = None,
               progress: Progress = _quiet, live: Live | None = None) -> tuple[Site, list[Problem]]:
     """Read and check everything; BuildFailed lists every error in every file."""
@@ -201,8 +252,8 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
     problems.extend(check_unique_urls(conferences))
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
-    site = build_site(config, conferences)
-    return site, [p for p in problems if p.warning] + results.check(site)
+    site = _site(config, conferences, live)
+    return site, [p for p in problems if p.warning] + results.check(site, live.checks if live is not None else None)
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
@@ -287,7 +338,7 @@ def _page_memo(options: Options, live: Live) -> dict:
 def warm(live: Live) -> None:
     """Compile every template the last build drew pages with, in this process."""
     if live.env is not None:
-        for name in {key[0] for key, _ in live.pages.values()}:
+        for name in {entry[0].template for path, entry in live.pages.items() if isinstance(path, str)}:
             try:
                 live.env.get_template(name)
             except Exception:  # drawing it will report the problem

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import posixpath
@@ -40,10 +41,20 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        date_vi=format_date, short_date=format_short_date, number=format_number, quantity=format_quantity,
+        date_vi=_date_vi, short_date=format_short_date, number=format_number, quantity=format_quantity,
         href=_href, absolute=_absolute, iso=_iso,
     )
     return env
+
+
+_date_vi_cached = functools.lru_cache(maxsize=4096)(format_date)  # list pages show thousands of dates, few distinct
+
+
+def _date_vi(day: dt.date) -> str:
+    try:
+        return _date_vi_cached(day)
+    except TypeError:  # not a date at all: let format_date say what is wrong
+        return format_date(day)
 
 
 @jinja2.pass_context
@@ -75,14 +86,17 @@ def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None 
     """Every page of the site, with the data its template needs.
 
     memo (the preview server's, forgotten when the config changes) keeps the pages of each
-    cluster and province with the data they were planned from, to reuse while that stays."""
+    article, cluster and province with the data they were planned from, to reuse while that stays."""
     config = site.config
     tables = tables or results.tabulate(site)
     made: dict = {}
 
     def kept(key: tuple, inputs: tuple, make) -> list[Page]:
         known = memo.get(key) if memo is not None else None
-        planned = known[1] if known is not None and known[0] == inputs else make()
+        if known is not None and known[0] == inputs:
+            made[key] = known
+            return known[1]
+        planned = make()
         made[key] = (inputs, planned)
         return planned
 
@@ -91,9 +105,17 @@ def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None 
     pages.append(Page(config.urls["search"] + "index.html", "search.html", {"manifest": search_manifest}))
     for conference in site.conferences:
         older, newer = site.neighbours.get(conference.url, (None, None))
-        pages.append(Page(conference.url + "index.html", "article.html",
-                          {"conference": conference, "older": older, "newer": newer,
-                           "breakdown": tables.breakdowns.get(conference.url)}))
+        breakdown = tables.breakdowns.get(conference.url)
+        known = memo.get(conference.url) if memo is not None else None
+        if known is not None and known[0] == (conference, older, newer, breakdown):
+            made[conference.url] = known
+            pages.append(known[1])  # the very Page of last time: render_pages knows it at once
+            continue
+        page = Page(conference.url + "index.html", "article.html",
+                    {"conference": conference, "older": older, "newer": newer, "breakdown": breakdown})
+        if memo is not None:
+            made[conference.url] = ((conference, older, newer, breakdown), page)
+        pages.append(page)
     for cluster in site.clusters:
         history = tables.clusters.get(cluster.key)
         pages += kept(("cluster", cluster.key), (cluster, history), lambda: _cluster_pages(config, cluster, history))
@@ -202,14 +224,27 @@ def _reads(env: jinja2.Environment, name: str) -> frozenset[str] | None:
     return known[name]
 
 
-def _memo_key(page: Page, env: jinja2.Environment, shared: dict) -> tuple:
-    """Everything a page is drawn from that can change while the templates and the config stay:
-    its data, and the site-wide values its template reads. Two builds' keys compare equal when
-    the page would come out the same; an unchanged conference is the same object in both, so
-    comparing them is mostly comparing identities, far cheaper than drawing."""
+def _volatile(page: Page, env: jinja2.Environment, shared: dict) -> tuple:
+    """The site-wide values a page's template reads that can change while the templates and the
+    config stay (its own data aside)."""
     reads = _reads(env, page.template)
-    return (page.template, page.context,
-            tuple(shared[name] for name in _VOLATILE if reads is None or name in reads))
+    return tuple(shared[name] for name in _VOLATILE if reads is None or name in reads)
+
+
+_LATEST = ("updated",)  # the page memo's entry for _latest (page paths are strings)
+
+
+def _latest(conferences: tuple, memo: dict | None) -> dt.datetime:
+    """When the newest article changed (the feeds' time when they list none). memo: the page memo,
+    which keeps the last answer and the conferences it was found among; after an edit of a few
+    articles only those are looked at, unless one of them was the newest."""
+    known = memo.get(_LATEST) if memo is not None else None
+    if known is not None and len(known[0]) == len(conferences):
+        before, latest = known
+        changed = [(new, old) for new, old in zip(conferences, before) if new is not old]
+        if all(old.updated != latest for _, old in changed):
+            return max([latest] + [new.updated for new, _ in changed])
+    return max((c.updated for c in conferences), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
 
 
 def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None = None,
@@ -219,24 +254,35 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
     """Draw every page; a template error stops the build with a clear message.
 
     memo (kept by the preview server; cleared by it when the templates or the config change)
-    maps each page to what it was last drawn from and the bytes drawn: a page whose data did
-    not change is not drawn again, and keeps the very same bytes object. tables: the results
-    tables, when the caller has them already; plans: the memo of plan_pages."""
+    maps each page to what it was last drawn from and the bytes drawn: a page whose data and
+    whose site-wide values did not change is not drawn again, and keeps the very same bytes
+    object. Comparing is cheap: an unchanged page is mostly the very Page of last time (plans:
+    the memo of plan_pages), else its data holds the same conference objects. tables: the
+    results tables, when the caller has them already."""
     global _WORK
     env = env or environment(templates_dir)
     pages = plan_pages(site, search_manifest or {}, tables, plans)
     shared = {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
-              "updated": max((c.updated for c in site.conferences),
-                             default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}
+              "updated": _latest(site.conferences, memo)}
     files: dict[str, bytes] = {}
-    keys: dict[str, tuple] = {}
+    drawn_from: dict[str, tuple] = {}
     if memo is not None:
+        volatile: dict[str, tuple] = {}  # template -> its site-wide values
+        due = []
         for page in pages:
-            key = keys[page.path] = _memo_key(page, env, shared)
-            known = memo.get(page.path)
-            if known is not None and known[0] == key:
-                files[page.path] = known[1]
-        pages = [page for page in pages if page.path not in files]
+            values = volatile.get(page.template)
+            if values is None:
+                values = volatile[page.template] = _volatile(page, env, shared)
+            known = memo.get(page.path)  # (page, site-wide values, bytes)
+            if (known is not None and (known[0] is page or (known[0].template == page.template
+                                                            and known[0].context == page.context))
+                    and known[1] == values):
+                files[page.path] = known[2]
+                drawn_from[page.path] = known
+            else:
+                due.append(page)
+                drawn_from[page.path] = (page, values)
+        pages = due
     workers = min(os.cpu_count() or 1, len(pages) // (PARALLEL_FROM // 2) or 1)
     if progress:
         progress("Vẽ trang", 0, len(pages))
@@ -256,7 +302,8 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
             _WORK = None
     if memo is not None:
         memo.clear()
-        memo.update((path, (key, files[path])) for path, key in keys.items())
+        memo.update((path, entry if len(entry) == 3 else (*entry, files[path])) for path, entry in drawn_from.items())
+        memo[_LATEST] = (site.conferences, shared["updated"])
     return files
 
 

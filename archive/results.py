@@ -196,7 +196,10 @@ def tabulate(site: Site, memo: dict | None = None) -> Tables:
     def table(key: tuple, inputs, make):
         """make(), or the table made from equal inputs last time (the config being the same)."""
         known = memo.get(key) if memo is not None else None
-        result = known[1] if known is not None and known[0] == inputs else make()
+        if known is not None and known[0] == inputs:
+            made[key] = known
+            return known[1]
+        result = make()
         made[key] = (inputs, result)
         return result
 
@@ -215,8 +218,17 @@ def tabulate(site: Site, memo: dict | None = None) -> Tables:
         mine = by_province.get(p.name, [])
         if t := table(("province", p.name), mine, lambda: province_history(site, p.name, mine)):
             provinces[p.name] = t
-    # (c,): a tuple compares its items by identity first, where two conferences would compare every field
-    breakdowns = {c.url: b for c in site.conferences if (b := table(("breakdown", c.url), (c,), lambda: breakdown(c)))}
+    breakdowns = {}
+    for c in site.conferences:  # one per article: the memo's test inlined, the same conference object
+        known = memo.get(c.url) if memo is not None else None
+        if known is not None and known[0] is c:
+            made[c.url] = known
+            b = known[1]
+        else:
+            b = breakdown(c)
+            made[c.url] = (c, b)
+        if b:
+            breakdowns[c.url] = b
     if memo is not None:
         memo.clear()
         memo.update(made)
@@ -308,9 +320,38 @@ def downloads(site: Site) -> dict[str, bytes]:
 
 # --- Checks for editors ---------------------------------------------------------------------------
 
-def check(site: Site) -> list[Problem]:
-    """Warnings, never errors: figures that are probably slips, for an editor to look at."""
-    return [*_unit_clashes(site.config), *_money_typed_scaled(site), *_provinces_over_total(site), *_jumps(site)]
+def check(site: Site, memo: dict | None = None) -> list[Problem]:
+    """Warnings, never errors: figures that are probably slips, for an editor to look at.
+
+    memo (the preview server's) keeps what was found in each conference and each cluster with
+    the conferences it was found in: those that stayed the same objects are not looked at again."""
+    if memo is None:
+        return [*_unit_clashes(site.config), *_money_typed_scaled(site), *_provinces_over_total(site), *_jumps(site)]
+    found: dict = {}
+
+    def kept(key: tuple, inputs: tuple, look) -> list[Problem]:
+        known = memo.get(key)
+        if known is not None and known[0] == inputs:
+            found[key] = known
+            return known[1]
+        problems = look()
+        found[key] = (inputs, problems)
+        return problems
+
+    money, over, jumps = [], [], []
+    for conference in site.conferences:  # the memo's test inlined: the same conference object
+        known = memo.get(conference.url)
+        if known is None or known[0] is not conference:
+            known = (conference, (_money_in(conference), _over_total_in(conference)))
+        found[conference.url] = known
+        money += known[1][0]
+        over += known[1][1]
+    indicators = tuple(site.config.indicators)
+    for cluster in site.clusters:
+        jumps += kept(("cluster", cluster.key), (cluster.conferences, indicators), lambda: _jumps_in(site.config, cluster))
+    memo.clear()
+    memo.update(found)
+    return [*_unit_clashes(site.config), *money, *over, *jumps]
 
 
 def _unit_clashes(config: SiteConfig) -> list[Problem]:
@@ -337,46 +378,56 @@ def _figures_of(conference: Conference) -> Iterable[tuple[str, Figure]]:
 
 def _money_typed_scaled(site: Site) -> list[Problem]:
     """A sum in đồng under a million was most likely typed in tỷ or triệu đồng."""
+    return [problem for conference in site.conferences for problem in _money_in(conference)]
+
+
+def _money_in(conference: Conference) -> list[Problem]:
     return [
         Problem(conference.path, figure.line, field,
                 f"{format_number(figure.value)} đồng is very little for {figure.indicator.label!r}; "
                 f"if the source says {format_number(figure.value)} tỷ đồng, write {figure.value * 10**9}", warning=True)
-        for conference in site.conferences for field, figure in _figures_of(conference)
+        for field, figure in _figures_of(conference)
         if figure.indicator.unit == "đồng" and 0 < figure.value < _MONEY_FLOOR
     ]
 
 
 def _provinces_over_total(site: Site) -> list[Problem]:
+    return [problem for conference in site.conferences for problem in _over_total_in(conference)]
+
+
+def _over_total_in(conference: Conference) -> list[Problem]:
     problems = []
-    for conference in site.conferences:
-        totals = {figure.indicator.key: figure for figure in conference.results.figures}
-        sums: dict[str, int] = {}
-        for row in conference.results.by_province:
-            for figure in row.figures:
-                sums[figure.indicator.key] = sums.get(figure.indicator.key, 0) + figure.value
-        for key, added in sums.items():
-            total = totals.get(key)
-            if total is not None and added > total.value:
-                unit = total.indicator.unit
-                problems.append(Problem(conference.path, total.line, f"results.figures.{key}",
-                                        f"the provinces under by_province add up to {format_quantity(added, unit)}, "
-                                        f"more than the cluster's total of {total.text}", warning=True))
+    totals = {figure.indicator.key: figure for figure in conference.results.figures}
+    sums: dict[str, int] = {}
+    for row in conference.results.by_province:
+        for figure in row.figures:
+            sums[figure.indicator.key] = sums.get(figure.indicator.key, 0) + figure.value
+    for key, added in sums.items():
+        total = totals.get(key)
+        if total is not None and added > total.value:
+            unit = total.indicator.unit
+            problems.append(Problem(conference.path, total.line, f"results.figures.{key}",
+                                    f"the provinces under by_province add up to {format_quantity(added, unit)}, "
+                                    f"more than the cluster's total of {total.text}", warning=True))
     return problems
 
 
 def _jumps(site: Site) -> list[Problem]:
     """An indicator more than ten times larger or smaller than in the cluster's previous reported period."""
+    return [problem for cluster in site.clusters for problem in _jumps_in(site.config, cluster)]
+
+
+def _jumps_in(config: SiteConfig, cluster) -> list[Problem]:
     problems = []
-    for cluster in site.clusters:
-        cells = _latest_by_period((c, f) for c in cluster.conferences for f in c.results.figures)
-        for key in site.config.indicators:
-            series = sorted(((period, cell) for (period, k), cell in cells.items() if k == key), key=lambda item: item[0])
-            for (before_period, before), (period, now) in zip(series, series[1:]):
-                old, new = before.figure.value, now.figure.value
-                if old and new and max(old, new) > JUMP * min(old, new):
-                    direction = "more than ten times" if new > old else "less than a tenth of"
-                    problems.append(Problem(
-                        now.source.path, now.figure.line, f"results.figures.{key}",
-                        f"{now.text} for {period} is {direction} the {before.text} "
-                        f"of {before_period} ({before.source.path}); check for a typo", warning=True))
+    cells = _latest_by_period((c, f) for c in cluster.conferences for f in c.results.figures)
+    for key in config.indicators:
+        series = sorted(((period, cell) for (period, k), cell in cells.items() if k == key), key=lambda item: item[0])
+        for (before_period, before), (period, now) in zip(series, series[1:]):
+            old, new = before.figure.value, now.figure.value
+            if old and new and max(old, new) > JUMP * min(old, new):
+                direction = "more than ten times" if new > old else "less than a tenth of"
+                problems.append(Problem(
+                    now.source.path, now.figure.line, f"results.figures.{key}",
+                    f"{now.text} for {period} is {direction} the {before.text} "
+                    f"of {before_period} ({before.source.path}); check for a typo", warning=True))
     return problems

@@ -122,24 +122,23 @@ class _Rebuilder:
                 else:
                     self.search_due = False
             if not quick:
+                gc.enable()
                 self._build(with_search=True)
                 continue
             if batch is None:
                 self.live.listing = None  # list content/ afresh
             else:
                 self.live.changed |= batch
-            # No garbage collection while the pages are redrawn: a full one, over every article
-            # kept in memory, would take longer than the rest of the rebuild.
-            collecting = gc.isenabled()
+            # No garbage collection from the edit until the tab has reloaded: a full one, over every
+            # article kept in memory, would take longer than the rest of the rebuild. It resumes with
+            # the search build.
             gc.disable()
-            try:
-                if self._build(with_search=False):
-                    self.tabs.reload(_reload_path(batch))
-                    with self.condition:
-                        self.search_due = True
-            finally:
-                if collecting:
-                    gc.enable()
+            if self._build(with_search=False):
+                self.tabs.reload(_reload_path(batch))
+                with self.condition:
+                    self.search_due = True
+            else:
+                gc.enable()
 
     def _build(self, with_search: bool) -> bool:
         try:
