@@ -63,3 +63,46 @@ class Store:
         temporary = self.path.with_suffix(".tmp")
         temporary.write_bytes(pickle.dumps((VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, self.path)
+
+
+class FileStore(Store):
+    """A named dict kept as one file an entry in a folder of the cache, each read only when
+    asked for and written once: for large entries (a search group's files) of which a
+    build changes few."""
+
+    def __init__(self, folder: Path | None, name: str):
+        self.path = folder / name if folder else None
+        self.entries = {}
+        self.used = set()
+        self.changed = False
+        self.fresh: set[str] = set()  # entries put by this build, to write
+        self.known = {path.stem for path in self.path.glob("*.pickle")} if self.path and self.path.is_dir() else set()
+
+    def get(self, key: str) -> Any:
+        if key not in self.entries and key in self.known:
+            try:
+                version, value = pickle.loads((self.path / f"{key}.pickle").read_bytes())
+            except Exception:  # a damaged entry is a missing entry
+                return None
+            if version != VERSION:
+                return None
+            self.entries[key] = value
+        return super().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        super().put(key, value)
+        self.fresh.add(key)
+
+    def save(self) -> None:
+        """Write this build's new entries; drop those nobody asked for."""
+        if not self.path:
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        for key in self.fresh:
+            temporary = self.path / f"{key}.tmp"
+            temporary.write_bytes(pickle.dumps((VERSION, self.entries[key]), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, self.path / f"{key}.pickle")
+        for key in self.known - self.used:
+            (self.path / f"{key}.pickle").unlink(missing_ok=True)
+        self.known = (self.known & self.used) | self.fresh
+        self.fresh = set()

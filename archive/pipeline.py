@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import fullbuild, markup, output, results, search
-from .cache import Store, digest
+from .cache import FileStore, Store, digest
 from .config import load_config
 from .content import list_content, read_article, shown_path
 from .model import Conference, Listing, Site, build_site
@@ -40,7 +40,7 @@ class Report:
 
 
 def _stores(options: Options) -> dict[str, Store]:
-    return {name: Store(options.cache, name) for name in ("markdown", "search")}
+    return {"markdown": Store(options.cache, "markdown"), "search": FileStore(options.cache, "search")}
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), for a progress bar

@@ -1,0 +1,38 @@
+"""The cache folder: what a build keeps for the next one, and what it does with a damaged file."""
+from __future__ import annotations
+
+from archive.cache import FileStore, Store
+
+
+def test_a_file_store_keeps_what_was_used_and_writes_only_new_entries(tmp_path):
+    first = FileStore(tmp_path, "search")
+    first.put("a", ("keys", {"search/t0-0.js": b"A"}))
+    first.put("b", ("keys", {"search/t1-0.js": b"B"}))
+    first.save()
+    written = (tmp_path / "search" / "a.pickle").stat().st_mtime_ns
+
+    second = FileStore(tmp_path, "search")
+    assert second.get("a") == ("keys", {"search/t0-0.js": b"A"})
+    second.put("c", "C")
+    second.save()  # "b" was not asked for: dropped; "a" is not written again
+    assert sorted(p.name for p in (tmp_path / "search").iterdir()) == ["a.pickle", "c.pickle"]
+    assert (tmp_path / "search" / "a.pickle").stat().st_mtime_ns == written
+
+    third = FileStore(tmp_path, "search")
+    assert third.get("b") is None and third.get("c") == "C"
+
+
+def test_damaged_cache_files_are_missing_entries(tmp_path):
+    FileStore(tmp_path, "search").put("a", 1)
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "a.pickle").write_bytes(b"not a pickle")
+    (tmp_path / "markdown.pickle").write_bytes(b"\x80\x05garbage")
+    assert FileStore(tmp_path, "search").get("a") is None
+    assert Store(tmp_path, "markdown").get("x") is None
+
+
+def test_without_a_folder_nothing_is_written(tmp_path):
+    store = FileStore(None, "search")
+    store.put("a", 1)
+    store.save()
+    assert store.get("a") == 1 and list(tmp_path.iterdir()) == []
