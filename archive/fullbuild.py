@@ -11,13 +11,11 @@ last, here.
 """
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
 
 from . import render, results, search
 from .cache import Store
@@ -44,7 +42,7 @@ def _draw(start: int) -> int:
     staging, _, pages, env, _, templates, shared = _WORK
     span = pages[start: start + SPAN]
     for page in span:
-        staging.put(page.path, render._draw(page, env, templates, shared))
+        staging.put(page.path, render.draw(page, env, templates, shared))
     return len(span)
 
 
@@ -57,7 +55,7 @@ def build_all(site: Site, templates: Path, out_dir: Path, store: Store, copies: 
     pages = render.plan_pages(site, {})
     search_page = next(page for page in pages if page.template == "search.html")
     pages = [page for page in pages if page is not search_page]
-    shared = _shared(site)
+    shared = render.shared_values(site)
     missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
     groups = {n: keys for n, (keys, _) in planned.cached.items()}
     staging = Staging(out_dir)
@@ -99,7 +97,7 @@ def build_all(site: Site, templates: Path, out_dir: Path, store: Store, copies: 
                         if files is not None:
                             store.put(planned.keys[n], (keys, files))
         search_page.context["manifest"] = search.manifest([groups[n] for n in range(len(planned.keys))])
-        staging.put(search_page.path, render._draw(search_page, env, templates, shared))
+        staging.put(search_page.path, render.draw(search_page, env, templates, shared))
         staging.commit()
     except BaseException:
         staging.abandon()
@@ -107,12 +105,6 @@ def build_all(site: Site, templates: Path, out_dir: Path, store: Store, copies: 
     finally:
         _WORK = ()
     return written + len(pages) + 1
-
-
-def _shared(site: Site) -> dict:
-    """What every page is drawn with besides its own data (as render.render_pages has it)."""
-    return {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
-            "updated": max((c.updated for c in site.conferences), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))}
 
 
 class _Here:

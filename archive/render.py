@@ -168,7 +168,7 @@ PARALLEL_FROM = 400  # pages; fewer are drawn in this process, more by one worke
 _WORK: tuple | None = None  # what forked workers draw from: (env, templates_dir, pages, shared context)
 
 
-def _draw(page: Page, env: jinja2.Environment, templates_dir: Path, shared: dict) -> bytes:
+def draw(page: Page, env: jinja2.Environment, templates_dir: Path, shared: dict) -> bytes:
     # The 404 page is served at any depth, so its links start from the site's own path.
     root = shared["base_path"] if page.path == "404.html" else _root_for(page.path)
     context: dict[str, Any] = {"site": shared["site"], "config": shared["site"].config, "page_path": page.path,
@@ -191,7 +191,7 @@ def _draw(page: Page, env: jinja2.Environment, templates_dir: Path, shared: dict
 
 def _draw_span(span: tuple[int, int]) -> list[tuple[str, bytes]]:
     env, templates_dir, pages, shared = _WORK
-    return [(page.path, _draw(page, env, templates_dir, shared)) for page in pages[span[0]: span[1]]]
+    return [(page.path, draw(page, env, templates_dir, shared)) for page in pages[span[0]: span[1]]]
 
 
 # What every page is drawn with besides its own data (see _draw): the config, its own path and
@@ -234,6 +234,12 @@ def _volatile(page: Page, env: jinja2.Environment, shared: dict) -> tuple:
 _LATEST = ("updated",)  # the page memo's entry for _latest (page paths are strings)
 
 
+def shared_values(site: Site, memo: dict | None = None) -> dict:
+    """What every page is drawn with besides its own data (see draw)."""
+    return {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
+            "updated": _latest(site.conferences, memo)}
+
+
 def _latest(conferences: tuple, memo: dict | None) -> dt.datetime:
     """When the newest article changed (the feeds' time when they list none). memo: the page memo,
     which keeps the last answer and the conferences it was found among; after an edit of a few
@@ -262,8 +268,7 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
     global _WORK
     env = env or environment(templates_dir)
     pages = plan_pages(site, search_manifest or {}, tables, plans)
-    shared = {"site": site, "base_path": urlsplit(site.config.base_url).path or "/",
-              "updated": _latest(site.conferences, memo)}
+    shared = shared_values(site, memo)
     files: dict[str, bytes] = {}
     drawn_from: dict[str, tuple] = {}
     if memo is not None:
@@ -287,7 +292,7 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
     if progress:
         progress("Vẽ trang", 0, len(pages))
     if len(pages) < PARALLEL_FROM or workers < 2:
-        files.update((page.path, _draw(page, env, templates_dir, shared)) for page in pages)
+        files.update((page.path, draw(page, env, templates_dir, shared)) for page in pages)
     else:
         step = max(50, len(pages) // (workers * 8))
         spans = [(start, start + step) for start in range(0, len(pages), step)]
