@@ -75,6 +75,13 @@ class Live:
     copied: dict = field(default_factory=dict)  # output path -> (source, its time and size) as last copied
     site: tuple | None = None  # (config, conferences, site) of the last load_site, see _site
     checks: dict = field(default_factory=dict)  # the warnings last found, see results.check
+    # Set by the server: true when a newer edit waits, so that a full build (the search index)
+    # stops between its stages and leaves the way to the quick one (see Superseded).
+    stop: Callable[[], bool] | None = None
+
+
+class Superseded(Exception):
+    """A full build of the preview server stopped early for a newer edit, having written nothing."""
 
 
 def live_state(options: Options) -> Live:
@@ -394,25 +401,35 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
             _remember_build(options, fingerprint, warnings)
         return Report(count, time.perf_counter() - started, tuple(warnings))
     quick = bool(live and live.search and live.downloads and not with_search)
+
+    def superseded() -> bool:  # a full build of the preview server gives way to a newer edit
+        return bool(live and not quick and live.stop and live.stop())
+
+    if superseded():
+        raise Superseded
     if quick:
         shards, manifest = live.search
     else:
         progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
         shards, manifest = search.search_files(site, stores["search"])
+        if superseded():
+            raise Superseded
+    data = live.downloads if quick else results.downloads(site)
+    if superseded():
+        raise Superseded
     if live:
         memo = _page_memo(options, live)
         tables = results.tabulate(site, live.tables)
         files = render_pages(site, options.templates, live.env, manifest, progress, memo, tables, live.plans)
     else:
         files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
-    data = live.downloads if quick else results.downloads(site)
     files.update(shards)
     files.update(data)
     progress("Ghi ra " + str(options.output), 0, len(files))
     _write(options, files, _copies(site, options.templates), live)
     if live and not quick:
         live.search, live.downloads = (shards, manifest), data
-    if not quick:
+    if not quick and not superseded():  # (the preview server saves them with a later build)
         for store in stores.values():
             store.save()
     if fingerprint:

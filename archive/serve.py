@@ -28,7 +28,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from .cli import print_problems
-from .pipeline import Live, Options, build, live_state, warm
+from .pipeline import Live, Options, Superseded, build, live_state, warm
 from .problems import BuildFailed
 from .vietnamese import format_number
 from .watch import watch
@@ -84,11 +84,10 @@ class _Rebuilder:
     def __init__(self, options: Options, tabs: _Tabs):
         self.options = options
         self.tabs = tabs
-        self.live = live_state(options)
-        self.live.changed = set()  # watched: rebuilds re-check only the files that changed
+        self.due = False  # a batch waits
+        self._fresh()
         self.condition = threading.Condition()
         self.batch: set[Path] | None = set()  # changed since the last build took them; None: unknown
-        self.due = False  # a batch waits
         self.search_due = False
 
     def changed(self, batch: set[Path] | None) -> None:
@@ -140,13 +139,19 @@ class _Rebuilder:
             else:
                 gc.enable()
 
+    def _fresh(self) -> None:
+        self.live = live_state(self.options)
+        self.live.changed = set()  # watched: rebuilds re-check only the files that changed
+        self.live.stop = lambda: self.due  # a full build gives way to a newer edit
+
     def _build(self, with_search: bool) -> bool:
         try:
             built = _rebuild(self.options, self.live, with_search)
+        except Superseded:  # the edit waiting goes first; its own search build follows it
+            return False
         except Exception:  # a bug, not a broken edit: say so, and start afresh next time
             traceback.print_exc()
-            self.live = live_state(self.options)
-            self.live.changed = set()
+            self._fresh()
             return False
         if with_search:
             # What the full build leaves is kept until the next one: the collector need not go over
