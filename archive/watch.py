@@ -220,10 +220,9 @@ class InotifyWatcher:
         if mask & IN_ISDIR:
             if mask & (IN_CREATE | IN_MOVED_TO):
                 try:
-                    self._watch_tree(path, report=True)
+                    self._watch_tree(path, report=True)  # the files already in it count as changed
                 except OSError:  # out of watches: fall back to checking everything this time
                     self.batch.unknown()
-                self.batch.add(path, done=True)
             elif mask & IN_MOVED_FROM:  # a folder moved away: which files it held is not known here
                 self.batch.unknown()
             return
