@@ -73,3 +73,102 @@ def test_live_rebuilds_redraw_what_a_template_the_config_or_a_neighbour_changes(
     assert snapshot(Path("output")) == snapshot(Path("clean"))
     page = next(Path("output").glob("20*/*/index.html")).read_text(encoding="utf-8")
     assert "Ngày diễn ra" in page and "Kho lưu trữ hội nghị" in page
+
+
+@pytest.fixture
+def watched_corpus(served_corpus):
+    """The served corpus as serve.py holds it: watched, so a rebuild re-reads only the files named."""
+    options, live = served_corpus
+    live.changed = set()
+    build(options, live=live)  # lists content/ once for the watched rebuilds to start from
+    return options, live
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_watched_rebuilds_of_every_kind_of_change_equal_a_clean_build(watched_corpus):
+    options, live = watched_corpus
+    articles = sorted(Path("content").rglob("*.md"))
+    renamed = articles[12].with_name(articles[12].name.replace("hoi-nghi", "doi-ten"))
+    added = Path("content/2026/01/2026-01-05-moi.md")  # in folders made after the first build
+    photo = articles[5].with_name("toan-canh.png")
+
+    def add() -> None:
+        added.parent.mkdir(parents=True)
+        added.write_text(articles[20].read_text(encoding="utf-8").replace("date: '", "date: '2026-01-05' #", 1),
+                         encoding="utf-8")
+
+    def show_photo() -> None:
+        photo.write_bytes(b"\x89PNG\r\n\x1a\n")
+        edit(articles[5], "\n---\n", "\n---\n![Toàn cảnh](toan-canh.png)\n\n")
+
+    steps = [  # (what changes, the paths the watcher names)
+        (lambda: edit(articles[4], "title: ", "title: Sửa "), [articles[4]]),  # text only: swapped in
+        (lambda: edit(articles[-1], "date: '", "date: '2010-01-02' #"), [articles[-1]]),  # the newest, older
+        (articles[9].unlink, [articles[9]]),
+        (lambda: articles[12].rename(renamed), [articles[12], renamed]),
+        (add, [added]),
+        (show_photo, [photo, articles[5]]),
+    ]
+    for change, named in steps:
+        change()
+        live.changed.update(named)
+        build(options, live=live, with_search=False)
+        assert main(["--no-cache", "--output", "clean"]) == 0
+        clean = snapshot(Path("clean"))
+        quick = snapshot(Path("output"))  # every page right at once; the search files follow
+        assert {path for path in quick if path in clean and quick[path] != clean[path]} <= {
+            path for path in clean if path.startswith(("search/", "tim-kiem/", "du-lieu/ket-qua."))}
+        assert {path for path in clean if not path.startswith("search/")} <= set(quick)
+    build(options, live=live)
+    assert snapshot(Path("output")) == clean
+    assert "2026/moi/index.html" in clean
+    assert f"{articles[5].parent.name}/{articles[5].stem[11:]}/toan-canh.png" in clean
+
+
+def test_a_watched_rebuild_reads_only_the_articles_that_changed(watched_corpus, monkeypatch):
+    from archive import pipeline
+
+    options, live = watched_corpus
+    read = []
+    original = pipeline.read_article
+    monkeypatch.setattr(pipeline, "read_article", lambda path: read.append(path) or original(path))
+    article = edit(sorted(Path("content").rglob("*.md"))[3], "title: ", "title: Chỉ bài này ")
+    live.changed.add(article)
+    build(options, live=live, with_search=False)
+    assert read == [article]
+    page = next(Path("output").glob(f"*/{article.stem[11:]}/index.html")).read_text(encoding="utf-8")
+    assert "Chỉ bài này" in page
+
+
+def test_a_text_edit_gives_the_site_a_regrouping_would(watched_corpus):
+    from archive.model import build_site
+
+    options, live = watched_corpus
+    article = edit(sorted(Path("content").rglob("*.md"))[6], "title: ", "title: Tiêu đề mới ")
+    before = live.site[2]
+    live.changed.add(article)
+    build(options, live=live, with_search=False)
+    config, conferences, site = live.site
+    assert site is not before and site == build_site(config, conferences)
+    assert any(c.title.startswith("Tiêu đề mới") for c in site.conferences)
+
+
+def test_a_full_build_gives_way_to_a_newer_edit_and_writes_nothing(watched_corpus):
+    from archive.pipeline import Superseded
+
+    options, live = watched_corpus
+    article = edit(sorted(Path("content").rglob("*.md"))[2], "title: ", "title: Mới hơn ")
+    live.changed.add(article)
+    before = snapshot(Path("output"))
+    live.stop = lambda: True  # an edit waits
+    with pytest.raises(Superseded):
+        build(options, live=live)
+    assert snapshot(Path("output")) == before
+    live.stop = None
+    build(options, live=live)
+    assert main(["--no-cache", "--output", "clean"]) == 0
+    assert snapshot(Path("output")) == snapshot(Path("clean"))

@@ -123,3 +123,214 @@ def test_serve_refuses_symlinks_out_of_output(preview):
         assert SECRET.encode() not in body, f"{target} followed a symlink out of output/"
         assert status in (403, 404), f"{target}: HTTP {status}"
     assert raw_get(port, "/2023/trung-du-bac-bo/")[0] == 200  # real pages still served
+
+
+# --- Live edits: what the open tab sees ---------------------------------------------------------
+
+EDIT_WAIT = 60  # s: the most a test waits for the server to take an edit in
+
+
+class _Tab:
+    """What livereload.js does in a browser tab: a websocket to /livereload, told when to reload."""
+
+    def __init__(self, port: int, page: str):
+        import asyncio
+        import json
+        import queue
+        import threading
+
+        from tornado.websocket import websocket_connect
+
+        self.messages: queue.Queue = queue.Queue()
+        self.loop = asyncio.new_event_loop()
+        self.closed = threading.Event()
+        ready = threading.Event()
+
+        async def listen() -> None:
+            connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            connection.write_message(json.dumps({"command": "hello", "protocols": [
+                "http://livereload.com/protocols/official-7"]}))
+            connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{page}"}))
+            ready.set()
+            try:
+                while (message := await connection.read_message()) is not None:
+                    self.messages.put(json.loads(message))
+            finally:
+                connection.close()
+
+        def run() -> None:
+            self.task = self.loop.create_task(listen())
+            try:
+                self.loop.run_until_complete(self.task)
+            except BaseException:  # closed by the test, or by the server going away
+                pass
+            self.closed.set()
+
+        threading.Thread(target=run, daemon=True).start()
+        assert ready.wait(10)
+
+    def reloads(self) -> dict:
+        """The next reload the tab is told to do."""
+        import queue
+
+        deadline = time.monotonic() + EDIT_WAIT
+        while time.monotonic() < deadline:
+            try:
+                message = self.messages.get(timeout=deadline - time.monotonic())
+            except queue.Empty:
+                break
+            if message.get("command") == "reload":
+                return message
+        pytest.fail("the tab was not told to reload")
+
+    def quiet(self, seconds: float) -> bool:
+        """No reload comes within seconds."""
+        import queue
+
+        try:
+            while True:
+                if self.messages.get(timeout=seconds).get("command") == "reload":
+                    return False
+        except queue.Empty:
+            return True
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.task.cancel)
+        self.closed.wait(10)
+        self.loop.close()
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    status, body = raw_get(port, path)
+    return status, body.decode("utf-8", "replace")
+
+
+def _shows(port: int, path: str, text: str) -> bool:
+    """The page comes to show text (an editor's save may take the server more than one rebuild)."""
+    deadline = time.monotonic() + EDIT_WAIT
+    while time.monotonic() < deadline:
+        status, body = _get(port, path)
+        if status == 200 and text in body:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _gone(port: int, path: str) -> bool:
+    deadline = time.monotonic() + EDIT_WAIT
+    while _get(port, path)[0] != 404:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.fixture
+def live_preview(tmp_path):
+    """build.py serve on a 30-article corpus; yields (site folder, port, tab, output lines so far)."""
+    import threading
+
+    from bench.corpus import write_corpus
+
+    site = tmp_path / "site"
+    write_corpus(30, site)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+                              cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    tab = None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if raw_get(port, "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                pytest.fail("the preview server did not start:\n" + "".join(lines))
+            time.sleep(0.1)
+        tab = _Tab(port, "/")
+        yield site, port, tab, lines
+    finally:
+        if tab:
+            tab.close()
+        server.terminate()
+        server.wait(timeout=10)
+        reader.join(timeout=10)
+        server.stdout.close()
+
+
+def _article_url(article: Path) -> str:
+    return f"/{article.parent.name}/{article.stem[11:]}/"
+
+
+def test_an_edited_article_reloads_the_tab_with_it_and_the_pages_listing_it(live_preview):
+    site, port, tab, lines = live_preview
+    article = sorted((site / "content").rglob("*.md"))[-1]
+    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Tiêu đề đã sửa ", 1),
+                       encoding="utf-8")
+    assert tab.reloads()["path"] == "*"
+    for page in (_article_url(article), "/", "/feed.xml", f"/nam/{article.parent.name}/"):
+        status, body = _get(port, page)  # right as soon as the tab is told to reload
+        assert status == 200 and "Tiêu đề đã sửa" in body, page
+
+
+def test_an_article_in_a_new_folder_shows_up_and_a_deleted_one_goes(live_preview):
+    site, port, tab, lines = live_preview
+    articles = sorted((site / "content").rglob("*.md"))
+    added = site / "content" / "2026" / "2026-03-02-hoi-nghi-moi.md"
+    added.parent.mkdir()
+    added.write_text(articles[0].read_text(encoding="utf-8").replace("date: '", "date: '2026-03-02' #", 1)
+                     .replace("title: ", "title: Bài mới ", 1), encoding="utf-8")
+    tab.reloads()
+    assert _shows(port, "/2026/hoi-nghi-moi/", "Bài mới")
+    assert _shows(port, "/nam/2026/", "Bài mới")
+    articles[1].unlink()
+    tab.reloads()
+    assert _gone(port, _article_url(articles[1]))
+
+
+def test_template_and_config_edits_are_picked_up(live_preview):
+    site, port, tab, lines = live_preview
+    article = sorted((site / "content").rglob("*.md"))[5]
+    template = site / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("Ngày họp", "Ngày diễn ra hội nghị"),
+                        encoding="utf-8")
+    tab.reloads()
+    assert _shows(port, _article_url(article), "Ngày diễn ra hội nghị")
+    config = site / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title: ", "title: Kho lưu trữ mới · ", 1),
+                      encoding="utf-8")
+    tab.reloads()
+    assert _shows(port, "/", "Kho lưu trữ mới")
+    assert _shows(port, _article_url(article), "Kho lưu trữ mới")
+
+
+def test_a_broken_edit_prints_its_error_and_keeps_the_last_good_site(live_preview):
+    site, port, tab, lines = live_preview
+    article = sorted((site / "content").rglob("*.md"))[7]
+    good = _get(port, _article_url(article))[1]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("cluster: ", "cluster: khong-co-cum-nay-", 1), encoding="utf-8")
+    deadline = time.monotonic() + EDIT_WAIT
+    while not any("khong-co-cum-nay" in line for line in lines):
+        assert time.monotonic() < deadline, "the error was not printed:\n" + "".join(lines)
+        time.sleep(0.1)
+    assert any(line.startswith(str(article.relative_to(site))) and "cluster" in line for line in lines)
+    assert tab.quiet(1)  # nothing to reload: the tab keeps the last good page
+    assert _get(port, _article_url(article)) == (200, good)
+    article.write_text(text.replace("title: ", "title: Đã sửa lỗi ", 1), encoding="utf-8")
+    tab.reloads()
+    assert _shows(port, _article_url(article), "Đã sửa lỗi")
+
+
+def test_a_stylesheet_edit_swaps_the_stylesheet_in_place(live_preview):
+    site, port, tab, lines = live_preview
+    style = site / "templates" / "static" / "style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\n.moi { color: #123456; }\n", encoding="utf-8")
+    assert tab.reloads()["path"] == "style.css"  # livereload.js reloads that stylesheet, not the page
+    assert _shows(port, "/static/style.css", "#123456")
