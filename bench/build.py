@@ -4,7 +4,8 @@
 
 For each size it writes the synthetic corpus (bench/corpus.py) to
 bench/corpus-N-RUN/ (a fresh folder each run, all deleted at the end) and
-times whole `python build.py` processes, median of the runs:
+times whole `python build.py` processes, median of the runs (every cold
+build first, see measure):
 
 - cold: no cache (--no-cache), no output/ yet;
 - warm: nothing changed since the last build;
@@ -92,35 +93,58 @@ def article_url(article: Path) -> str:
     return f"{article.parent.name}/{article.stem[11:]}/"
 
 
-def measure(size: int, runs: int, used: list[Path]) -> dict:
-    figures: dict[str, list[float]] = {name: [] for name in
-                                       ("cold", "warm", "edit article", "edit template", "add article", "reload")}
-    peaks = []
-    for number in range(runs):
-        # A fresh folder for each run; the old ones are deleted after the last timing: on ext4,
-        # creating files is several times slower for minutes after thousands were deleted
-        # (the allocator skips recently freed inodes one by one), which would time the
-        # previous run's clean-up instead of this build.
-        site = ROOT / "bench" / f"corpus-{size}-{number}"
-        used.append(site)
-        write_corpus(size, site)
-        seconds, peak = run(site, "--no-cache")
-        figures["cold"].append(seconds)
-        peaks.append(peak)
-        run(site)  # fills the cache
-        figures["warm"].append(run(site)[0])
-        articles = sorted((site / "content").rglob("*.md"))
-        edit(articles[size // 2], "Liên minh", "Liên minh Hợp tác xã")
-        figures["edit article"].append(run(site)[0])
-        edit(site / "templates" / "year.html", "hội nghị</p>", "hội nghị trong năm</p>")
-        figures["edit template"].append(run(site)[0])
-        added = site / "content" / "2025" / f"2025-12-31-them-{number}.md"
-        added.write_text(articles[-1].read_text(encoding="utf-8"), encoding="utf-8")
-        figures["add article"].append(run(site)[0])
-        figures["reload"].append(reload_seconds(site, articles[-1]))
-    output = site / "output"
-    return {"figures": figures, "peak": max(peaks), "output": folder_mb(output),
-            "search": folder_mb(output / "search"), "pages": sum(1 for _ in output.rglob("*.html"))}
+NAMES = ("cold", "warm", "edit article", "edit template", "add article", "reload")
+
+
+def cold(size: int, number: int) -> tuple[Path, float, float]:
+    """A fresh corpus and its first build: seconds and peak MB."""
+    site = ROOT / "bench" / f"corpus-{size}-{number}"
+    write_corpus(size, site)
+    return site, *run(site, "--no-cache")
+
+
+def after(site: Path, size: int, number: int, figures: dict[str, list[float]]) -> None:
+    """The builds that follow a first one, on the same corpus."""
+    run(site)  # fills the cache
+    figures["warm"].append(run(site)[0])
+    articles = sorted((site / "content").rglob("*.md"))
+    edit(articles[size // 2], "Liên minh", "Liên minh Hợp tác xã")
+    figures["edit article"].append(run(site)[0])
+    edit(site / "templates" / "year.html", "hội nghị</p>", "hội nghị trong năm</p>")
+    figures["edit template"].append(run(site)[0])
+    added = site / "content" / "2025" / f"2025-12-31-them-{number}.md"
+    added.write_text(articles[-1].read_text(encoding="utf-8"), encoding="utf-8")
+    figures["add article"].append(run(site)[0])
+    figures["reload"].append(reload_seconds(site, articles[-1]))
+
+
+def measure(sizes: list[int], runs: int) -> dict[int, dict]:
+    """Every cold build first, each on a fresh corpus, then the other builds on those corpora;
+    the corpora are deleted after the last timing. On ext4, creating files is several times
+    slower for a minute or more after thousands were deleted (the allocator skips recently
+    freed inodes one by one), and every build that replaces output/ deletes the last one's
+    folders: done in another order, a cold build would time the clean-up of the builds
+    before it rather than itself."""
+    results = {size: {"figures": {name: [] for name in NAMES}, "peaks": []} for size in sizes}
+    sites: dict[tuple[int, int], Path] = {}
+    try:
+        for size in sizes:
+            for number in range(runs):
+                site, seconds, peak = cold(size, number)
+                sites[size, number] = site
+                results[size]["figures"]["cold"].append(seconds)
+                results[size]["peaks"].append(peak)
+        for size in sizes:
+            for number in range(runs):
+                after(sites[size, number], size, number, results[size]["figures"])
+            output = sites[size, runs - 1] / "output"
+            results[size].update(peak=max(results[size]["peaks"]), output=folder_mb(output),
+                                 search=folder_mb(output / "search"),
+                                 pages=sum(1 for _ in output.rglob("*.html")))
+    finally:
+        for site in sites.values():
+            shutil.rmtree(site, ignore_errors=True)
+    return results
 
 
 def main() -> None:
@@ -128,13 +152,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    used: list[Path] = []
-    try:
-        results = {size: measure(size, args.runs, used) for size in args.sizes}
-    finally:
-        for site in used:
-            shutil.rmtree(site, ignore_errors=True)
-    names = list(next(iter(results.values()))["figures"])
+    results = measure(args.sizes, args.runs)
+    names = NAMES
     print(f"\nmedian seconds of {args.runs} runs, {os.cpu_count()} cores")
     print(f"{'articles':>9} " + " ".join(f"{name:>14}" for name in names) +
           f" {'peak MB':>8} {'pages':>7} {'output MB':>10} {'search MB':>10}")
