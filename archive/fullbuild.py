@@ -24,6 +24,7 @@ from .output import Staging
 
 SPAN = 40  # pages a worker draws at a time
 PARALLEL_FROM = 400  # pages; a smaller site is built in this process alone
+BACKGROUND_DELETE_FROM = 3000  # pages; the previous site of a larger one is deleted in the background
 
 _WORK: tuple = ()  # what the forked workers read: set just before the pool starts
 
@@ -98,7 +99,7 @@ def build_all(site: Site, templates: Path, out_dir: Path, store: Store, copies: 
                             store.put(planned.keys[n], (keys, files))
         search_page.context["manifest"] = search.manifest([groups[n] for n in range(len(planned.keys))])
         staging.put(search_page.path, render.draw(search_page, env, templates, shared))
-        staging.commit()
+        staging.commit(background=len(pages) >= BACKGROUND_DELETE_FROM)
     except BaseException:
         staging.abandon()
         raise

@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -94,11 +95,14 @@ class Staging:
         if not _link_if_same(self.out_dir / relative, target, source.read_bytes()):
             shutil.copyfile(source, target)
 
-    def commit(self) -> None:
-        """Swap the new site in for out_dir, atomically where the system can."""
+    def commit(self, background: bool = False) -> None:
+        """Swap the new site in for out_dir, atomically where the system can. background: leave
+        the deletion of the previous site to a process of its own (a large site's thousands of
+        folders take seconds to delete, and the new site is in place already); a build that
+        starts meanwhile deletes it too, as a leftover."""
         self.path.chmod(0o755)
         if self.out_dir.exists() and _exchange(self.path, self.out_dir):
-            shutil.rmtree(self.path)  # now the previous site
+            _delete(self.path, background)  # now the previous site
             return
         if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
             previous = self.out_dir.with_name(f".{self.out_dir.name}.previous.tmp")
@@ -110,6 +114,17 @@ class Staging:
 
     def abandon(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _delete(folder: Path, background: bool) -> None:
+    if background:
+        try:
+            subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
