@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import multiprocessing
 import os
@@ -40,7 +41,8 @@ class Report:
 
 
 def _stores(options: Options) -> dict[str, Store]:
-    return {"markdown": Store(options.cache, "markdown"), "search": FileStore(options.cache, "search")}
+    return {"markdown": Store(options.cache, "markdown"), "search": FileStore(options.cache, "search"),
+            "articles": Store(options.cache, "articles")}
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), for a progress bar
@@ -239,15 +241,29 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
             stamps[path] = stamp_of(path)
         for gone in set(memo) - set(paths):
             del memo[gone]
+    kept = stores.get("articles")
+    if live is None and kept is not None and kept.path:
+        # From the command line: the articles as the last build checked them, with the time and
+        # size of their file then, valid while the config, the photos and this code are the same.
+        depends = digest(options.config.read_bytes(), repr([(str(p), p.stat().st_mtime_ns) for p in photos]),
+                         _code_version(), repr((options.drafts, str(options.content.resolve()))))
+        memo = dict(kept.get(depends) or {})
+        stamps = {path: stamp_of(path) for path in paths}
     progress("Đọc bài viết", 0, len(paths))
     due = [path for path in paths if path not in memo or memo[path][0] != stamps.get(path)]
     store = stores["markdown"]
+    for path in set(paths) - set(due):  # the converted bodies of articles not read again stay cached
+        conference = memo[path][1]
+        if conference is not None and conference.body_html:
+            store.keep(digest(markup.SETTINGS, conference.body_markdown))
     for path, (conference, found, key, fresh) in zip(due, _check_files(due, config, options, store)):
         if fresh is not None:
             store.put(key, fresh)
         elif key:
             store.keep(key)
         memo[path] = (stamps.get(path), conference, found)
+    if live is None and kept is not None and kept.path and (due or len(memo) != len(paths)):
+        kept.put(depends, {path: memo[path] for path in paths})
     progress("Đọc bài viết", len(paths), len(paths))
     problems: list[Problem] = []
     conferences: list[Conference] = []
@@ -285,6 +301,12 @@ def _lunr() -> Path:
 
 
 CODE = Path(__file__).resolve().parent
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A hash of this package's code: what it checked with another version is checked again."""
+    return digest(*(path.read_bytes() for path in sorted(CODE.glob("*.py"))))
 
 
 def _fingerprint(options: Options) -> str:
