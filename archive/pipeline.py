@@ -252,7 +252,9 @@ def load_site(options: Options, stores: dict[str, Store] | None = None,
     progress("Đọc bài viết", 0, len(paths))
     due = [path for path in paths if path not in memo or memo[path][0] != stamps.get(path)]
     store = stores["markdown"]
-    for path in set(paths) - set(due):  # the converted bodies of articles not read again stay cached
+    # The converted bodies of articles not read again stay cached (the preview server's store,
+    # kept in memory, still has them marked from when they were read: no need to hash them all).
+    for path in (set(paths) - set(due)) if live is None else ():
         conference = memo[path][1]
         if conference is not None and conference.body_html:
             store.keep(digest(markup.SETTINGS, conference.body_markdown))
@@ -364,14 +366,23 @@ def _page_memo(options: Options, live: Live) -> dict:
     return live.pages
 
 
-def warm(live: Live) -> None:
-    """Compile every template the last build drew pages with, in this process."""
-    if live.env is not None:
-        for name in {entry[0].template for path, entry in live.pages.items() if isinstance(path, str)}:
-            try:
-                live.env.get_template(name)
-            except Exception:  # drawing it will report the problem
-                pass
+def warm(options: Options, live: Live) -> None:
+    """After the preview server's first build, make ready in this process what that build did in
+    worker processes: compile the templates, and rebuild once as if the newest article had been
+    saved unchanged (reading, checking and converting an article, drawing its pages). Every page
+    comes out as it is, so nothing is written; the first real edit is then as quick as the next."""
+    if live.env is None or live.search is None or not live.listing or not live.listing[0]:
+        return
+    for name in live.env.list_templates(filter_func=lambda name: not name.startswith("static/")):
+        try:
+            live.env.get_template(name)
+        except Exception:  # not a template, or a broken one: drawing a page with it says so
+            pass
+    live.changed.add(live.listing[0][-1])
+    try:
+        build(options, live=live, with_search=False)
+    except BuildFailed:
+        pass
 
 
 def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], live: Live | None) -> None:

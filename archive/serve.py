@@ -101,9 +101,7 @@ class _Rebuilder:
         return self._build(with_search=True)
 
     def warm(self) -> None:
-        """Compile the templates the pages were drawn with (the first build drew them in worker
-        processes), so that the first edit does not wait for it."""
-        warm(self.live)
+        warm(self.options, self.live)
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="rebuild", daemon=True).start()
