@@ -433,10 +433,10 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
         if fingerprint:
             _remember_build(options, fingerprint, warnings)
         return Report(count, time.perf_counter() - started, tuple(warnings))
-    quick = bool(live and live.search and live.downloads and not with_search)
+    quick = bool(live.search and live.downloads and not with_search)
 
     def superseded() -> bool:  # a full build of the preview server gives way to a newer edit
-        return bool(live and not quick and live.stop and live.stop())
+        return bool(not quick and live.stop and live.stop())
 
     if superseded():
         raise Superseded
@@ -450,23 +450,18 @@ def build(options: Options, progress: Progress = _quiet, live: Live | None = Non
     data = live.downloads if quick else results.downloads(site)
     if superseded():
         raise Superseded
-    if live:
-        memo = _page_memo(options, live)
-        tables = results.tabulate(site, live.tables)
-        files = render_pages(site, options.templates, live.env, manifest, progress, memo, tables, live.plans)
-    else:
-        files = render_pages(site, options.templates, environment(options.templates), manifest, progress)
+    memo = _page_memo(options, live)
+    tables = results.tabulate(site, live.tables)
+    files = render_pages(site, options.templates, live.env, manifest, progress, memo, tables, live.plans)
     files.update(shards)
     files.update(data)
     progress("Ghi ra " + str(options.output), 0, len(files))
     _write(options, files, _copies(site, options.templates), live)
-    if live and not quick:
+    if not quick:
         live.search, live.downloads = (shards, manifest), data
     if not quick and not superseded():  # (the preview server saves them with a later build)
         for store in stores.values():
             store.save()
-    if fingerprint:
-        _remember_build(options, fingerprint, warnings)
     return Report(len(files), time.perf_counter() - started, tuple(warnings))
 
 
