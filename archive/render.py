@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 
 from . import results
 from .model import Listing, Site, url_for
@@ -200,35 +200,97 @@ _VOLATILE = ("site", "updated")
 _READS: "weakref.WeakKeyDictionary[jinja2.Environment, dict]" = weakref.WeakKeyDictionary()
 
 
-def _reads(env: jinja2.Environment, name: str) -> frozenset[str] | None:
-    """The names a template reads from its context, with the templates it extends, includes and
-    imports; None when that cannot be told (a template named at run time, one that fails to load)."""
+def _reads(env: jinja2.Environment, name: str) -> tuple[frozenset[str], dict] | None:
+    """What a template reads from its context, with the templates it extends, includes and
+    imports: the names, and for each name read only as name.attribute (name.attribute | length),
+    those attributes (attribute -> "length" or "value"; None for a name read any other way).
+    None when that cannot be told (a template named at run time, one that fails to load)."""
     known = _READS.setdefault(env, {})
     if name not in known:
         names: set[str] = set()
+        views: dict[str, dict | None] = {}
         todo, seen = [name], {name}
         try:
             while todo:
                 source = env.loader.get_source(env, todo.pop())[0]
                 tree = env.parse(source)
                 names |= meta.find_undeclared_variables(tree)
+                _attributes_read(tree, views)
                 for other in meta.find_referenced_templates(tree):
                     if other is None:
                         raise LookupError("a template named at run time")
                     if other not in seen:
                         seen.add(other)
                         todo.append(other)
-            known[name] = frozenset(names)
+            known[name] = (frozenset(names), views)
         except (jinja2.TemplateError, LookupError, OSError):
             known[name] = None
     return known[name]
+
+
+def _attributes_read(tree: nodes.Node, views: dict[str, dict | None]) -> None:
+    """Add to views how each name is read in tree (see _reads)."""
+    todo: list[tuple[nodes.Node, nodes.Node | None, nodes.Node | None]] = [(tree, None, None)]
+    while todo:
+        node, parent, grandparent = todo.pop()
+        if isinstance(node, nodes.Name):
+            attributes = views.setdefault(node.name, {})
+            if attributes is None:
+                continue
+            if node.ctx == "load" and isinstance(parent, nodes.Getattr) and parent.node is node:
+                counted = (isinstance(grandparent, nodes.Filter) and grandparent.node is parent
+                           and grandparent.name in ("length", "count") and not grandparent.args
+                           and not grandparent.kwargs and not grandparent.dyn_args and not grandparent.dyn_kwargs)
+                if not counted or attributes.get(parent.attr) == "value":
+                    attributes[parent.attr] = "value"
+                else:
+                    attributes[parent.attr] = "length"
+            else:  # assigned, passed on, looped over, indexed...: compared whole
+                views[node.name] = None
+        todo.extend((child, node, parent) for child in node.iter_child_nodes())
+
+
+def _same_data(old: dict, new: dict, views: dict, env: jinja2.Environment) -> bool:
+    """Whether a page's data reads the same to its template: equal, or, for a value the template
+    reads only through some of its attributes, equal in those (a cluster's other pages need only
+    its name and how many conferences it has, not which)."""
+    if old.keys() != new.keys():
+        return False
+    for key, value in new.items():
+        before = old[key]
+        if before is value:
+            continue
+        attributes = views.get(key)
+        if attributes:
+            try:
+                if all(_seen(before, attribute, kind, env) == _seen(value, attribute, kind, env)
+                       for attribute, kind in attributes.items()):
+                    continue
+                return False
+            except (TypeError, _Unseen):
+                pass  # compared whole below
+        if before != value:
+            return False
+    return True
+
+
+class _Unseen(Exception):
+    pass
+
+
+def _seen(value: Any, attribute: str, kind: str, env: jinja2.Environment) -> Any:
+    """value.attribute as the template sees it (Jinja's own lookup), or its length."""
+    found = env.getattr(value, attribute)
+    if isinstance(found, jinja2.Undefined):
+        raise _Unseen
+    return len(found) if kind == "length" else found
 
 
 def _volatile(page: Page, env: jinja2.Environment, shared: dict) -> tuple:
     """The site-wide values a page's template reads that can change while the templates and the
     config stay (its own data aside)."""
     reads = _reads(env, page.template)
-    return tuple(shared[name] for name in _VOLATILE if reads is None or name in reads)
+    return tuple(shared[name] for name in _VOLATILE if reads is None or name in reads[0])
 
 
 _LATEST = ("updated",)  # the page memo's entry for _latest (page paths are strings)
@@ -273,15 +335,18 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
     drawn_from: dict[str, tuple] = {}
     if memo is not None:
         volatile: dict[str, tuple] = {}  # template -> its site-wide values
+        views: dict[str, dict] = {}  # template -> how it reads its data, see _reads
         due = []
         for page in pages:
             values = volatile.get(page.template)
             if values is None:
                 values = volatile[page.template] = _volatile(page, env, shared)
+                reads = _reads(env, page.template)
+                views[page.template] = reads[1] if reads is not None else {}
             known = memo.get(page.path)  # (page, site-wide values, bytes)
-            if (known is not None and (known[0] is page or (known[0].template == page.template
-                                                            and known[0].context == page.context))
-                    and known[1] == values):
+            if (known is not None and known[1] == values
+                    and (known[0] is page or (known[0].template == page.template
+                                              and _same_data(known[0].context, page.context, views[page.template], env)))):
                 files[page.path] = known[2]
                 drawn_from[page.path] = known
             else:

@@ -172,3 +172,30 @@ def test_a_full_build_gives_way_to_a_newer_edit_and_writes_nothing(watched_corpu
     build(options, live=live)
     assert main(["--no-cache", "--output", "clean"]) == 0
     assert snapshot(Path("output")) == snapshot(Path("clean"))
+
+
+def test_pages_are_redrawn_for_whatever_their_template_reads(watched_corpus):
+    """A cluster's pages show only its name and count until a template reads more of it: then an
+    edit anywhere in the cluster redraws them all."""
+    options, live = watched_corpus
+    newest = max(Path("content").rglob("*.md"), key=lambda path: path.name)
+    live.changed.add(edit(Path("site_config.yaml"), "per_page: ", "per_page: 1 #"))  # clusters of many pages
+    build(options, live=live, with_search=False)
+    template = Path("templates/cluster.html")
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "<h1>{{ listing.name }}</h1>", "<h1>{{ listing.name }}</h1><p>Mới nhất: {{ (listing.conferences | first).title }}</p>"),
+        encoding="utf-8")
+    live.changed.add(template)
+    build(options, live=live, with_search=False)
+    live.changed.add(edit(newest, "title: ", "title: Tiêu đề mới nhất "))
+    build(options, live=live, with_search=False)
+    assert main(["--no-cache", "--output", "clean"]) == 0
+    clean = snapshot(Path("clean"))
+    output = snapshot(Path("output"))
+    shown = "Mới nhất: Tiêu đề mới nhất".encode()
+    assert len([path for path in clean if path.startswith("cum/") and shown in clean[path]]) > 1  # every page
+    assert {path: data for path, data in output.items() if path in clean and not path.startswith(SEARCH_FILES)} \
+        == {path: data for path, data in clean.items() if not path.startswith(SEARCH_FILES)}
+
+
+SEARCH_FILES = ("search/", "tim-kiem/", "du-lieu/ket-qua.")  # brought up to date after the pages
