@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -143,23 +144,19 @@ def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
         raise
 
 
-def update_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path, same: set[str],
-                previous: set[str]) -> None:
+def update_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path, gone: Iterable[str]) -> None:
     """The preview server's write: change out_dir in place, one file at a time (each replaced
-    atomically), touching only what changed. same: the paths (of files or copies) known to be in
-    place already, left unread; previous: every path the last write left there.
-    Builds from the command line use write_site, which swaps in a whole new site."""
-    wanted = set(files) | set(copies)
+    atomically): files and copies that may have changed (each left alone when its bytes are the
+    same), and the paths the last write left that are gone. Builds from the command line use
+    write_site, which swaps in a whole new site."""
     for relative, data in files.items():
-        if relative not in same:
-            _replace_if_changed(out_dir / relative, data)
+        _replace_if_changed(out_dir / relative, data)
     for relative, source in copies.items():
-        if relative not in same:
-            _replace_if_changed(out_dir / relative, source.read_bytes())
-    for relative in previous - wanted:
-        gone = out_dir / relative
-        gone.unlink(missing_ok=True)
-        for folder in gone.parents:  # folders left empty go too
+        _replace_if_changed(out_dir / relative, source.read_bytes())
+    for relative in gone:
+        path = out_dir / relative
+        path.unlink(missing_ok=True)
+        for folder in path.parents:  # folders left empty go too
             if folder == out_dir or any(folder.iterdir()):
                 break
             folder.rmdir()

@@ -391,15 +391,16 @@ def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], l
     time and size, is known to be in place already."""
     try:
         if live and live.written and options.output.is_dir():
-            same = {path for path, data in files.items() if live.written.get(path) is data}
+            written, copied = live.written, live.copied
             stamps = {path: _stamp(source) for path, source in copies.items()}
-            same.update(path for path, stamp in stamps.items() if live.copied.get(path) == stamp)
-            output.update_site(files, copies, options.output, same, set(live.written) | set(live.copied))
+            output.update_site({path: data for path, data in files.items() if written.get(path) is not data},
+                               {path: copies[path] for path, stamp in stamps.items() if copied.get(path) != stamp},
+                               options.output, (written.keys() | copied.keys()) - files.keys() - copies.keys())
         else:
             output.write_site(files, copies, options.output)
             stamps = {path: _stamp(source) for path, source in copies.items()} if live else {}
         if live:
-            live.written, live.copied = dict(files), stamps
+            live.written, live.copied = files, stamps  # (files is this build's own, changed by no one after)
     except BaseException:
         if live:
             live.pages.clear()

@@ -173,16 +173,17 @@ def breakdown(conference: Conference) -> Breakdown | None:
     return Breakdown(tuple(indicators.values()), tuple(rows), tuple(totals.get(key) for key in keys))
 
 
-def tabulate(site: Site, memo: dict | None = None) -> Tables:
-    """Every results table. memo (the preview server's, forgotten when the config changes) keeps each
-    table with the conferences it was made from: a table whose conferences are the same objects as
-    last time is not made again."""
-    # The conferences grouped once (newest first, as in site.conferences), not scanned per table.
+_GROUPS = ("groups",)  # tabulate's memo entry for the conferences grouped (the other keys name a table)
+
+
+def _grouped(conferences: tuple[Conference, ...]) -> tuple[dict, dict, dict, int]:
+    """The conferences grouped once (newest first, as given), not scanned per table: by cluster, by
+    period and cluster, by province reported, and how many figures they report."""
     by_cluster: dict[str, list[Conference]] = {}
     by_period: dict[int, dict[str, list[Conference]]] = {}
     by_province: dict[str, list[Conference]] = {}
     figures = 0
-    for conference in site.conferences:
+    for conference in conferences:
         by_cluster.setdefault(conference.cluster_key, []).append(conference)
         by_period.setdefault(conference.period, {}).setdefault(conference.cluster_key, []).append(conference)
         figures += len(conference.results.figures)
@@ -191,7 +192,52 @@ def tabulate(site: Site, memo: dict | None = None) -> Tables:
             places = by_province.setdefault(row.province.name, [])
             if not places or places[-1] is not conference:
                 places.append(conference)
-    made: dict = {}
+    return by_cluster, by_period, by_province, figures
+
+
+def _placed(conference: Conference) -> tuple:
+    """What _grouped puts a conference in, and how many figures it counts there."""
+    return (conference.cluster_key, conference.period, [row.province.name for row in conference.results.by_province],
+            len(conference.results.figures) + sum(len(row.figures) for row in conference.results.by_province))
+
+
+def _regrouped(conferences: tuple[Conference, ...], known: tuple | None) -> tuple[dict, dict, dict, int] | None:
+    """The groups of the last call with the conferences that changed swapped in, when the same
+    places hold them (an edit of an article's text); None when they must be made afresh. The
+    last groups' lists are copied before they change: the tables' memo holds them."""
+    if known is None or len(known[0]) != len(conferences):
+        return None
+    before, (by_cluster, by_period, by_province, figures) = known
+    swaps = [(new, old) for new, old in zip(conferences, before) if new is not old]
+    if any(_placed(new) != _placed(old) for new, old in swaps):
+        return None
+    if not swaps:
+        return by_cluster, by_period, by_province, figures
+    by_cluster, by_province = dict(by_cluster), dict(by_province)
+    by_period = {period: dict(clusters) for period, clusters in by_period.items()}
+
+    def swap(items: list, new: Conference, old: Conference) -> list:
+        items = list(items)
+        items[next(n for n, item in enumerate(items) if item is old)] = new
+        return items
+
+    for new, old in swaps:
+        by_cluster[new.cluster_key] = swap(by_cluster[new.cluster_key], new, old)
+        by_period[new.period][new.cluster_key] = swap(by_period[new.period][new.cluster_key], new, old)
+        for name in dict.fromkeys(row.province.name for row in new.results.by_province):
+            by_province[name] = swap(by_province[name], new, old)
+    return by_cluster, by_period, by_province, figures
+
+
+def tabulate(site: Site, memo: dict | None = None) -> Tables:
+    """Every results table. memo (the preview server's, forgotten when the config changes) keeps each
+    table with the conferences it was made from: a table whose conferences are the same objects as
+    last time is not made again."""
+    groups = _regrouped(site.conferences, memo.get(_GROUPS)) if memo is not None else None
+    if groups is None:
+        groups = _grouped(site.conferences)
+    by_cluster, by_period, by_province, figures = groups
+    made: dict = {_GROUPS: (site.conferences, groups)}
 
     def table(key: tuple, inputs, make):
         """make(), or the table made from equal inputs last time (the config being the same)."""

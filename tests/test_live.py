@@ -85,7 +85,9 @@ def watched_corpus(served_corpus):
 
 
 def edit(path: Path, old: str, new: str) -> Path:
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
 
 
@@ -199,3 +201,16 @@ def test_pages_are_redrawn_for_whatever_their_template_reads(watched_corpus):
 
 
 SEARCH_FILES = ("search/", "tim-kiem/", "du-lieu/ket-qua.")  # brought up to date after the pages
+
+
+def test_tables_and_warnings_kept_by_the_preview_server_are_those_made_afresh(watched_corpus):
+    from archive import results
+
+    options, live = watched_corpus
+    articles = sorted(Path("content").rglob("*.md"))
+    live.changed.add(edit(articles[8], "title: ", "title: Chỉ sửa chữ "))  # the same groups, one swapped in
+    live.changed.add(edit(articles[11], "cooperatives: ", "cooperatives: 7"))  # a figure changed
+    build(options, live=live, with_search=False)
+    site = live.site[2]
+    assert results.tabulate(site, live.tables) == results.tabulate(site)
+    assert results.check(site, live.checks) == results.check(site)
