@@ -47,7 +47,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-_date_vi_cached = functools.lru_cache(maxsize=4096)(format_date)  # list pages show thousands of dates, few distinct
+_date_vi_cached = functools.lru_cache(maxsize=1 << 16)(format_date)  # list pages show the same dates again and again
 
 
 def _date_vi(day: dt.date) -> str:
@@ -305,12 +305,12 @@ def shared_values(site: Site, memo: dict | None = None) -> dict:
 def _latest(conferences: tuple, memo: dict | None) -> dt.datetime:
     """When the newest article changed (the feeds' time when they list none). memo: the page memo,
     which keeps the last answer and the conferences it was found among; after an edit of a few
-    articles only those are looked at, unless one of them was the newest."""
+    articles only those are looked at, unless one of them was the newest and is no more."""
     known = memo.get(_LATEST) if memo is not None else None
     if known is not None and len(known[0]) == len(conferences):
         before, latest = known
         changed = [(new, old) for new, old in zip(conferences, before) if new is not old]
-        if all(old.updated != latest for _, old in changed):
+        if all(old.updated != latest or new.updated >= latest for new, old in changed):
             return max([latest] + [new.updated for new, _ in changed])
     return max((c.updated for c in conferences), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
 

@@ -214,3 +214,19 @@ def test_tables_and_warnings_kept_by_the_preview_server_are_those_made_afresh(wa
     site = live.site[2]
     assert results.tabulate(site, live.tables) == results.tabulate(site)
     assert results.check(site, live.checks) == results.check(site)
+
+
+def test_the_time_of_the_newest_article_follows_its_edits(served_corpus):
+    import dataclasses
+    import datetime as dt
+
+    from archive import render
+
+    options, live = served_corpus
+    before = live.site[2].conferences
+    newest = max(before, key=lambda c: c.updated)
+    memo = {render._LATEST: (before, newest.updated)}
+    for day in (dt.date(1999, 1, 1), dt.date(2099, 1, 1), newest.date):  # older, newer, as it was
+        edited = dataclasses.replace(newest, date=day, published=None)
+        after = tuple(edited if c is newest else c for c in before)
+        assert render._latest(after, memo) == max(c.updated for c in after)
