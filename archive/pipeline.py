@@ -18,7 +18,7 @@ from .config import load_config
 from .content import list_content, read_article, shown_path
 from .model import Conference, Listing, Site, build_site
 from .problems import BuildFailed, Problem
-from .render import environment, render_pages
+from .render import environment, render_pages, templates_used
 from .validate import check_article, check_unique_urls
 
 
@@ -65,7 +65,7 @@ class Live:
     search: tuple[dict, dict] | None = None
     downloads: dict | None = None  # the CSV and JSON of the last full build
     pages: dict = field(default_factory=dict)  # output path -> (its Page, site-wide values, bytes), see render_pages
-    templates: str = ""  # the templates' names and times, and the config, the pages were drawn with
+    templates: tuple | None = None  # the templates' times (by name) and the config's digest the pages were drawn with
     written: dict = field(default_factory=dict)  # every path of output/ as the last build left it -> its bytes
     # Set by a server that watches content/ (serve.py): the files under it that changed since
     # load_site last listed it. None: nobody watches, so every build lists and stats every file.
@@ -352,17 +352,31 @@ def _remember_build(options: Options, fingerprint: str, warnings: list[Problem])
 
 
 def _page_memo(options: Options, live: Live) -> dict:
-    """The preview server's drawn pages, forgotten when the templates or the config change:
-    every page shows the config (the site's title, menus, labels) and is drawn by the templates.
-    The Jinja environment (its compiled templates) and the results tables go with them."""
-    stamp = repr(sorted((str(p), p.stat().st_mtime_ns) for p in options.templates.rglob("*") if p.is_file()))
-    stamp += digest(options.config.read_bytes())
-    if stamp != live.templates or live.env is None:
+    """The preview server's drawn pages, forgotten when the config changes (every page shows it:
+    the site's title, menus, labels), and each when a template it was drawn with changes. The
+    results tables and planned pages go with the config; the Jinja environment (the compiled
+    templates) with any template."""
+    times = {path.relative_to(options.templates).as_posix(): path.stat().st_mtime_ns
+             for path in options.templates.rglob("*") if path.is_file()}
+    config = digest(options.config.read_bytes())
+    last_times, last_config = live.templates or ({}, "")
+    if live.env is None or config != last_config:
         live.pages.clear()
         live.tables.clear()
         live.plans.clear()
+    elif times != last_times:
+        changed = {name for name in times.keys() | last_times.keys() if times.get(name) != last_times.get(name)}
+        used: dict[str, frozenset[str] | None] = {}  # template -> those its pages were drawn with
+        for path, entry in list(live.pages.items()):
+            if isinstance(path, str):
+                template = entry[0].template
+                if template not in used:
+                    used[template] = templates_used(live.env, template)
+                if used[template] is None or used[template] & changed:
+                    del live.pages[path]
+    if live.env is None or times != last_times:
         live.env = environment(options.templates)
-        live.templates = stamp
+    live.templates = (times, config)
     return live.pages
 
 

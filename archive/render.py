@@ -200,11 +200,12 @@ _VOLATILE = ("site", "updated")
 _READS: "weakref.WeakKeyDictionary[jinja2.Environment, dict]" = weakref.WeakKeyDictionary()
 
 
-def _reads(env: jinja2.Environment, name: str) -> tuple[frozenset[str], dict] | None:
+def _reads(env: jinja2.Environment, name: str) -> tuple[frozenset[str], dict, frozenset[str]] | None:
     """What a template reads from its context, with the templates it extends, includes and
     imports: the names, and for each name read only as name.attribute (name.attribute | length),
-    those attributes (attribute -> "length" or "value"; None for a name read any other way).
-    None when that cannot be told (a template named at run time, one that fails to load)."""
+    those attributes (attribute -> "length" or "value"; None for a name read any other way); and
+    the names of those templates, itself included. None when that cannot be told (a template
+    named at run time, one that fails to load)."""
     known = _READS.setdefault(env, {})
     if name not in known:
         names: set[str] = set()
@@ -222,10 +223,17 @@ def _reads(env: jinja2.Environment, name: str) -> tuple[frozenset[str], dict] | 
                     if other not in seen:
                         seen.add(other)
                         todo.append(other)
-            known[name] = (frozenset(names), views)
+            known[name] = (frozenset(names), views, frozenset(seen))
         except (jinja2.TemplateError, LookupError, OSError):
             known[name] = None
     return known[name]
+
+
+def templates_used(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """The templates a page drawn with the template name depends on (itself, those it extends,
+    includes and imports), as env found them; None when that cannot be told."""
+    reads = _reads(env, name)
+    return frozenset(posixpath.normpath(used) for used in reads[2]) if reads is not None else None
 
 
 def _attributes_read(tree: nodes.Node, views: dict[str, dict | None]) -> None:

@@ -230,3 +230,18 @@ def test_the_time_of_the_newest_article_follows_its_edits(served_corpus):
         edited = dataclasses.replace(newest, date=day, published=None)
         after = tuple(edited if c is newest else c for c in before)
         assert render._latest(after, memo) == max(c.updated for c in after)
+
+
+def test_an_edited_partial_template_or_stylesheet_shows_on_every_page_that_uses_it(watched_corpus):
+    options, live = watched_corpus
+    partial = edit(Path("templates/_macros.html"), '<li class="conference">', '<li class="conference hoi-nghi">')
+    style = Path("templates/static/style.css")
+    style.write_text(style.read_text(encoding="utf-8") + "\n.hoi-nghi { color: #123456; }\n", encoding="utf-8")
+    live.changed.update({partial, style})
+    build(options, live=live, with_search=False)
+    assert main(["--no-cache", "--output", "clean"]) == 0
+    clean = snapshot(Path("clean"))
+    output = snapshot(Path("output"))
+    assert {path: data for path, data in output.items() if path in clean and not path.startswith(SEARCH_FILES)} \
+        == {path: data for path, data in clean.items() if not path.startswith(SEARCH_FILES)}
+    assert b'class="conference hoi-nghi"' in clean["index.html"] and b"#123456" in clean["static/style.css"]
