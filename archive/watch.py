@@ -121,6 +121,7 @@ class InotifyWatcher:
         self.roots: set[Path] = set()
         self.only: dict[Path, set[str]] = {}  # folder -> the names that count there (the config's folder)
         self.batch = _Batch()
+        self.pollers: list[PollingWatcher] = []  # for folders the system would not watch any more
         self._stop_read, self._stop_write = os.pipe()
         try:
             for folder in folders:
@@ -221,7 +222,8 @@ class InotifyWatcher:
             if mask & (IN_CREATE | IN_MOVED_TO):
                 try:
                     self._watch_tree(path, report=True)  # the files already in it count as changed
-                except OSError:  # out of watches: fall back to checking everything this time
+                except OSError:  # out of watches: this folder is polled, and everything checked now
+                    self.pollers.append(PollingWatcher([path], [], self.notify))
                     self.batch.unknown()
             elif mask & IN_MOVED_FROM:  # a folder moved away: which files it held is not known here
                 self.batch.unknown()
@@ -229,6 +231,8 @@ class InotifyWatcher:
         self.batch.add(path, done=bool(mask & _DONE))
 
     def close(self) -> None:
+        for poller in self.pollers:
+            poller.close()
         if self.fd >= 0:
             os.write(self._stop_write, b"x")
             thread = getattr(self, "thread", None)

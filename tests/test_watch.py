@@ -124,3 +124,30 @@ def test_without_inotify_the_poller_takes_over(tmp_path, monkeypatch):
         assert isinstance(watcher, watch.PollingWatcher)
     finally:
         watcher.close()
+
+
+def test_a_new_folder_the_system_will_not_watch_is_polled(tmp_path, monkeypatch):
+    import errno
+
+    content = tmp_path / "content"
+    content.mkdir()
+    monkeypatch.setattr(watch, "POLL", 0.05)
+    batches: queue.Queue = queue.Queue()
+    watcher = watch.InotifyWatcher([content], [], batches.put)
+    try:
+        def refuse(folder):
+            raise OSError(errno.ENOSPC, "no more watches")
+
+        watcher._add = refuse  # the system's limit on watches reached
+        article = content / "2024" / "a.md"
+        article.parent.mkdir()
+        article.write_text("a", encoding="utf-8")
+        while batches.get(timeout=WAIT) is not None:  # what the folder holds is not known: check everything
+            pass
+        article.write_text("changed", encoding="utf-8")
+        seen: set[Path] = set()
+        while article not in seen:
+            batch = batches.get(timeout=WAIT)
+            seen |= batch or set()
+    finally:
+        watcher.close()
