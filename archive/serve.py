@@ -34,13 +34,15 @@ from .vietnamese import format_number
 from .watch import watch
 
 
-def _rebuild(options: Options, live: Live, with_search: bool = True) -> bool:
+def _rebuild(options: Options, live: Live, with_search: bool = True, built=lambda: None) -> bool:
+    """One build, its problems printed; built() is called first when it succeeds (to reload the tab)."""
     try:
         report = build(options, live=live, with_search=with_search)
     except BuildFailed as failure:
         print_problems(failure.problems)
         print("Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.", file=sys.stderr, flush=True)
         return False
+    built()
     print_problems(report.warnings)
     what = "Đã xây dựng lại" if with_search else "Đã vẽ lại các trang (chỉ mục tìm kiếm cập nhật sau)"
     print(f"{what}: {format_number(report.pages)} trang, {format_number(round(report.seconds, 1))} s", flush=True)
@@ -130,8 +132,7 @@ class _Rebuilder:
             # article kept in memory, would take longer than the rest of the rebuild. It resumes with
             # the search build.
             gc.disable()
-            if self._build(with_search=False):
-                self.tabs.reload(_reload_path(batch))
+            if self._build(with_search=False, built=lambda: self.tabs.reload(_reload_path(batch))):
                 with self.condition:
                     self.search_due = True
             else:
@@ -142,9 +143,10 @@ class _Rebuilder:
         self.live.changed = set()  # watched: rebuilds re-check only the files that changed
         self.live.stop = lambda: self.due  # a full build gives way to a newer edit
 
-    def _build(self, with_search: bool) -> bool:
+    def _build(self, with_search: bool, built=lambda: None) -> bool:
+        """A build; built() is called as soon as it has written the site (before its messages)."""
         try:
-            built = _rebuild(self.options, self.live, with_search)
+            succeeded = _rebuild(self.options, self.live, with_search, built)
         except Superseded:  # the edit waiting goes first; its own search build follows it
             return False
         except Exception:  # a bug, not a broken edit: say so, and start afresh next time
@@ -158,7 +160,7 @@ class _Rebuilder:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
-        return built
+        return succeeded
 
 
 def serve(options: Options, host: str, port: int) -> int:

@@ -39,7 +39,7 @@ _MASK = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | 
 _DONE = IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB  # the file is as it will stay
 _EVENT = struct.Struct("iIII")
 
-SETTLE = 0.005  # s: events that come together (a save, a checkout) make one batch
+SETTLE = 0.003  # s: events that come together (a save, a checkout) make one batch
 QUIET = 0.2  # s: a file still open for writing counts as written after this long without news
 POLL = 0.5  # s between two looks of the poller
 
