@@ -329,8 +329,9 @@ def render_pages(site: Site, templates_dir: Path, env: jinja2.Environment | None
                  plans: dict | None = None) -> dict[str, bytes]:
     """Draw every page; a template error stops the build with a clear message.
 
-    memo (kept by the preview server; cleared by it when the templates or the config change)
-    maps each page to what it was last drawn from and the bytes drawn: a page whose data and
+    memo (kept by the preview server, which forgets a page when a template it was drawn with
+    changes, and every page when the config does) maps each page to what it was last drawn from
+    and the bytes drawn: a page whose data (as its template reads it, see _same_data) and
     whose site-wide values did not change is not drawn again, and keeps the very same bytes
     object. Comparing is cheap: an unchanged page is mostly the very Page of last time (plans:
     the memo of plan_pages), else its data holds the same conference objects. tables: the

@@ -103,7 +103,11 @@ class _Rebuilder:
         return self._build(with_search=True)
 
     def warm(self) -> None:
-        warm(self.options, self.live)
+        try:
+            warm(self.options, self.live)
+        except Exception:  # a bug: say so, and start afresh with the first edit
+            traceback.print_exc()
+            self._fresh()
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="rebuild", daemon=True).start()
