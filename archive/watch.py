@@ -46,8 +46,8 @@ POLL = 0.5  # s between two looks of the poller
 
 def ignored(name: str) -> bool:
     """Editors' swap, lock and backup files: never a change of the site."""
-    return (name.endswith((".swp", ".swx", ".swo", "~", ".kate-swp")) or name.startswith((".#", "#"))
-            or name == "4913" or name.startswith(".goutputstream-"))
+    return (name.endswith((".swp", ".swx", ".swo", "~", ".kate-swp", "___jb_tmp___", "___jb_old___"))
+            or name.startswith((".#", "#", ".goutputstream-")) or name == "4913")
 
 
 class _Batch:
