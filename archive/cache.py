@@ -106,3 +106,32 @@ class FileStore(Store):
             (self.path / f"{key}.pickle").unlink(missing_ok=True)
         self.known = (self.known & self.used) | self.fresh
         self.fresh = set()
+
+
+class Renewal:
+    """One build's use of a memo the preview server keeps between builds: a result is kept with
+    the inputs it was made from and reused while they are equal; once the build is done with
+    it (close), the memo holds what this build used or made, and nothing else."""
+
+    def __init__(self, memo: dict | None):
+        self.memo = memo
+        self.made: dict = {}  # key -> (inputs, result), this build's
+
+    def known(self, key: Any) -> tuple | None:
+        """What the memo kept under key, (inputs, result), or None."""
+        return self.memo.get(key) if self.memo is not None else None
+
+    def get(self, key: Any, inputs: Any, make: Any) -> Any:
+        """make(), or the result kept from equal inputs."""
+        known = self.known(key)
+        if known is not None and known[0] == inputs:
+            self.made[key] = known
+            return known[1]
+        result = make()
+        self.made[key] = (inputs, result)
+        return result
+
+    def close(self) -> None:
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.update(self.made)

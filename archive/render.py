@@ -17,6 +17,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from . import results
+from .cache import Renewal
 from .model import Listing, Site, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
@@ -89,47 +90,35 @@ def plan_pages(site: Site, search_manifest: dict, tables: results.Tables | None 
     article, cluster and province with the data they were planned from, to reuse while that stays."""
     config = site.config
     tables = tables or results.tabulate(site)
-    made: dict = {}
-
-    def kept(key: tuple, inputs: tuple, make) -> list[Page]:
-        known = memo.get(key) if memo is not None else None
-        if known is not None and known[0] == inputs:
-            made[key] = known
-            return known[1]
-        planned = make()
-        made[key] = (inputs, planned)
-        return planned
-
+    kept = Renewal(memo)
     pages = [Page("index.html", "home.html", {
         "conferences": site.conferences[: config.per_page]})]
     pages.append(Page(config.urls["search"] + "index.html", "search.html", {"manifest": search_manifest}))
     for conference in site.conferences:
         older, newer = site.neighbours.get(conference.url, (None, None))
         breakdown = tables.breakdowns.get(conference.url)
-        known = memo.get(conference.url) if memo is not None else None
+        known = kept.known(conference.url)
         if known is not None and known[0] == (conference, older, newer, breakdown):
-            made[conference.url] = known
+            kept.made[conference.url] = known
             pages.append(known[1])  # the very Page of last time: render_pages knows it at once
             continue
         page = Page(conference.url + "index.html", "article.html",
                     {"conference": conference, "older": older, "newer": newer, "breakdown": breakdown})
         if memo is not None:
-            made[conference.url] = ((conference, older, newer, breakdown), page)
+            kept.made[conference.url] = ((conference, older, newer, breakdown), page)
         pages.append(page)
     for cluster in site.clusters:
         history = tables.clusters.get(cluster.key)
-        pages += kept(("cluster", cluster.key), (cluster, history), lambda: _cluster_pages(config, cluster, history))
+        pages += kept.get(("cluster", cluster.key), (cluster, history), lambda: _cluster_pages(config, cluster, history))
     for year in site.years:
         pages.append(Page(year.url + "index.html", "year.html",
                           {"listing": year, "comparison": tables.years.get(year.key)}))
     for province in site.provinces:
         history = tables.provinces.get(province.name)
-        pages += kept(("province", province.name), (province, history), lambda: [
+        pages += kept.get(("province", province.name), (province, history), lambda: [
             Page(province.url + "index.html", "province.html",
                  {"listing": province, "groups": province.by_year(), "history": history})])
-    if memo is not None:
-        memo.clear()
-        memo.update(made)
+    kept.close()
     feed = url_for(config, "feed")
     pages.append(Page(feed, "feed.xml", {
         "feed_title": config.title, "feed_url": feed, "page_link": "",

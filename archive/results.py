@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .cache import Renewal
 from .config import Indicator, SiteConfig
 from .model import Conference, Figure, Link, Site, url_for
 from .problems import Problem
@@ -237,47 +238,36 @@ def tabulate(site: Site, memo: dict | None = None) -> Tables:
     if groups is None:
         groups = _grouped(site.conferences)
     by_cluster, by_period, by_province, figures = groups
-    made: dict = {_GROUPS: (site.conferences, groups)}
-
-    def table(key: tuple, inputs, make):
-        """make(), or the table made from equal inputs last time (the config being the same)."""
-        known = memo.get(key) if memo is not None else None
-        if known is not None and known[0] == inputs:
-            made[key] = known
-            return known[1]
-        result = make()
-        made[key] = (inputs, result)
-        return result
+    kept = Renewal(memo)  # the config being the same, a table made from equal inputs is the same
+    kept.made[_GROUPS] = (site.conferences, groups)
 
     clusters = {}
     for c in site.clusters:
         mine = by_cluster.get(c.key, [])
-        if t := table(("cluster", c.key), mine, lambda: cluster_history(site, c.key, mine)):
+        if t := kept.get(("cluster", c.key), mine, lambda: cluster_history(site, c.key, mine)):
             clusters[c.key] = t
     years = {}
     for y in site.years:
         mine = by_period.get(int(y.key), {})
-        if t := table(("year", y.key), mine, lambda: year_comparison(site, int(y.key), mine)):
+        if t := kept.get(("year", y.key), mine, lambda: year_comparison(site, int(y.key), mine)):
             years[y.key] = t
     provinces = {}
     for p in site.provinces:
         mine = by_province.get(p.name, [])
-        if t := table(("province", p.name), mine, lambda: province_history(site, p.name, mine)):
+        if t := kept.get(("province", p.name), mine, lambda: province_history(site, p.name, mine)):
             provinces[p.name] = t
     breakdowns = {}
     for c in site.conferences:  # one per article: the memo's test inlined, the same conference object
-        known = memo.get(c.url) if memo is not None else None
+        known = kept.known(c.url)
         if known is not None and known[0] is c:
-            made[c.url] = known
+            kept.made[c.url] = known
             b = known[1]
         else:
             b = breakdown(c)
-            made[c.url] = (c, b)
+            kept.made[c.url] = (c, b)
         if b:
             breakdowns[c.url] = b
-    if memo is not None:
-        memo.clear()
-        memo.update(made)
+    kept.close()
     return Tables(clusters, years, provinces, breakdowns, figures)
 
 
@@ -373,30 +363,21 @@ def check(site: Site, memo: dict | None = None) -> list[Problem]:
     the conferences it was found in: those that stayed the same objects are not looked at again."""
     if memo is None:
         return [*_unit_clashes(site.config), *_money_typed_scaled(site), *_provinces_over_total(site), *_jumps(site)]
-    found: dict = {}
-
-    def kept(key: tuple, inputs: tuple, look) -> list[Problem]:
-        known = memo.get(key)
-        if known is not None and known[0] == inputs:
-            found[key] = known
-            return known[1]
-        problems = look()
-        found[key] = (inputs, problems)
-        return problems
+    kept = Renewal(memo)
 
     money, over, jumps = [], [], []
     for conference in site.conferences:  # the memo's test inlined: the same conference object
-        known = memo.get(conference.url)
+        known = kept.known(conference.url)
         if known is None or known[0] is not conference:
             known = (conference, (_money_in(conference), _over_total_in(conference)))
-        found[conference.url] = known
+        kept.made[conference.url] = known
         money += known[1][0]
         over += known[1][1]
     indicators = tuple(site.config.indicators)
     for cluster in site.clusters:
-        jumps += kept(("cluster", cluster.key), (cluster.conferences, indicators), lambda: _jumps_in(site.config, cluster))
-    memo.clear()
-    memo.update(found)
+        jumps += kept.get(("cluster", cluster.key), (cluster.conferences, indicators),
+                          lambda: _jumps_in(site.config, cluster))
+    kept.close()
     return [*_unit_clashes(site.config), *money, *over, *jumps]
 
 
