@@ -38,6 +38,20 @@ def raw_get(port: int, target: str) -> tuple[int, bytes]:
     return status, body
 
 
+def _wait_until_serving(server: subprocess.Popen, port: int, seconds: float, output) -> None:
+    """Until the preview server answers on port; a failure with its output when it ends or takes longer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if raw_get(port, "/")[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            pytest.fail("the preview server did not start:\n" + output())
+        time.sleep(0.1)
+
+
 def _listening_addresses(port: int) -> set[str]:
     """The local addresses with a socket listening on port, from /proc/net/tcp{,6}."""
     found = set()
@@ -77,17 +91,11 @@ def preview(tmp_path_factory):
                               cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if raw_get(port, "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("the preview server did not start:\n" + server.communicate()[0])
-            time.sleep(0.1)
+        def output() -> str:
+            server.kill()
+            return server.communicate()[0]
+
+        _wait_until_serving(server, port, 20, output)
         yield site, port
     finally:
         server.terminate()
@@ -243,16 +251,7 @@ def live_preview(tmp_path):
     reader.start()
     tab = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if raw_get(port, "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail("the preview server did not start:\n" + "".join(lines))
-            time.sleep(0.1)
+        _wait_until_serving(server, port, 60, lambda: "".join(lines))
         tab = _Tab(port, "/")
         yield site, port, tab, lines
     finally:
