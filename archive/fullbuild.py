@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable
 
@@ -117,9 +117,7 @@ class _Here:
     def __exit__(self, *_) -> None:
         return None
 
-    def submit(self, function, *args):
-        from concurrent.futures import Future
-
+    def submit(self, function, *args) -> Future:
         future: Future = Future()
         try:
             future.set_result(function(*args))
