@@ -1,17 +1,26 @@
-"""Remember expensive results between builds (.cache/), keyed by a hash of their inputs.
+"""Remember expensive results between builds (.cache/), keyed by a hash of what made them.
 
-A cache file that is missing, unreadable or from another version is simply
-ignored: the cache only ever saves time, never changes a result.
+Every key is made of the inputs (the bytes an article was read from, the settings) and
+code_digest() of the modules that computed the result: the source of those modules, of every
+module of this package they import, and the versions of the libraries they import. A change to
+any of them is a different key, so no result outlives the code that made it. A cache file
+that is missing, unreadable or from other code is simply ignored: the cache only ever saves
+time, never changes a result.
 """
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
+import importlib.metadata
 import os
 import pickle
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-VERSION = 1  # change when what is cached changes shape
+PACKAGE = Path(__file__).resolve().parent
 
 
 def digest(*parts: str | bytes) -> str:
@@ -20,6 +29,58 @@ def digest(*parts: str | bytes) -> str:
         hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
         hasher.update(b"\0")
     return hasher.hexdigest()
+
+
+def code_digest(*modules: ModuleType) -> str:
+    """A hash of the code behind these modules of this package: their source and that of every
+    module of the package they import, directly or not, and the Python and library versions."""
+    return _code_digest(tuple(sorted(module.__name__.rsplit(".", 1)[-1] for module in modules)))
+
+
+@functools.lru_cache(maxsize=None)
+def _code_digest(names: tuple[str, ...]) -> str:
+    sources: dict[str, bytes] = {}
+    libraries: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in sources:
+            continue
+        sources[name] = (PACKAGE / f"{name}.py").read_bytes()
+        inside, outside = _imports(sources[name])
+        todo += inside
+        libraries |= outside
+    versions = sorted(f"{name} {_version(name)}" for name in libraries)
+    return digest(sys.version, *versions, *(part for name in sorted(sources) for part in (name, sources[name])))
+
+
+def _imports(source: bytes) -> tuple[set[str], set[str]]:
+    """The modules of this package a module imports, and the top-level names of other libraries."""
+    inside, outside = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level:  # from . import x, from .x import y
+            if node.module:
+                inside.add(node.module.split(".")[0])
+            else:
+                inside |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            outside.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            outside |= {alias.name.split(".")[0] for alias in node.names}
+    return {name for name in inside if (PACKAGE / f"{name}.py").is_file()}, outside - set(sys.stdlib_module_names)
+
+
+_distributions = functools.lru_cache(maxsize=1)(importlib.metadata.packages_distributions)
+
+
+def _version(top_level: str) -> str:
+    distributions = _distributions().get(top_level, [])
+    return ",".join(importlib.metadata.version(name) for name in sorted(distributions)) or "?"
+
+
+def _layout() -> str:
+    """What a cache file is read with: this module (how the file is laid out) and Python's pickle."""
+    return _code_digest(("cache",))
 
 
 class Store:
@@ -33,7 +94,7 @@ class Store:
         if self.path and self.path.is_file():
             try:
                 version, entries = pickle.loads(self.path.read_bytes())
-                if version == VERSION:
+                if version == _layout():
                     self.entries = entries
             except Exception:  # a damaged cache is a missing cache
                 self.entries = {}
@@ -61,7 +122,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         kept = {key: self.entries[key] for key in self.used}
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps((VERSION, kept), protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(pickle.dumps((_layout(), kept), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, self.path)
 
 
@@ -84,7 +145,7 @@ class FileStore(Store):
                 version, value = pickle.loads((self.path / f"{key}.pickle").read_bytes())
             except Exception:  # a damaged entry is a missing entry
                 return None
-            if version != VERSION:
+            if version != _layout():
                 return None
             self.entries[key] = value
         return super().get(key)
@@ -100,38 +161,9 @@ class FileStore(Store):
         self.path.mkdir(parents=True, exist_ok=True)
         for key in self.fresh:
             temporary = self.path / f"{key}.tmp"
-            temporary.write_bytes(pickle.dumps((VERSION, self.entries[key]), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(pickle.dumps((_layout(), self.entries[key]), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, self.path / f"{key}.pickle")
         for key in self.known - self.used:
             (self.path / f"{key}.pickle").unlink(missing_ok=True)
         self.known = (self.known & self.used) | self.fresh
         self.fresh = set()
-
-
-class Renewal:
-    """One build's use of a memo the preview server keeps between builds: a result is kept with
-    the inputs it was made from and reused while they are equal; once the build is done with
-    it (close), the memo holds what this build used or made, and nothing else."""
-
-    def __init__(self, memo: dict | None):
-        self.memo = memo
-        self.made: dict = {}  # key -> (inputs, result), this build's
-
-    def known(self, key: Any) -> tuple | None:
-        """What the memo kept under key, (inputs, result), or None."""
-        return self.memo.get(key) if self.memo is not None else None
-
-    def get(self, key: Any, inputs: Any, make: Any) -> Any:
-        """make(), or the result kept from equal inputs."""
-        known = self.known(key)
-        if known is not None and known[0] == inputs:
-            self.made[key] = known
-            return known[1]
-        result = make()
-        self.made[key] = (inputs, result)
-        return result
-
-    def close(self) -> None:
-        if self.memo is not None:
-            self.memo.clear()
-            self.memo.update(self.made)

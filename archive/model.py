@@ -131,6 +131,20 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """A line of an index of clusters, years or provinces: where it links and how many conferences it has."""
+
+    key: str
+    name: str
+    url: str
+    count: int
+
+    @classmethod
+    def of(cls, listing: Listing) -> Entry:
+        return cls(listing.key, listing.name, listing.url, len(listing.conferences))
+
+
+@dataclass(frozen=True)
 class Site:
     config: SiteConfig
     conferences: tuple[Conference, ...]  # newest first
@@ -159,33 +173,32 @@ def newest_first(conferences) -> tuple[Conference, ...]:
 
 
 def build_site(config: SiteConfig, conferences: list[Conference]) -> Site:
-    """Group the conferences into the pages that list them."""
+    """Group the conferences into the pages that list them (one pass over them, newest first)."""
     ordered = newest_first(conferences)
-    clusters = []
-    neighbours: dict[str, tuple[Conference | None, Conference | None]] = {}
-    for key, name in config.clusters.items():
-        members = tuple(c for c in ordered if c.cluster_key == key)
-        if not members:
-            continue
-        clusters.append(Listing(key, name, url_for(config, "cluster", cluster=key), members,
-                                url_for(config, "cluster_feed", cluster=key)))
-        for index, conference in enumerate(members):
-            older = members[index + 1] if index + 1 < len(members) else None
-            newer = members[index - 1] if index > 0 else None
-            neighbours[conference.url] = (older, newer)
-    years = tuple(
-        Listing(str(year), f"Năm {year}", url_for(config, "year", year=year),
-                tuple(c for c in ordered if c.date.year == year))
-        for year in sorted({c.date.year for c in ordered}, reverse=True)
-    )
+    by_cluster: dict[str, list[Conference]] = {key: [] for key in config.clusters}
+    by_year: dict[int, list[Conference]] = {}
     by_province: dict[str, list[Conference]] = {}
     for conference in ordered:
+        by_cluster[conference.cluster_key].append(conference)
+        by_year.setdefault(conference.date.year, []).append(conference)
         # A province that takes part or only has figures reported: either way the conference concerns it.
         reported = tuple(row.province for row in conference.results.by_province)
         for name in dict.fromkeys(p.name for p in conference.provinces + reported):
             by_province.setdefault(name, []).append(conference)
+    clusters = tuple(Listing(key, config.clusters[key], url_for(config, "cluster", cluster=key), tuple(members),
+                             url_for(config, "cluster_feed", cluster=key))
+                     for key, members in by_cluster.items() if members)
+    neighbours: dict[str, tuple[Conference | None, Conference | None]] = {}
+    for cluster in clusters:
+        members = cluster.conferences
+        for index, conference in enumerate(members):
+            older = members[index + 1] if index + 1 < len(members) else None
+            newer = members[index - 1] if index > 0 else None
+            neighbours[conference.url] = (older, newer)
+    years = tuple(Listing(str(year), f"Năm {year}", url_for(config, "year", year=year), tuple(members))
+                  for year, members in sorted(by_year.items(), reverse=True))
     provinces = tuple(
         Listing(slugify(name), name, province_link(config, name).url, tuple(items))
         for name, items in sorted(by_province.items(), key=lambda item: sort_key(item[0]))
     )
-    return Site(config, ordered, tuple(clusters), years, provinces, neighbours)
+    return Site(config, ordered, clusters, years, provinces, neighbours)

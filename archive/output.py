@@ -1,10 +1,13 @@
-"""Write the site into a fresh folder beside output/ and swap it in at once.
+"""Where a build's files go: a Sink, chosen by the caller of pipeline.make_site.
 
-A failed or killed build never touches the live output/: pages are written
-into a temporary sibling, which then replaces output/ in one atomic
-exchange (renameat2 RENAME_EXCHANGE on Linux). A file whose bytes did not
-change is hard-linked from the previous output instead of written again, so
-its modification time stays true.
+- Staging (a build from the command line, the live preview's first build): the site is
+  written into a temporary sibling of output/, which then replaces output/ in one atomic
+  exchange (renameat2 RENAME_EXCHANGE on Linux), so a failed or killed build never touches
+  the live output/. A file whose bytes did not change is hard-linked from the previous
+  output instead of written again, so its modification time stays true.
+- InPlace (the live preview's later builds): only the changed files, each replaced
+  atomically, once the whole build has succeeded.
+- Discard (`check`): nothing is written.
 """
 from __future__ import annotations
 
@@ -15,7 +18,15 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol
+
+
+class Sink(Protocol):
+    def put(self, relative: str, data: bytes) -> None: ...  # a file of these bytes
+    def copy(self, relative: str, source: Path) -> None: ...  # a copy of that file
+    def keep(self, relative: str) -> None: ...  # the file the last build wrote there, unchanged
+    def commit(self, files: int = 0) -> None: ...  # every file is made: put them in place
+    def abandon(self) -> None: ...  # the build failed: leave output/ as it was
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -66,7 +77,8 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
 
 class Staging:
     """A new site written beside out_dir file by file, by this process or by workers forked
-    after it was made (each file written once, by one of them), then swapped in whole."""
+    after it was made (each file written once, by one of them), then swapped in whole: what
+    a build from the command line writes into, and the live preview's first build."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir.resolve()
@@ -83,11 +95,8 @@ class Staging:
             self.made.add(target.parent)
         return target
 
-    def put(self, relative: str, data: bytes, same: bool = False) -> None:
-        """Write a file; same: out_dir is known to hold these bytes already (linked unread)."""
+    def put(self, relative: str, data: bytes) -> None:
         target = self._target(relative)
-        if same and _link(self.out_dir / relative, target):
-            return
         if not _link_if_same(self.out_dir / relative, target, data):
             target.write_bytes(data)
 
@@ -96,14 +105,19 @@ class Staging:
         if not _link_if_same(self.out_dir / relative, target, source.read_bytes()):
             shutil.copyfile(source, target)
 
-    def commit(self, background: bool = False) -> None:
-        """Swap the new site in for out_dir, atomically where the system can. background: leave
-        the deletion of the previous site to a process of its own (a large site's thousands of
-        folders take seconds to delete, and the new site is in place already); a build that
-        starts meanwhile deletes it too, as a leftover."""
+    def keep(self, relative: str) -> None:
+        """The file the last build wrote at relative is still right: linked unread."""
+        if not _link(self.out_dir / relative, self._target(relative)):
+            raise FileNotFoundError(self.out_dir / relative)
+
+    def commit(self, files: int = 0) -> None:
+        """Swap the new site in for out_dir, atomically where the system can. A large site's
+        (BACKGROUND_DELETE_FROM files or more) previous output is deleted by a process of its
+        own: thousands of folders take seconds to delete, and the new site is in place already;
+        a build that starts meanwhile deletes it too, as a leftover."""
         self.path.chmod(0o755)
         if self.out_dir.exists() and _exchange(self.path, self.out_dir):
-            _delete(self.path, background)  # now the previous site
+            _delete(self.path, background=files >= BACKGROUND_DELETE_FROM)  # now the previous site
             return
         if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
             previous = self.out_dir.with_name(f".{self.out_dir.name}.previous.tmp")
@@ -117,6 +131,9 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+BACKGROUND_DELETE_FROM = 3000
+
+
 def _delete(folder: Path, background: bool) -> None:
     if background:
         try:
@@ -128,38 +145,70 @@ def _delete(folder: Path, background: bool) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path,
-               same: set[str] = frozenset()) -> None:
-    """Replace out_dir with exactly these files (path -> bytes) and copies (path -> source file).
-    Paths in same are known to hold these bytes in out_dir already: they are linked unread."""
-    staging = Staging(out_dir)
-    try:
-        for relative, data in files.items():
-            staging.put(relative, data, relative in same)
-        for relative, source in copies.items():
-            staging.copy(relative, source)
-        staging.commit()
-    except BaseException:
-        staging.abandon()
-        raise
+class InPlace:
+    """The live preview's writes after its first build: out_dir changed in place, and only once
+    every file of the build is made (a failed build writes nothing). A file whose bytes are the
+    same is left alone; each other file is replaced atomically; the files of the last build that
+    this one did not make or keep are deleted."""
+
+    def __init__(self, out_dir: Path, last: Iterable[str]):
+        self.out_dir = out_dir
+        self.last = set(last)
+        self.files: dict[str, bytes | Path] = {}  # made, not yet written
+        self.kept: set[str] = set()  # kept or written
+        self.pid = os.getpid()
+
+    def put(self, relative: str, data: bytes) -> None:
+        assert os.getpid() == self.pid, "InPlace keeps the files in memory: no worker may write to it"
+        self.files[relative] = data
+
+    def copy(self, relative: str, source: Path) -> None:
+        self.files[relative] = source
+
+    def keep(self, relative: str) -> None:
+        self.kept.add(relative)
+
+    def write(self) -> None:
+        """Write the files made so far (the pages, so that the tab can reload before the rest)."""
+        for relative, data in self.files.items():
+            if isinstance(data, Path):
+                _copy_if_changed(data, self.out_dir / relative)
+            else:
+                _replace_if_changed(self.out_dir / relative, data)
+        self.kept |= self.files.keys()
+        self.files.clear()
+
+    def commit(self, files: int = 0) -> None:
+        self.write()
+        for relative in self.last - self.kept:
+            path = self.out_dir / relative
+            path.unlink(missing_ok=True)
+            for folder in path.parents:  # folders left empty go too
+                if folder == self.out_dir or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+
+    def abandon(self) -> None:
+        self.files.clear()
 
 
-def update_site(files: dict[str, bytes], copies: dict[str, Path], out_dir: Path, gone: Iterable[str]) -> None:
-    """The preview server's write: change out_dir in place, one file at a time (each replaced
-    atomically): files and copies that may have changed (each left alone when its bytes are the
-    same), and the paths the last write left that are gone. Builds from the command line use
-    write_site, which swaps in a whole new site."""
-    for relative, data in files.items():
-        _replace_if_changed(out_dir / relative, data)
-    for relative, source in copies.items():
-        _replace_if_changed(out_dir / relative, source.read_bytes())
-    for relative in gone:
-        path = out_dir / relative
-        path.unlink(missing_ok=True)
-        for folder in path.parents:  # folders left empty go too
-            if folder == out_dir or any(folder.iterdir()):
-                break
-            folder.rmdir()
+class Discard:
+    """Where `check` sends the files it makes: nowhere."""
+
+    def put(self, relative: str, data: bytes) -> None:
+        pass
+
+    def copy(self, relative: str, source: Path) -> None:
+        pass
+
+    def keep(self, relative: str) -> None:
+        pass
+
+    def commit(self, files: int = 0) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
 
 
 def _replace_if_changed(target: Path, data: bytes) -> None:
@@ -170,4 +219,18 @@ def _replace_if_changed(target: Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    """A copy keeps its source's time, so an unchanged one is told by its time and size, unread."""
+    info = source.stat()
+    try:
+        known = target.stat()
+        if (known.st_size, known.st_mtime_ns) == (info.st_size, info.st_mtime_ns):
+            return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    shutil.copy2(source, temporary)
     os.replace(temporary, target)

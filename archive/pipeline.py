@@ -1,25 +1,38 @@
-"""The build, start to end: config -> content -> validate -> model -> render -> output."""
+"""The build, start to end: config -> content -> validate -> model -> pages and files -> output.
+
+load_site reads and checks everything into the site model (model.Site); make_site makes every
+file of the site from it (the pages, the search index, the downloads, the copies) and hands
+each to a Sink (output.py) that decides where it goes. Three callers, one path:
+
+- a build from the command line: into output.Staging, swapped in whole at the end;
+- `check`: into output.Discard;
+- the live preview (serve.py): its first build into Staging, then each edit into
+  output.InPlace with the Made of the build before, so that only the files whose inputs
+  changed are made again.
+
+Work is shared out by parallel.Runner: on every core for a large site from the command line,
+in this process otherwise. Results worth keeping between builds are in Caches (.cache/).
+"""
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from . import fullbuild, markup, output, results, search
-from .cache import FileStore, Store, digest
-from .config import load_config
+from . import content, markup, render, results, search, validate
+from .cache import FileStore, Store, code_digest, digest
+from .config import SiteConfig, load_config
 from .content import list_content, read_article, shown_path
-from .model import Conference, Listing, Site, build_site
+from .model import Conference, Site, build_site
+from .output import Discard, InPlace, Sink, Staging
+from .parallel import Runner
 from .problems import BuildFailed, Problem
-from .render import environment, render_pages, templates_used
 from .validate import check_article, check_unique_urls
+
+CODE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -34,15 +47,11 @@ class Options:
 
 @dataclass(frozen=True)
 class Report:
-    pages: int
+    pages: int  # files made
     seconds: float
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     unchanged: bool = False  # nothing had changed since the last build: nothing was done
-
-
-def _stores(options: Options) -> dict[str, Store]:
-    return {"markdown": Store(options.cache, "markdown"), "search": FileStore(options.cache, "search"),
-            "articles": Store(options.cache, "articles")}
+    workers: int = 0  # worker processes that drew the pages (0: this process)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), for a progress bar
@@ -52,237 +61,233 @@ def _quiet(stage: str, done: int, total: int) -> None:
     pass
 
 
+class Caches:
+    """What is kept between builds in .cache/ (folder None: in memory only), each entry keyed by
+    its inputs and the code that made it (cache.code_digest): the checked articles with the
+    time and size of their files, the bodies converted to HTML, the indexed search groups."""
+
+    def __init__(self, folder: Path | None):
+        self.articles = Store(folder, "articles")
+        self.markdown = Store(folder, "markdown")
+        self.search = FileStore(folder, "search")
+
+    def save(self) -> None:
+        for store in (self.articles, self.markdown, self.search):
+            store.save()
+
+
 @dataclass
-class Live:
-    """What the preview server keeps in memory between rebuilds, so that an edit costs little:
-    every article as last checked (by file and modification time), the caches, the pages as
-    last drawn, and the search and download files of the last full build (pages can be
-    redrawn before those are brought up to date)."""
+class Made:
+    """What each file of output/ was made from, as the last build left it: the config and the
+    templates' modification times it was drawn with, and per file a value equal to what the
+    file would be made from again (a page's Page, a search group's key, a copy's source with
+    its time and size, or the bytes themselves). The live preview keeps it between edits."""
 
-    stores: dict[str, Store]
-    articles: dict = field(default_factory=dict)  # path -> ((mtime, size), conference or None, problems)
-    config: bytes = b""  # the config file and the photo files' times the articles were checked against
-    search: tuple[dict, dict] | None = None
-    downloads: dict | None = None  # the CSV and JSON of the last full build
-    pages: dict = field(default_factory=dict)  # output path -> (its Page, site-wide values, bytes), see render_pages
-    templates: tuple | None = None  # the templates' times (by name) and the config's digest the pages were drawn with
-    written: dict = field(default_factory=dict)  # every path of output/ as the last build left it -> its bytes
-    # Set by a server that watches content/ (serve.py): the files under it that changed since
-    # load_site last listed it. None: nobody watches, so every build lists and stats every file.
-    changed: set[Path] | None = None
-    listing: tuple[list[Path], list[Path]] | None = None  # the articles and photos as last listed, when watched
-    env: object = None  # the Jinja environment the pages were drawn with, kept while the templates stay
-    tables: dict = field(default_factory=dict)  # the results tables last computed, see results.tabulate
-    plans: dict = field(default_factory=dict)  # the pages of each cluster and province, see render.plan_pages
-    copied: dict = field(default_factory=dict)  # output path -> (source, its time and size) as last copied
-    site: tuple | None = None  # (config, conferences, site) of the last load_site, see _site
-    checks: dict = field(default_factory=dict)  # the warnings last found, see results.check
-    # Set by the server: true when a newer edit waits, so that a full build (the search index)
-    # stops between its stages and leaves the way to the quick one (see Superseded).
-    stop: Callable[[], bool] | None = None
+    config: SiteConfig
+    templates: dict[str, int]
+    files: dict[str, Any]
 
 
-class Superseded(Exception):
-    """A full build of the preview server stopped early for a newer edit, having written nothing."""
+@dataclass
+class Memory:
+    """What the live preview keeps between builds: the caches, in memory, and the last Made."""
+
+    caches: Caches
+    made: Made | None = None
 
 
-def live_state(options: Options) -> Live:
-    return Live(_stores(options))
+# --- Reading: config -> content -> validate -> model -------------------------------------------
+
+_SPAN = 100  # articles a task checks
+
+Checked = tuple  # (file stamp, conference or None, problems, markdown cache key or "")
 
 
-PARALLEL_FROM = 300  # articles to check; fewer are checked in this process, more by one worker per core
-_SPAN = 100  # articles a worker checks at a time
+def _check_span(shared: tuple, paths: list[Path]) -> list[tuple[Checked, str | None]]:
+    """Read, check and convert these articles (a task); each with its HTML if converted afresh."""
+    config, options, converted = shared
+    md = markup.converter()
+    return [_check_file(path, config, options, converted, md) for path in paths]
 
-Checked = tuple  # (conference or None, problems, markdown cache key or "", HTML converted afresh or None)
 
-
-def _check_file(path: Path, config, options: Options, known: dict, md) -> Checked:
-    """Read, check and convert one article: its Conference (with its HTML) when it is valid."""
+def _check_file(path: Path, config: SiteConfig, options: Options, converted: dict, md) -> tuple[Checked, str | None]:
+    stamp = _stamp(path)
     source = read_article(path)
     if isinstance(source, Problem):
-        return None, [source], "", None
+        return (stamp, None, [source], ""), None
     conference, found = check_article(source, config, options.content)
     if conference is None or not conference.body_markdown or (conference.draft and not options.drafts):
-        return conference, found, "", None
-    key = digest(markup.SETTINGS, conference.body_markdown)
-    html = known.get(key)
+        return (stamp, conference, found, ""), None
+    key = digest(code_digest(markup), conference.body_markdown)
+    html = converted.get(key)
     fresh = None
     if html is None:
         html = fresh = markup.to_html(conference.body_markdown, md)
-    return replace(conference, body_html=html), found, key, fresh
+    return (stamp, replace(conference, body_html=html), found, key), fresh
 
 
-_WORK: tuple = ()  # what the forked workers read: set just before the pool starts
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
 
 
-def _check_span(paths: list[Path]) -> list[Checked]:
-    config, options, known = _WORK
-    md = markup.converter()
-    return [_check_file(path, config, options, known, md) for path in paths]
-
-
-def _check_files(paths: list[Path], config, options: Options, store: Store) -> list[Checked]:
-    """Every article checked and converted: by one forked worker per core when there are
-    many (each reads the cache of converted bodies as the parent had it), else here."""
-    global _WORK
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        md = markup.converter()
-        return [_check_file(path, config, options, store.entries, md) for path in paths]
-    _WORK = (config, options, store.entries)
-    spans = [paths[start: start + _SPAN] for start in range(0, len(paths), _SPAN)]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [checked for span in pool.map(_check_span, spans) for checked in span]
-    finally:
-        _WORK = ()
-
-
-def _listing(options: Options, live: Live | None) -> tuple[list[Path], list[Path], Callable[[Path], tuple]]:
-    """The articles and photos under content/ and how to stamp an article (its time and size).
-
-    The preview server's hook into load_site: when it watches content/ (live.changed is a set),
-    the last listing is brought up to date with the files that changed instead of walking
-    content/ again, the changed articles are forgotten (so they are read afresh) and the others
-    keep the stamp they were read with, unstatted. Anything else lists and stats every file."""
-    def stat(path: Path) -> tuple:
-        info = path.stat()
-        return info.st_mtime_ns, info.st_size
-
-    if live is None or live.changed is None:
-        return (*list_content(options.content), stat)
-    changed = {path for path in live.changed if path.is_relative_to(options.content)}
-    live.changed = set()
-    if live.listing is not None:
-        paths, photos = live.listing
-        articles = {path for path in changed if path.suffix == ".md"}
-        others = changed - articles
-        # A photo added, changed or gone changes what the articles are checked against: list afresh.
-        if not any(path in photos or path.is_file() for path in others):
-            present = {path for path in articles if path.is_file()}
-            if articles - present or present - set(paths):
-                paths = sorted(set(paths) - (articles - present) | present)
-            for path in articles:
-                live.articles.pop(path, None)
-            live.listing = (paths, photos)
-            memo = live.articles
-            return paths, photos, lambda path: memo[path][0] if path in memo else stat(path)
-    live.listing = list_content(options.content)
-    return (*live.listing, stat)
-
-
-# What an article shows without the site grouping or ordering anything by it: the site lists
-# articles by date and address, cluster, year and provinces, never by these.
-_SHOWN_ONLY = ("title", "summary", "body_markdown", "body_html", "location", "author")
-
-
-def _site(config, conferences: list[Conference], live: Live | None) -> Site:
-    """build_site; for the preview server, when the articles that changed since its last site
-    changed only in what they show (the usual edit of a text), that site with them swapped in:
-    the same site build_site would give, without grouping every article again."""
-    site = _swapped(live.site, config, conferences) if live is not None and live.site else None
-    if site is None:
-        site = build_site(config, conferences)
-    if live is not None:
-        live.site = (config, conferences, site)
-    return site
-
-
-def _swapped(last: tuple, config, conferences: list[Conference]) -> Site | None:
-    old_config, old_conferences, site = last
-    if old_config != config or len(old_conferences) != len(conferences):
-        return None
-    if ([f.name for f in dataclasses.fields(Site)] != ["config", "conferences", "clusters", "years", "provinces",
-                                                      "neighbours"]
-            or [f.name for f in dataclasses.fields(Listing)] != ["key", "name", "url", "conferences", "feed_url"]):
-        return None  # a model this does not know how to update
-    swaps: dict[int, Conference] = {}  # id of the old conference (alive in last) -> the new one
-    for old, new in zip(old_conferences, conferences):
-        if old is not new:
-            if replace(old, **{name: getattr(new, name) for name in _SHOWN_ONLY}) != new:
-                return None
-            swaps[id(old)] = new
-    if not swaps:
-        return replace(site, config=config)
-
-    def swap(items: tuple) -> tuple:
-        return tuple(swaps.get(id(item), item) for item in items)
-
-    def listings(items: tuple[Listing, ...]) -> tuple[Listing, ...]:
-        return tuple(listing if swaps.keys().isdisjoint(map(id, listing.conferences))
-                     else replace(listing, conferences=swap(listing.conferences)) for listing in items)
-
-    neighbours = dict(site.neighbours)
-    for url, (older, newer) in site.neighbours.items():
-        if id(older) in swaps or id(newer) in swaps:
-            neighbours[url] = (swaps.get(id(older), older), swaps.get(id(newer), newer))
-    return Site(config, swap(site.conferences), listings(site.clusters), listings(site.years),
-                listings(site.provinces), neighbours)
-
-
-def load_site(options: Options, stores: dict[str, Store] | None = None,
-              progress: Progress = _quiet, live: Live | None = None) -> tuple[Site, list[Problem]]:
-    """Read and check everything; BuildFailed lists every error in every file."""
-    stores = stores or _stores(Options(cache=None))
+def load_site(options: Options, caches: Caches | None = None,
+              progress: Progress = _quiet) -> tuple[Site, list[Problem]]:
+    """Read and check everything into the site model, and the warnings; BuildFailed lists every
+    error in every file. An article whose file has the same time and size as when it was last
+    checked (with the same config, photos and code) is not read again."""
+    caches = caches or Caches(None)
     config = load_config(options.config)
     if not options.content.is_dir():
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
-    paths, photos, stamp_of = _listing(options, live)
-    memo: dict = {}
-    stamps: dict = {}
-    if live is not None:
-        # Every check depends on the config, and an article's on the photos beside it.
-        depends = options.config.read_bytes() + repr([(str(p), p.stat().st_mtime_ns) for p in photos]).encode()
-        if depends != live.config:
-            live.articles.clear()
-            live.config = depends
-        memo = live.articles
-        for path in paths:
-            stamps[path] = stamp_of(path)
-        for gone in set(memo) - set(paths):
-            del memo[gone]
-    kept = stores.get("articles")
-    if live is None and kept is not None and kept.path:
-        # From the command line: the articles as the last build checked them, with the time and
-        # size of their file then, valid while the config, the photos and this code are the same.
-        depends = digest(options.config.read_bytes(), repr([(str(p), p.stat().st_mtime_ns) for p in photos]),
-                         _code_version(), repr((options.drafts, str(options.content.resolve()))))
-        memo = dict(kept.get(depends) or {})
-        stamps = {path: stamp_of(path) for path in paths}
+    paths, photos = list_content(options.content)
+    # Every check depends on the config and the code, and an article's on the photos beside it.
+    depends = digest(options.config.read_bytes(), repr([(str(p), _stamp(p)) for p in photos]),
+                     code_digest(content, validate, markup), repr((options.drafts, str(options.content.resolve()))))
+    known: dict[Path, Checked] = caches.articles.get(depends) or {}
     progress("Đọc bài viết", 0, len(paths))
-    due = [path for path in paths if path not in memo or memo[path][0] != stamps.get(path)]
-    store = stores["markdown"]
-    # The converted bodies of articles not read again stay cached (the preview server's store,
-    # kept in memory, still has them marked from when they were read: no need to hash them all).
-    for path in (set(paths) - set(due)) if live is None else ():
-        conference = memo[path][1]
-        if conference is not None and conference.body_html:
-            store.keep(digest(markup.SETTINGS, conference.body_markdown))
-    for path, (conference, found, key, fresh) in zip(due, _check_files(due, config, options, store)):
-        if fresh is not None:
-            store.put(key, fresh)
-        elif key:
-            store.keep(key)
-        memo[path] = (stamps.get(path), conference, found)
-    if live is None and kept is not None and kept.path and (due or len(memo) != len(paths)):
-        kept.put(depends, {path: memo[path] for path in paths})
+    checked = {}
+    due = []
+    for path in paths:
+        entry = known.get(path)
+        if entry is not None and entry[0] == _stamp(path):
+            checked[path] = entry
+            if entry[3]:
+                caches.markdown.keep(entry[3])
+        else:
+            due.append(path)
+    spans = [due[start: start + _SPAN] for start in range(0, len(due), _SPAN)]
+    with Runner(len(due), (config, options, caches.markdown.entries)) as runner:
+        for path, (entry, fresh) in zip(due, (item for span in runner.map(_check_span, spans) for item in span)):
+            checked[path] = entry
+            if fresh is not None:
+                caches.markdown.put(entry[3], fresh)
+            elif entry[3]:
+                caches.markdown.keep(entry[3])
+    if due or len(known) != len(paths):
+        caches.articles.put(depends, checked)
     progress("Đọc bài viết", len(paths), len(paths))
     problems: list[Problem] = []
     conferences: list[Conference] = []
     for path in paths:
-        _, conference, found = memo[path]
+        _, conference, found, _ = checked[path]
         problems.extend(found)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
     problems.extend(check_unique_urls(conferences))
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
-    site = _site(config, conferences, live)
-    return site, [p for p in problems if p.warning] + results.check(site, live.checks if live is not None else None)
+    site = build_site(config, conferences)
+    return site, [p for p in problems if p.warning] + results.check(site)
+
+
+# --- Making every file of the site --------------------------------------------------------------
+
+_PAGES_PER_TASK = 40
+
+
+def _draw_pages(shared: tuple, span: tuple[int, int]) -> int:
+    """Draw pages span[0]…span[1] of the due pages into the sink (a task)."""
+    sink, templates, site, pages = shared
+    env = render.environment(templates)
+    for page in pages[span[0]: span[1]]:
+        sink.put(page.path, render.draw(page, env, site.config))
+    return span[1] - span[0]
+
+
+def _index_group(shared: tuple, n: int) -> tuple[list[str], dict[str, bytes]]:
+    """Index search group n into the sink (a task); its files are handed back for the cache."""
+    sink, _, site, _ = shared
+    keys, files = search.index_group(site.conferences[::-1], n)
+    for path, data in files.items():
+        sink.put(path, data)
+    return keys, files
+
+
+def _template_times(templates: Path) -> dict[str, int]:
+    return {path.relative_to(templates).as_posix(): path.stat().st_mtime_ns
+            for path in templates.rglob("*") if path.is_file()}
+
+
+def _redrawn_templates(env, last: Made | None, times: dict[str, int], config: SiteConfig) -> Callable[[str], bool]:
+    """Whether the pages of a template must all be drawn again: with another config, or when a
+    template it is drawn with (itself, or one it extends, includes or imports) changed."""
+    if last is None or last.config != config:
+        return lambda name: True
+    changed = {name for name in times.keys() | last.templates.keys() if times.get(name) != last.templates.get(name)}
+    answers: dict[str, bool] = {}
+
+    def redrawn(name: str) -> bool:
+        if name not in answers:
+            used = render.templates_used(env, name)
+            answers[name] = used is None or bool(used & changed)
+        return answers[name]
+
+    return redrawn
+
+
+def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Made | None = None,
+              progress: Progress = _quiet, pages_done: Callable[[], None] = lambda: None) -> tuple[Made, int]:
+    """Make every file of the site into sink: the pages, then (after pages_done()) the search
+    index, the downloads and the search page. A file whose inputs are those it was made from
+    in the last build (last) is kept as it is. The record of what each file was made from,
+    and how many workers drew the pages."""
+    env = render.environment(templates)
+    times = _template_times(templates)
+    redrawn = _redrawn_templates(env, last, times, site.config)
+    before = last.files if last is not None and last.config == site.config else {}
+    made: dict[str, Any] = {}
+
+    def make(path: str, source: Any, write: Callable[[], None]) -> None:
+        made[path] = source
+        if path in before and before[path] == source:
+            sink.keep(path)
+        else:
+            write()
+
+    pages = render.plan_pages(site, results.tabulate(site))
+    due = [page for page in pages if redrawn(page.template) or before.get(page.path) != page]
+    for page in pages:
+        made[page.path] = page
+    for path in made.keys() - {page.path for page in due}:
+        sink.keep(path)
+    progress("Vẽ trang", 0, len(due))
+    spans = [(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
+    with Runner(len(due), (sink, templates, site, due)) as runner:
+        drawing = [runner.submit(_draw_pages, span) for span in spans]
+        for path, source in _copies(site, templates).items():
+            info = source.stat()
+            make(path, (str(source), info.st_mtime_ns, info.st_size), lambda: sink.copy(path, source))
+        drawn = 0
+        for future in drawing:
+            drawn += future.result()
+            progress("Vẽ trang", drawn, len(due))
+        pages_done()
+
+        progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
+        planned = search.plan(site, caches.search)
+        missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
+        indexing = {n: runner.submit(_index_group, n) for n in missing}
+        extra = {**results.downloads(site), **search.result_files(site, planned.conferences)}
+        for path, data in extra.items():
+            make(path, data, lambda: sink.put(path, data))
+        groups: dict[int, list[str]] = {}
+        for n, (keys, files) in planned.cached.items():
+            groups[n] = keys
+            for path, data in files.items():
+                make(path, planned.keys[n], lambda: sink.put(path, data))
+        for n, future in indexing.items():
+            keys, files = future.result()
+            groups[n] = keys
+            caches.search.put(planned.keys[n], (keys, files))
+            made.update(dict.fromkeys(files, planned.keys[n]))
+    page = render.search_page(site, search.manifest([groups[n] for n in range(len(planned.keys))]))
+    make(page.path, page, lambda: sink.put(page.path, render.draw(page, env, site.config)))
+    return Made(site.config, times, made), runner.workers
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
-    """Files copied as they are: the stylesheet and assets, and each article's photos."""
+    """Files copied as they are: lunr.js, the stylesheet and assets, and each article's photos."""
     copies = {"static/lunr.min.js": _lunr()}
     static = templates / "static"
     if static.is_dir():
@@ -302,14 +307,54 @@ def _lunr() -> Path:
     return script
 
 
-CODE = Path(__file__).resolve().parent
+# --- The three callers ---------------------------------------------------------------------------
+
+def build(options: Options, progress: Progress = _quiet, memory: Memory | None = None,
+          pages_done: Callable[[], None] = lambda: None) -> Report:
+    """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
+
+    The live preview passes its Memory: the caches stay in memory, and after its first build
+    only the files whose inputs changed are made again and written in place; pages_done() is
+    called once the pages are written (the search index and downloads follow)."""
+    started = time.perf_counter()
+    fingerprint = _fingerprint(options) if options.cache and memory is None else ""
+    if fingerprint and (unchanged := _last_build(options, fingerprint)):
+        return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
+    caches = memory.caches if memory is not None else Caches(options.cache)
+    site, warnings = load_site(options, caches, progress)
+    last = memory.made if memory is not None and options.output.is_dir() else None
+    sink: Sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
+
+    def written() -> None:
+        if isinstance(sink, InPlace):
+            sink.write()
+        pages_done()
+
+    try:
+        made, workers = make_site(site, options.templates, sink, caches, last, progress, written)
+        sink.commit(len(made.files))
+    except BaseException:
+        sink.abandon()
+        if memory is not None:
+            memory.made = None  # what output/ holds is no longer known for sure: the next build starts afresh
+        raise
+    if memory is not None:
+        memory.made = made
+    caches.save()
+    if fingerprint:
+        _remember_build(options, fingerprint, warnings)
+    return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers)
 
 
-@functools.lru_cache(maxsize=1)
-def _code_version() -> str:
-    """A hash of this package's code: what it checked with another version is checked again."""
-    return digest(*(path.read_bytes() for path in sorted(CODE.glob("*.py"))))
+def check(options: Options) -> list[Problem]:
+    """Validate and make every file in memory, writing nothing; the warnings found."""
+    caches = Caches(options.cache)  # read, never saved
+    site, warnings = load_site(options, caches)
+    make_site(site, options.templates, Discard(), caches)
+    return warnings
 
+
+# --- Nothing changed since the last build from the command line ----------------------------------
 
 def _fingerprint(options: Options) -> str:
     """A hash of everything a build reads: when it matches the last build's, output/ is already right."""
@@ -334,6 +379,7 @@ def _output_stamp(folder: Path) -> str:
 
 def _last_build(options: Options, fingerprint: str) -> Report | None:
     """The report of the last build when nothing it read has changed since and output/ is as it left it."""
+    assert options.cache is not None
     last = options.cache / "last-build.json"
     try:
         previous = json.loads(last.read_text(encoding="utf-8"))
@@ -345,143 +391,8 @@ def _last_build(options: Options, fingerprint: str) -> Report | None:
 
 
 def _remember_build(options: Options, fingerprint: str, warnings: list[Problem]) -> None:
+    assert options.cache is not None
     last = options.cache / "last-build.json"
     last.parent.mkdir(parents=True, exist_ok=True)
     last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),
                                 "warnings": [dataclasses.astuple(w) for w in warnings]}), encoding="utf-8")
-
-
-def _page_memo(options: Options, live: Live) -> dict:
-    """The preview server's drawn pages, forgotten when the config changes (every page shows it:
-    the site's title, menus, labels), and each when a template it was drawn with changes. The
-    results tables and planned pages go with the config; the Jinja environment (the compiled
-    templates) with any template."""
-    times = {path.relative_to(options.templates).as_posix(): path.stat().st_mtime_ns
-             for path in options.templates.rglob("*") if path.is_file()}
-    config = digest(options.config.read_bytes())
-    last_times, last_config = live.templates or ({}, "")
-    if live.env is None or config != last_config:
-        live.pages.clear()
-        live.tables.clear()
-        live.plans.clear()
-    elif times != last_times:
-        changed = {name for name in times.keys() | last_times.keys() if times.get(name) != last_times.get(name)}
-        used: dict[str, frozenset[str] | None] = {}  # template -> those its pages were drawn with
-        for path, entry in list(live.pages.items()):
-            if isinstance(path, str):
-                template = entry[0].template
-                if template not in used:
-                    used[template] = templates_used(live.env, template)
-                if used[template] is None or used[template] & changed:
-                    del live.pages[path]
-    if live.env is None or times != last_times:
-        live.env = environment(options.templates)
-    live.templates = (times, config)
-    return live.pages
-
-
-def warm(options: Options, live: Live) -> None:
-    """After the preview server's first build, make ready in this process what that build did in
-    worker processes: compile the templates, and rebuild once as if the newest article had been
-    saved unchanged (reading, checking and converting an article, drawing its pages). Every page
-    comes out as it is, so nothing is written; the first real edit is then as quick as the next."""
-    if live.env is None or live.search is None or not live.listing or not live.listing[0]:
-        return
-    for name in live.env.list_templates(filter_func=lambda name: not name.startswith("static/")):
-        try:
-            live.env.get_template(name)
-        except Exception:  # not a template, or a broken one: drawing a page with it says so
-            pass
-    live.changed.add(live.listing[0][-1])
-    try:
-        build(options, live=live, with_search=False)
-    except BuildFailed:
-        pass
-
-
-def _write(options: Options, files: dict[str, bytes], copies: dict[str, Path], live: Live | None) -> None:
-    """A new site swapped in whole; in the preview server, after its first build, the changed files only:
-    a file whose bytes are the very object written last time, or a copy whose source has the same
-    time and size, is known to be in place already."""
-    try:
-        if live and live.written and options.output.is_dir():
-            written, copied = live.written, live.copied
-            stamps = {path: _stamp(source) for path, source in copies.items()}
-            output.update_site({path: data for path, data in files.items() if written.get(path) is not data},
-                               {path: copies[path] for path, stamp in stamps.items() if copied.get(path) != stamp},
-                               options.output, (written.keys() | copied.keys()) - files.keys() - copies.keys())
-        else:
-            output.write_site(files, copies, options.output)
-            stamps = {path: _stamp(source) for path, source in copies.items()} if live else {}
-        if live:
-            live.written, live.copied = files, stamps  # (files is this build's own, changed by no one after)
-    except BaseException:
-        if live:
-            live.pages.clear()
-            live.written, live.copied = {}, {}  # the next write starts afresh, as a whole new site
-        raise
-
-
-def _stamp(source: Path) -> tuple:
-    info = source.stat()
-    return str(source), info.st_mtime_ns, info.st_size
-
-
-def build(options: Options, progress: Progress = _quiet, live: Live | None = None,
-          with_search: bool = True) -> Report:
-    """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
-
-    The preview server passes its Live state; with_search=False then reuses the
-    search and download files of the last full build, so the edited page shows
-    at once and those follow in a second build."""
-    started = time.perf_counter()
-    fingerprint = _fingerprint(options) if options.cache and not live else ""
-    if fingerprint and (unchanged := _last_build(options, fingerprint)):
-        return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
-    stores = live.stores if live else _stores(options)
-    site, warnings = load_site(options, stores, progress, live)
-    if live is None:  # from the command line: everything made and written at once, see fullbuild
-        count = fullbuild.build_all(site, options.templates, options.output, stores["search"],
-                                    _copies(site, options.templates), progress)
-        for store in stores.values():
-            store.save()
-        if fingerprint:
-            _remember_build(options, fingerprint, warnings)
-        return Report(count, time.perf_counter() - started, tuple(warnings))
-    quick = bool(live.search and live.downloads and not with_search)
-
-    def superseded() -> bool:  # a full build of the preview server gives way to a newer edit
-        return bool(not quick and live.stop and live.stop())
-
-    if superseded():
-        raise Superseded
-    if quick:
-        shards, manifest = live.search
-    else:
-        progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
-        shards, manifest = search.search_files(site, stores["search"])
-        if superseded():
-            raise Superseded
-    data = live.downloads if quick else results.downloads(site)
-    if superseded():
-        raise Superseded
-    memo = _page_memo(options, live)
-    tables = results.tabulate(site, live.tables)
-    files = render_pages(site, options.templates, live.env, manifest, progress, memo, tables, live.plans)
-    files.update(shards)
-    files.update(data)
-    progress("Ghi ra " + str(options.output), 0, len(files))
-    _write(options, files, _copies(site, options.templates), live)
-    if not quick:
-        live.search, live.downloads = (shards, manifest), data
-    if not quick and not superseded():  # (the preview server saves them with a later build)
-        for store in stores.values():
-            store.save()
-    return Report(len(files), time.perf_counter() - started, tuple(warnings))
-
-
-def check(options: Options) -> list[Problem]:
-    """Validate and render in memory, writing nothing; the warnings found."""
-    site, warnings = load_site(options)
-    render_pages(site, options.templates, environment(options.templates))
-    return warnings

@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .cache import Renewal
 from .config import Indicator, SiteConfig
 from .model import Conference, Figure, Link, Site, url_for
 from .problems import Problem
@@ -102,9 +101,10 @@ class Tables:
 
 def _latest_by_period(reports: Iterable[tuple[Conference, Figure]]) -> dict[tuple[int, str], Cell]:
     """(period, indicator key) -> the figure of the latest conference of that period that reported it.
-    A year-end review thus overrides the mid-year review of the same period."""
+    A year-end review thus overrides the mid-year review of the same period. reports: newest
+    conference first, as the site lists them (by date, then address)."""
     chosen: dict[tuple[int, str], Cell] = {}
-    for conference, figure in sorted(reports, key=lambda item: (item[0].date, item[0].url)):
+    for conference, figure in reversed(list(reports)):
         chosen[(conference.period, figure.indicator.key)] = Cell(figure, conference)
     return chosen
 
@@ -174,9 +174,6 @@ def breakdown(conference: Conference) -> Breakdown | None:
     return Breakdown(tuple(indicators.values()), tuple(rows), tuple(totals.get(key) for key in keys))
 
 
-_GROUPS = ("groups",)  # tabulate's memo entry for the conferences grouped (the other keys name a table)
-
-
 def _grouped(conferences: tuple[Conference, ...]) -> tuple[dict, dict, dict, int]:
     """The conferences grouped once (newest first, as given), not scanned per table: by cluster, by
     period and cluster, by province reported, and how many figures they report."""
@@ -196,78 +193,14 @@ def _grouped(conferences: tuple[Conference, ...]) -> tuple[dict, dict, dict, int
     return by_cluster, by_period, by_province, figures
 
 
-def _placed(conference: Conference) -> tuple:
-    """What _grouped puts a conference in, and how many figures it counts there."""
-    return (conference.cluster_key, conference.period, [row.province.name for row in conference.results.by_province],
-            len(conference.results.figures) + sum(len(row.figures) for row in conference.results.by_province))
-
-
-def _regrouped(conferences: tuple[Conference, ...], known: tuple | None) -> tuple[dict, dict, dict, int] | None:
-    """The groups of the last call with the conferences that changed swapped in, when the same
-    places hold them (an edit of an article's text); None when they must be made afresh. The
-    last groups' lists are copied before they change: the tables' memo holds them."""
-    if known is None or len(known[0]) != len(conferences):
-        return None
-    before, (by_cluster, by_period, by_province, figures) = known
-    swaps = [(new, old) for new, old in zip(conferences, before) if new is not old]
-    if any(_placed(new) != _placed(old) for new, old in swaps):
-        return None
-    if not swaps:
-        return by_cluster, by_period, by_province, figures
-    by_cluster, by_province = dict(by_cluster), dict(by_province)
-    by_period = {period: dict(clusters) for period, clusters in by_period.items()}
-
-    def swap(items: list, new: Conference, old: Conference) -> list:
-        items = list(items)
-        items[next(n for n, item in enumerate(items) if item is old)] = new
-        return items
-
-    for new, old in swaps:
-        by_cluster[new.cluster_key] = swap(by_cluster[new.cluster_key], new, old)
-        by_period[new.period][new.cluster_key] = swap(by_period[new.period][new.cluster_key], new, old)
-        for name in dict.fromkeys(row.province.name for row in new.results.by_province):
-            by_province[name] = swap(by_province[name], new, old)
-    return by_cluster, by_period, by_province, figures
-
-
-def tabulate(site: Site, memo: dict | None = None) -> Tables:
-    """Every results table. memo (the preview server's, forgotten when the config changes) keeps each
-    table with the conferences it was made from: a table whose conferences are the same objects as
-    last time is not made again."""
-    groups = _regrouped(site.conferences, memo.get(_GROUPS)) if memo is not None else None
-    if groups is None:
-        groups = _grouped(site.conferences)
-    by_cluster, by_period, by_province, figures = groups
-    kept = Renewal(memo)  # the config being the same, a table made from equal inputs is the same
-    kept.made[_GROUPS] = (site.conferences, groups)
-
-    clusters = {}
-    for c in site.clusters:
-        mine = by_cluster.get(c.key, [])
-        if t := kept.get(("cluster", c.key), mine, lambda: cluster_history(site, c.key, mine)):
-            clusters[c.key] = t
-    years = {}
-    for y in site.years:
-        mine = by_period.get(int(y.key), {})
-        if t := kept.get(("year", y.key), mine, lambda: year_comparison(site, int(y.key), mine)):
-            years[y.key] = t
-    provinces = {}
-    for p in site.provinces:
-        mine = by_province.get(p.name, [])
-        if t := kept.get(("province", p.name), mine, lambda: province_history(site, p.name, mine)):
-            provinces[p.name] = t
-    breakdowns = {}
-    for c in site.conferences:  # one per article: the memo's test inlined, the same conference object
-        known = kept.known(c.url)
-        if known is not None and known[0] is c:
-            kept.made[c.url] = known
-            b = known[1]
-        else:
-            b = breakdown(c)
-            kept.made[c.url] = (c, b)
-        if b:
-            breakdowns[c.url] = b
-    kept.close()
+def tabulate(site: Site) -> Tables:
+    """Every results table."""
+    by_cluster, by_period, by_province, figures = _grouped(site.conferences)
+    clusters = {c.key: t for c in site.clusters if (t := cluster_history(site, c.key, by_cluster.get(c.key, [])))}
+    years = {y.key: t for y in site.years if (t := year_comparison(site, int(y.key), by_period.get(int(y.key), {})))}
+    provinces = {p.name: t for p in site.provinces
+                 if (t := province_history(site, p.name, by_province.get(p.name, [])))}
+    breakdowns = {c.url: b for c in site.conferences if (b := breakdown(c))}
     return Tables(clusters, years, provinces, breakdowns, figures)
 
 
@@ -356,29 +289,9 @@ def downloads(site: Site) -> dict[str, bytes]:
 
 # --- Checks for editors ---------------------------------------------------------------------------
 
-def check(site: Site, memo: dict | None = None) -> list[Problem]:
-    """Warnings, never errors: figures that are probably slips, for an editor to look at.
-
-    memo (the preview server's) keeps what was found in each conference and each cluster with
-    the conferences it was found in: those that stayed the same objects are not looked at again."""
-    if memo is None:
-        return [*_unit_clashes(site.config), *_money_typed_scaled(site), *_provinces_over_total(site), *_jumps(site)]
-    kept = Renewal(memo)
-
-    money, over, jumps = [], [], []
-    for conference in site.conferences:  # the memo's test inlined: the same conference object
-        known = kept.known(conference.url)
-        if known is None or known[0] is not conference:
-            known = (conference, (_money_in(conference), _over_total_in(conference)))
-        kept.made[conference.url] = known
-        money += known[1][0]
-        over += known[1][1]
-    indicators = tuple(site.config.indicators)
-    for cluster in site.clusters:
-        jumps += kept.get(("cluster", cluster.key), (cluster.conferences, indicators),
-                          lambda: _jumps_in(site.config, cluster))
-    kept.close()
-    return [*_unit_clashes(site.config), *money, *over, *jumps]
+def check(site: Site) -> list[Problem]:
+    """Warnings, never errors: figures that are probably slips, for an editor to look at."""
+    return [*_unit_clashes(site.config), *_money_typed_scaled(site), *_provinces_over_total(site), *_jumps(site)]
 
 
 def _unit_clashes(config: SiteConfig) -> list[Problem]:

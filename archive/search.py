@@ -16,8 +16,8 @@ No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An)
 The index is split by term, not by article, so that a query downloads only
 what its words need, whatever the size of the archive:
 
-- articles are indexed in groups of GROUP (one worker process per group
-  when there are several); the browser reads the newest group first, so
+- articles are indexed in groups of GROUP (each group a task of its own,
+  see pipeline.make_site); the browser reads the newest group first, so
   the newest matches show while older groups are still read. A group's
   index is what lunr.py's Builder makes of it, computed on arrays (numpy)
   and written as JSON piece by piece: the Builder itself takes seconds per
@@ -38,20 +38,18 @@ from __future__ import annotations
 import functools
 import json
 import math
-import multiprocessing
-import os
 import re
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
-from .cache import Store, digest
+from .cache import Store, code_digest, digest
 from .model import Conference, Site
 from .vietnamese import format_date
 
@@ -422,30 +420,6 @@ def _vector_pieces(ref_names: list[str], ref, term, partition, number, rank, tho
     return ["".join(pieces[start:end].tolist()) for start, end in zip(edges[:-1], edges[1:])]
 
 
-_CONFERENCES: tuple = ()  # the articles to index, read by the forked workers (not pickled to them)
-
-
-def _group_at(n: int) -> tuple[list[str], dict[str, bytes]]:
-    return index_group(_CONFERENCES, n)
-
-
-def _each_group(conferences: tuple, numbers: list[int]) -> list:
-    global _CONFERENCES
-    workers = min(len(numbers), os.cpu_count() or 1)
-    if workers <= 1:
-        return [index_group(conferences, n) for n in numbers]
-    _CONFERENCES = conferences
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_group_at, numbers))
-    finally:
-        _CONFERENCES = ()
-
-
-# Part of the cache key of an indexed group: change it whenever indexing changes.
-SETTINGS = f"fields {FIELDS}; group {GROUP}; partition {PARTITION_BYTES}; pipeline vi-trimmer vi-bigram vi-fold 2"
-
-
 @dataclass
 class Plan:
     """What the search files of a site are made from: its articles oldest first (numbered so,
@@ -462,8 +436,9 @@ def plan(site: Site, store: Store) -> Plan:
     from the cache). A group's key is a hash of what its index is made from."""
     conferences = site.conferences[::-1]
     starts = range(0, len(conferences), GROUP)
-    keys = [digest(SETTINGS, str(n), repr([_indexed(c) for c in conferences[start: start + GROUP]]))
-            if store.path else str(n) for n, start in enumerate(starts)]
+    code = code_digest(sys.modules[__name__])
+    keys = [digest(code, f"group {n} of {GROUP}", repr([_indexed(c) for c in conferences[start: start + GROUP]]))
+            for n, start in enumerate(starts)]
     cached = {n: found for n, key in enumerate(keys) if (found := store.get(key)) is not None}
     return Plan(conferences, keys, cached)
 
@@ -502,24 +477,6 @@ def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
 def manifest(groups: list[list[str]]) -> dict:
     """What the search page embeds: each group's partition keys, oldest group first."""
     return {"groups": groups, "perFile": DOCS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js"}
-
-
-def search_files(site: Site, store: Store | None = None) -> tuple[dict[str, bytes], dict]:
-    """The search files (path -> bytes) and the manifest the search page embeds. The browser
-    reads the groups newest first and shows the matches so far after each; each group's
-    terms are partitioned on their own."""
-    store = store or Store(None, "search")
-    planned = plan(site, store)
-    built = dict(planned.cached)
-    missing = [n for n in range(len(planned.keys)) if n not in built]
-    for n, result in zip(missing, _each_group(planned.conferences, missing)):
-        built[n] = result
-        store.put(planned.keys[n], result)
-    files: dict[str, bytes] = {}
-    for n in range(len(built)):
-        files.update(built[n][1])
-    files.update(result_files(site, planned.conferences))
-    return files, manifest([built[n][0] for n in range(len(built))])
 
 
 def lunr_script() -> Path:

@@ -1,0 +1,80 @@
+"""Run a stage's tasks on every core, or one after another in this process: one rule decides.
+
+Tasks go to worker processes when there are at least PARALLEL_FROM of them to share, the machine
+has more than one core, the system can fork, and this process runs no other thread (a fork taken
+while another thread holds a lock can deadlock the child; the live preview, which runs threads,
+therefore rebuilds in process). Everywhere else, Windows included, the same tasks run here, one
+after another. ARCHIVE_WORKERS=N in the environment sets the number of workers instead of the
+rule (1: always in process; 2 or more: workers whenever the system can fork and no thread runs).
+
+A task is a module-level function called as task(shared, item): shared is given once to each
+worker when the pool starts (a forked worker inherits it, nothing is copied), item travels
+with the task, and the return value travels back.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable
+
+PARALLEL_FROM = 300  # tasks' worth of work (articles to read, pages to draw) before workers pay off
+MAX_WORKERS = 8
+
+_shared: Any = None  # in a worker: what the pool was started with
+
+
+def _receive(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _call(task: Callable[[Any, Any], Any], item: Any) -> Any:
+    return task(_shared, item)
+
+
+def worker_count(work: int) -> int:
+    """How many worker processes a stage with this much work gets; 0: it runs in this process."""
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    chosen = os.environ.get("ARCHIVE_WORKERS", "")
+    if chosen.strip().isdigit():
+        workers = int(chosen)
+        return workers if workers > 1 and can_fork else 0
+    cores = min(os.cpu_count() or 1, MAX_WORKERS)
+    return cores if work >= PARALLEL_FROM and cores > 1 and can_fork else 0
+
+
+class Runner:
+    """Where one stage's tasks run: `with Runner(work, shared) as runner: runner.submit(task, item)`.
+    In process, a task runs as it is submitted and its Future is already done."""
+
+    def __init__(self, work: int, shared: Any) -> None:
+        self.shared = shared
+        self.workers = worker_count(work)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        if self.workers:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_receive, initargs=(self.shared,))
+        return self
+
+    def __exit__(self, kind: type | None, *_: object) -> None:
+        if self._pool is not None:
+            # On an error, queued tasks are dropped; the running ones end with the pool.
+            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+    def submit(self, task: Callable[[Any, Any], Any], item: Any) -> Future:
+        if self._pool is not None:
+            return self._pool.submit(_call, task, item)
+        future: Future = Future()
+        try:
+            future.set_result(task(self.shared, item))
+        except Exception as error:  # handed on by future.result(), as a worker's would be
+            future.set_exception(error)
+        return future
+
+    def map(self, task: Callable[[Any, Any], Any], items: list) -> list:
+        """Every item's result, in order."""
+        return [future.result() for future in [self.submit(task, item) for item in items]]
