@@ -1,26 +1,97 @@
-"""Builds that reuse .cache/ and the previous output/ give exactly what a clean build gives."""
+"""Builds that reuse .cache/ and the previous output/, or share the work among worker processes,
+give exactly what a clean build in one process gives."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from archive import pipeline, render, search
+from archive import pipeline, search
 from archive.cli import main
 from bench.corpus import write_corpus
 from conftest import snapshot
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture
 def corpus(tmp_path, monkeypatch):
-    """A 60-article corpus, with thresholds lowered so that groups, workers and caches all take part."""
+    """A 60-article corpus in groups of 16, built by two worker processes, so that groups,
+    workers and caches all take part."""
     write_corpus(60, tmp_path / "site")
     monkeypatch.chdir(tmp_path / "site")
     monkeypatch.setattr(search, "GROUP", 16)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 20)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)
+    monkeypatch.setenv("ARCHIVE_WORKERS", "2")
     return tmp_path / "site"
+
+
+def test_workers_build_byte_for_byte_what_one_process_builds(corpus, monkeypatch):
+    options = pipeline.Options(output=corpus / "parallel", cache=None)
+    report = pipeline.build(options)
+    assert report.workers == 2  # the pages were drawn by two worker processes
+    monkeypatch.setenv("ARCHIVE_WORKERS", "1")
+    alone = pipeline.build(pipeline.Options(output=corpus / "alone", cache=None))
+    assert alone.workers == 0
+    assert snapshot(corpus / "parallel") == snapshot(corpus / "alone")
+    assert len(snapshot(corpus / "alone")) > 100
+
+
+def test_a_large_site_is_shared_out_and_a_small_one_is_not(monkeypatch):
+    from archive import parallel
+
+    monkeypatch.delenv("ARCHIVE_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert parallel.worker_count(parallel.PARALLEL_FROM) == 2
+    assert parallel.worker_count(parallel.PARALLEL_FROM - 1) == 0
+    monkeypatch.setenv("ARCHIVE_WORKERS", "1")
+    assert parallel.worker_count(10 * parallel.PARALLEL_FROM) == 0
+
+
+def test_no_worker_is_forked_while_another_thread_runs(monkeypatch):
+    import threading
+
+    from archive import parallel
+
+    monkeypatch.setenv("ARCHIVE_WORKERS", "2")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert parallel.worker_count(10_000) == 0
+    finally:
+        release.set()
+        other.join()
+    assert parallel.worker_count(10_000) == 2
+
+
+def test_a_cached_build_follows_a_change_to_the_code(tmp_path):
+    """Changing how bodies are converted (markup.py) changes the pages a cached build makes."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "archive", project / "archive", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("build.py", "site_config.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+
+    def build(*flags: str) -> dict[str, bytes]:
+        done = subprocess.run([sys.executable, "build.py", *flags], cwd=project, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return snapshot(project / (flags[-1] if flags else "output"))
+
+    first = build()
+    markup = project / "archive" / "markup.py"
+    text = markup.read_text(encoding="utf-8")
+    changed = text.replace('paragraph.set("class", "no-photo")', 'paragraph.set("class", "no-photo missing")')
+    assert changed != text
+    markup.write_text(changed, encoding="utf-8")
+    cached = build()
+    assert cached == build("--no-cache", "--output", "clean")
+    assert cached != first and any(b"no-photo missing" in data for data in cached.values())
 
 
 def clean_build(site: Path) -> dict[str, bytes]:

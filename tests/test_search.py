@@ -11,7 +11,7 @@ from lunr.pipeline import Pipeline
 from lunr.tokenizer import Tokenizer
 
 from archive import search
-from archive.pipeline import Options, load_site
+from archive.pipeline import Caches, Options, load_site, make_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +94,32 @@ def _search_files(scratch, monkeypatch, extra: dict[str, str]):
     for path, text in extra.items():
         scratch.write(path, text)
     site, _ = load_site(Options())
-    return site, *search.search_files(site)
+    sink = Collected()
+    made, _ = make_site(site, Path("templates"), sink, Caches(None))
+    files = {path: data for path, data in sink.files.items() if path.startswith("search/")}
+    return site, files, made.files["tim-kiem/index.html"].context["manifest"]
+
+
+class Collected:
+    """A sink (see output.Sink) that keeps the files it is given."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, relative: str, data: bytes) -> None:
+        self.files[relative] = data
+
+    def copy(self, relative: str, source: Path) -> None:
+        self.files[relative] = source.read_bytes()
+
+    def keep(self, relative: str) -> None:
+        raise AssertionError("nothing to keep without a last build")
+
+    def commit(self, files: int = 0) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
 
 
 def _payload(script: bytes):
