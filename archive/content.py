@@ -25,13 +25,19 @@ class SourceFile:
 def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
     """The Markdown articles under content_dir and every other file (photos), each in a
     stable order, from one walk (os.walk: several times faster than Path.rglob)."""
-    articles, others = [], []
+    articles: list[str] = []
+    others: list[str] = []
     for folder, _, names in os.walk(content_dir, followlinks=True):
-        base = Path(folder)
         for name in names:
-            if os.path.isfile(os.path.join(folder, name)):
-                (articles if name.endswith(".md") else others).append(base / name)
-    return sorted(articles), sorted(others)
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                (articles if name.endswith(".md") else others).append(path)
+    # Sorted by their parts, as Path objects sort, but as strings: many times faster.
+    return [Path(p) for p in sorted(articles, key=_parts)], [Path(p) for p in sorted(others, key=_parts)]
+
+
+def _parts(path: str) -> list[str]:
+    return path.split(os.sep)
 
 
 def find_articles(content_dir: Path) -> list[Path]:

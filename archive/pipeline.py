@@ -245,15 +245,18 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
         else:
             write()
 
+    def due(page: render.Page) -> bool:
+        return redrawn(page.template) or before.get(page.path) != page
+
     pages = render.plan_pages(site, results.tabulate(site))
-    due = [page for page in pages if redrawn(page.template) or before.get(page.path) != page]
+    due_pages = [page for page in pages if due(page)]
     for page in pages:
         made[page.path] = page
-    for path in made.keys() - {page.path for page in due}:
+    for path in made.keys() - {page.path for page in due_pages}:
         sink.keep(path)
-    progress("Vẽ trang", 0, len(due))
-    spans = [(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
-    with Runner(len(due), (sink, templates, site, due)) as runner:
+    progress("Vẽ trang", 0, len(due_pages))
+    spans = [(start, min(start + _PAGES_PER_TASK, len(due_pages))) for start in range(0, len(due_pages), _PAGES_PER_TASK)]
+    with Runner(len(due_pages), (sink, templates, site, due_pages)) as runner:
         drawing = [runner.submit(_draw_pages, span) for span in spans]
         for path, source in _copies(site, templates).items():
             info = source.stat()
@@ -261,16 +264,24 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
         drawn = 0
         for future in drawing:
             drawn += future.result()
-            progress("Vẽ trang", drawn, len(due))
+            progress("Vẽ trang", drawn, len(due_pages))
         pages_done()
 
         progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
         planned = search.plan(site, caches.search)
         missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
         indexing = {n: runner.submit(_index_group, n) for n in missing}
-        extra = {**results.downloads(site), **search.result_files(site, planned.conferences)}
-        for path, data in extra.items():
+        for path, data in search.result_files(site, planned.conferences).items():
             make(path, data, lambda: sink.put(path, data))
+        inputs = results.download_inputs(site)  # the downloads are costly to make: compared by what they show
+        downloads = [site.config.urls["data"] + name for name in (results.CSV_FILE, results.JSON_FILE)]
+        if all(before.get(path) == inputs for path in downloads):
+            for path in downloads:
+                sink.keep(path)
+        else:
+            for path, data in results.downloads(site).items():
+                sink.put(path, data)
+        made.update(dict.fromkeys(downloads, inputs))
         groups: dict[int, list[str]] = {}
         for n, (keys, files) in planned.cached.items():
             groups[n] = keys
@@ -282,7 +293,11 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
             caches.search.put(planned.keys[n], (keys, files))
             made.update(dict.fromkeys(files, planned.keys[n]))
     page = render.search_page(site, search.manifest([groups[n] for n in range(len(planned.keys))]))
-    make(page.path, page, lambda: sink.put(page.path, render.draw(page, env, site.config)))
+    made[page.path] = page
+    if due(page):
+        sink.put(page.path, render.draw(page, env, site.config))
+    else:
+        sink.keep(page.path)
     return Made(site.config, times, made), runner.workers
 
 
@@ -340,7 +355,8 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
         raise
     if memory is not None:
         memory.made = made
-    caches.save()
+    else:  # (the live preview keeps its caches in memory, and saves them when it stops)
+        caches.save()
     if fingerprint:
         _remember_build(options, fingerprint, warnings)
     return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers)

@@ -273,6 +273,11 @@ def download_rows(site: Site) -> list[dict[str, str | int]]:
     return rows
 
 
+def download_inputs(site: Site) -> tuple:
+    """Everything of the site the downloads are made from (equal inputs, equal files)."""
+    return site.config, tuple((c.url, c.date, c.period, c.kind_key, c.cluster, c.results) for c in site.conferences)
+
+
 def downloads(site: Site) -> dict[str, bytes]:
     """ket-qua.csv (UTF-8 with a BOM, so spreadsheet programs read the Vietnamese right) and ket-qua.json."""
     folder = site.config.urls["data"]

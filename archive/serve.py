@@ -86,6 +86,7 @@ class _Rebuilder:
         self.tabs = tabs
         self.condition = threading.Condition()
         self.pending: set[Path] = set()  # changed since the last build started
+        self.building = threading.Lock()  # held while a build runs
 
     def changed(self, paths: set[Path]) -> None:
         with self.condition:
@@ -98,11 +99,17 @@ class _Rebuilder:
                 while not self.pending:
                     self.condition.wait()
                 batch, self.pending = self.pending, set()
-            try:
-                _rebuild(self.options, self.memory, lambda: self.tabs.reload(_reload_path(batch)))
-            except Exception:  # a bug, not a broken edit: say so, and start afresh with the next edit
-                traceback.print_exc()
-                self.memory = Memory(Caches(self.options.cache))
+            with self.building:
+                try:
+                    _rebuild(self.options, self.memory, lambda: self.tabs.reload(_reload_path(batch)))
+                except Exception:  # a bug, not a broken edit: say so, and start afresh with the next edit
+                    traceback.print_exc()
+                    self.memory = Memory(Caches(self.options.cache))
+
+    def save(self) -> None:
+        """Write the caches kept in memory to .cache/, between builds."""
+        with self.building:
+            self.memory.caches.save()
 
 
 def _watch(paths: list[Path], changed: Callable[[set[Path]], None], stop: threading.Event) -> None:
@@ -114,6 +121,7 @@ def serve(options: Options, host: str, port: int) -> int:
     memory = Memory(Caches(options.cache))
     if not _rebuild(options, memory) and not options.output.is_dir():
         return 1
+    memory.caches.save()
     # livereload's and tornado's messages (a tab connected, a reload sent) are not for editors.
     for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -131,4 +139,5 @@ def serve(options: Options, host: str, port: int) -> int:
                                    restart_delay=0)
     finally:
         stop.set()
+        rebuilder.save()  # the caches stay in memory while serving: saving them after every edit would slow it
     return 0
