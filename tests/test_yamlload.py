@@ -77,9 +77,13 @@ def test_line_falls_back_to_the_longest_known_prefix():
     assert document.line("missing") == 2
 
 
-scalars = st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none(),
+# Text YAML can hold (no lone surrogates); PyYAML writes a NEL (\x85) in a way it reads back as a space,
+# so a key "a\x85b" would come back as the key "a b"
+letters = st.characters(blacklist_categories=("Cs",))
+key_letters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85")
+scalars = st.one_of(st.text(letters, max_size=12), st.integers(), st.booleans(), st.none(),
                     st.floats(allow_nan=False), st.sampled_from(["yes", "No", "~", "0x10", "1_000", "2024-01-01", "1:20"]))
-keys = st.one_of(st.text(max_size=8), st.integers())
+keys = st.one_of(st.text(key_letters, max_size=8), st.integers())
 documents = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4),
     # 1 and "1" are two keys of one text: a key given twice, refused (above)
@@ -100,9 +104,9 @@ def _paths(data, path: tuple = ()) -> set[tuple]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=documents, flow=st.booleans())
-def test_any_document_pyyaml_writes_loads_back_with_a_line_for_every_key_and_item(data, flow):
+def test_any_document_pyyaml_writes_loads_as_pyyaml_reads_it_with_a_line_for_every_key_and_item(data, flow):
     text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
     document = yamlload.load(text, first_line=2)
-    assert document.data == data
-    assert set(document.lines) == _paths(data)
-    assert all(2 <= line <= text.count("\n") + 1 for line in document.lines.values())
+    assert document.data == yaml.load(text, Loader=yaml.CSafeLoader)
+    assert set(document.lines) == _paths(document.data)
+    assert all(2 <= line <= len(text.splitlines()) + 1 for line in document.lines.values())
