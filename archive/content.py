@@ -25,7 +25,8 @@ class SourceFile:
 def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
     """The Markdown articles under content_dir and every other file (photos), each in a
     stable order, from one walk (os.walk: several times faster than Path.rglob)."""
-    articles, others = [], []
+    articles: list[Path] = []
+    others: list[Path] = []
     for folder, _, names in os.walk(content_dir, followlinks=True):
         base = Path(folder)
         for name in names:
