@@ -56,7 +56,8 @@ def test_axe_finds_no_violation_on_a_page_it_really_checked(page, site_url, name
         pytest.fail(f"{AXE} is missing; run 'npm ci' (make test does)")
     _open(page, site_url, name)
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                        resultTypes: ['violations']})
         .then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                      nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})),
                      passes: r.passes.length}))""", TAGS)

@@ -236,7 +236,8 @@ def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics
                                         "cluster: hai-phong\nkind: khac\n---\nHội nghị ở Đà Nẵng.\n"})
     assert not any(b"</script>" in data for data in files.values())
     _, docs = _payload(files["search/d0.js"])
-    assert [doc["t"] for doc in docs] == ["</script><b>Đà Nẵng</b>", "Hội nghị tổng kết cụm Trung du Bắc Bộ"]  # oldest first
+    # oldest first
+    assert [doc["t"] for doc in docs] == ["</script><b>Đà Nẵng</b>", "Hội nghị tổng kết cụm Trung du Bắc Bộ"]
     _, data = _payload(files[f"search/t0-{manifest['groups'][0].index('na')}.js"])
     index = Index.load(data)
     assert [hit["ref"] for hit in index.query(index.create_query().term("nang", use_pipeline=False))] == ["0"]

@@ -43,7 +43,8 @@ CASES = [
     ("unknown kind", article(GOOD.replace("tong-ket", "tongket")),
      f"{PATH}:5: kind: expected one of tong-ket, so-ket, ky-niem, khac, got 'tongket'; did you mean 'tong-ket'?"),
     ("unknown province", article(GOOD + "provinces: [Hải Dương, Quảng Nin]\n"),
-     f"{PATH}:6: provinces.1: expected a province name from site_config.yaml, got 'Quảng Nin'; did you mean 'Quảng Ninh'?"),
+     f"{PATH}:6: provinces.1: expected a province name from site_config.yaml, got 'Quảng Nin'; "
+     "did you mean 'Quảng Ninh'?"),
     ("provinces not a list", article(GOOD + "provinces: {a: 1}\n"),
      f"{PATH}:6: provinces: expected a list of province names, got a mapping"),
     ("unknown field", article(GOOD + "titel: x\n"),
@@ -57,7 +58,8 @@ CASES = [
      "write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
     ("negative figure", article(GOOD + "results:\n  figures:\n    members: -3\n"),
      f"{PATH}:8: results.figures.members: expected a whole number of thành viên (0 or more), got -3"),
-    ("per-province figures for an unknown province", article(GOOD + "results:\n  by_province:\n    Thanh Hoá: {cooperatives: 1}\n"),
+    ("per-province figures for an unknown province",
+     article(GOOD + "results:\n  by_province:\n    Thanh Hoá: {cooperatives: 1}\n"),
      f"{PATH}:8: results.by_province.Thanh Hoá: expected a province name from site_config.yaml, got 'Thanh Hoá'; "
      "did you mean 'Thanh Hóa'?"),
     ("period not a year", article(GOOD + "period: năm 2023\n"),
@@ -100,7 +102,8 @@ CASES = [
     ("figure in words", article(GOOD + "results:\n  figures:\n    cooperatives: nhiều\n"),
      f"{PATH}:8: results.figures.cooperatives: expected a whole number of HTX (0 or more), got 'nhiều'; "
      "write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
-    ("per-province figure not a number", article(GOOD + "results:\n  by_province:\n    Thanh Hóa: {cooperatives: một nghìn}\n"),
+    ("per-province figure not a number",
+     article(GOOD + "results:\n  by_province:\n    Thanh Hóa: {cooperatives: một nghìn}\n"),
      f"{PATH}:8: results.by_province.Thanh Hóa.cooperatives: expected a whole number of HTX (0 or more), "
      "got 'một nghìn'; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
     ("results a list", article(GOOD + "results: [1, 2]\n"),
@@ -294,7 +297,8 @@ def test_a_config_gets_its_defaults_and_each_province_once(tmp_path):
     ("template syntax error", ("year.html", "{% block content %}{% if %}{% endblock %}"),
      "templates/year.html:1: template: syntax error: Expected an expression, got 'end of statement block'"),
     ("undefined variable", ("year.html", '{% extends "base.html" %}{% block content %}{{ listing.nam }}{% endblock %}'),
-     "templates/year.html:1: template: 'archive.model.Listing object' has no attribute 'nam' (while drawing nam/2023/index.html)"),
+     "templates/year.html:1: template: 'archive.model.Listing object' has no attribute 'nam' "
+     "(while drawing nam/2023/index.html)"),
 ])
 def test_broken_template_is_reported_with_its_line(scratch, monkeypatch, capsys, name, template, message):
     monkeypatch.chdir(scratch.root)
