@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test browser clean
+.PHONY: serve build check test lint browser clean
 
 serve: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py serve --port $(PORT)
@@ -17,6 +17,11 @@ check: $(VENV)/.installed
 
 test: $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Style and types; not yet part of make test.
+lint: $(VENV)/.installed $(VENV)/.test-installed
+	$(PY) -m ruff check .
+	$(PY) -m mypy archive build.py
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)

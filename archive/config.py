@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from . import yamlload
 from .problems import BuildFailed, Problem, describe, did_you_mean
@@ -62,27 +62,59 @@ class SiteConfig:
     raw: Mapping[str, Any]  # the file as loaded, for templates that want more
 
 
+Report = Callable[[tuple, str], None]  # (the setting's key path, what is wrong with it)
+
+
 def load_config(path: Path) -> SiteConfig:
     """Read the config file; raise BuildFailed listing every problem in it."""
     shown = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise BuildFailed([Problem(shown, 0, "config", "file not found; pass --config FILE or create site_config.yaml")])
-    except UnicodeDecodeError as error:
-        raise BuildFailed([Problem(shown, 0, "config", f"not UTF-8 text (byte {error.start}); save the file as UTF-8")])
-    try:
-        doc = yamlload.load(text)
-    except yamlload.YamlError as error:
-        raise BuildFailed([Problem(shown, error.line, "config", str(error))])
-    problems: list[Problem] = []
+    doc = _read(path, shown)
     data = doc.data
     if not isinstance(data, dict):
         raise BuildFailed([Problem(shown, 1, "config", f"expected a mapping of settings, got {describe(data)}")])
+    problems: list[Problem] = []
 
     def report(field: tuple, message: str) -> None:
         problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message))
 
+    _check_keys(data, report)
+    title = _text(data, "title", report)
+    description = _text(data, "description", report)
+    base_url = _base_url(data, report)
+    per_page = _per_page(data, report)
+    urls = _urls(data, report)
+    clusters = _clusters(_mapping(data, "clusters", report), report)
+    kinds = _kinds(_mapping(data, "kinds", report), report)
+    indicators = _indicators(_mapping(data, "indicators", report), report)
+    provinces = _provinces(data, report)
+    language = _text(data, "language", report, "vi")
+    timezone = _text(data, "timezone", report, "Asia/Ho_Chi_Minh")
+    if problems:
+        raise BuildFailed(problems)
+    return SiteConfig(
+        path=shown, title=title, description=description, base_url=base_url, language=language,
+        timezone=timezone, per_page=per_page, urls=MappingProxyType(urls), clusters=MappingProxyType(clusters),
+        kinds=MappingProxyType(kinds), indicators=MappingProxyType(indicators),
+        provinces=tuple(provinces), raw=MappingProxyType(data),
+    )
+
+
+def _read(path: Path, shown: str) -> yamlload.Document:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BuildFailed([Problem(shown, 0, "config", "file not found; pass --config FILE or create "
+                                   "site_config.yaml")]) from None
+    except UnicodeDecodeError as error:
+        raise BuildFailed([Problem(shown, 0, "config", f"not UTF-8 text (byte {error.start}); save the file as "
+                                   "UTF-8")]) from None
+    try:
+        return yamlload.load(text)
+    except yamlload.YamlError as error:
+        raise BuildFailed([Problem(shown, error.line, "config", str(error))]) from None
+
+
+def _check_keys(data: dict, report: Report) -> None:
     for key in data:
         if key not in _KEYS:
             report((key,), f"unknown setting{did_you_mean(key, _KEYS)}")
@@ -90,59 +122,80 @@ def load_config(path: Path) -> SiteConfig:
         if key not in data:
             report((key,), "required setting is missing")
 
-    def text_field(key: str, default: str = "") -> str:
-        value = data.get(key, default)
-        if not isinstance(value, str) or (key in _REQUIRED and not value.strip()):
-            report((key,), f"expected text, got {describe(value)}")
-            return default
-        return value
 
-    title = text_field("title")
-    description = text_field("description")
-    base_url = text_field("base_url", "/")
+def _text(data: dict, key: str, report: Report, default: str = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or (key in _REQUIRED and not value.strip()):
+        report((key,), f"expected text, got {describe(value)}")
+        return default
+    return value
+
+
+def _base_url(data: dict, report: Report) -> str:
+    base_url = _text(data, "base_url", report, "/")
     if base_url and not base_url.startswith(("http://", "https://", "/")):
         report(("base_url",), f"expected an address like 'https://example.org/', got {base_url!r}")
-    if not base_url.endswith("/"):
-        base_url += "/"
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _per_page(data: dict, report: Report) -> int:
     per_page = data.get("per_page", 20)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 1000:
-        report(("per_page",), f"expected a whole number from 1 to 1000, got {per_page!r}")
-        per_page = 20
+        report(("per_page",), f"expected a whole number from 1 to 1000, got {describe(per_page)}")
+        return 20
+    return per_page
 
+
+def _urls(data: dict, report: Report) -> dict[str, str]:
+    """The default patterns, with those the config gives in their place."""
     urls = dict(DEFAULT_URLS)
-    given_urls = data.get("urls", {})
-    if not isinstance(given_urls, dict):
-        report(("urls",), f"expected a mapping of page kind to URL pattern, got {describe(given_urls)}")
-        given_urls = {}
-    for name, pattern in given_urls.items():
+    given = data.get("urls", {})
+    if not isinstance(given, dict):
+        report(("urls",), f"expected a mapping of page kind to URL pattern, got {describe(given)}")
+        return urls
+    for name, pattern in given.items():
         if name not in _URL_FIELDS:
             report(("urls", name), f"unknown page kind{did_you_mean(name, _URL_FIELDS)}")
-            continue
-        problem = _check_pattern(pattern, _URL_FIELDS[name], feed=name.endswith("feed"))
-        if problem:
+        elif problem := _check_pattern(pattern, _URL_FIELDS[name], feed=name.endswith("feed")):
             report(("urls", name), problem)
         else:
             urls[name] = pattern
+    return urls
 
+
+def _clusters(given: dict, report: Report) -> dict[str, str]:
     clusters = {}
-    for key, value in _mapping(data, "clusters", report).items():
+    for key, value in given.items():
         name = value.get("name") if isinstance(value, dict) else None
         if not isinstance(name, str) or not name.strip():
             report(("clusters", key), f"expected {{name: …}} with the cluster's name, got {value!r}")
         else:
             clusters[str(key)] = name
+    return clusters
+
+
+def _kinds(given: dict, report: Report) -> dict[str, str]:
     kinds = {}
-    for key, value in _mapping(data, "kinds", report).items():
+    for key, value in given.items():
         if not isinstance(value, str) or not value.strip():
             report(("kinds", key), f"expected the kind's label as text, got {value!r}")
         else:
             kinds[str(key)] = value
+    return kinds
+
+
+def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
     indicators = {}
-    for key, value in _mapping(data, "indicators", report).items():
+    for key, value in given.items():
         if not (isinstance(value, dict) and isinstance(value.get("label"), str) and isinstance(value.get("unit"), str)):
             report(("indicators", key), f"expected {{label: …, unit: …}}, got {value!r}")
         else:
             indicators[str(key)] = Indicator(str(key), value["label"], value["unit"])
+    return indicators
+
+
+def _provinces(data: dict, report: Report) -> list[str]:
+    """Every name of provinces and provinces_2025, each once, in the order given."""
     provinces: list[str] = []
     for key in ("provinces", "provinces_2025"):
         names = data.get(key, [])
@@ -154,18 +207,10 @@ def load_config(path: Path) -> SiteConfig:
                 report((key, index), f"expected a province name, got {name!r}")
             elif name not in provinces:
                 provinces.append(name)
-    if problems:
-        raise BuildFailed(problems)
-    return SiteConfig(
-        path=shown, title=title, description=description, base_url=base_url,
-        language=text_field("language", "vi"), timezone=text_field("timezone", "Asia/Ho_Chi_Minh"),
-        per_page=per_page, urls=MappingProxyType(urls), clusters=MappingProxyType(clusters),
-        kinds=MappingProxyType(kinds), indicators=MappingProxyType(indicators),
-        provinces=tuple(provinces), raw=MappingProxyType(data),
-    )
+    return provinces
 
 
-def _mapping(data: dict, key: str, report) -> dict:
+def _mapping(data: dict, key: str, report: Report) -> dict:
     value = data.get(key, {})
     if not isinstance(value, dict):
         report((key,), f"expected a mapping, got {describe(value)}")
@@ -178,7 +223,8 @@ def _check_pattern(pattern: Any, fields: set[str], feed: bool) -> str:
         return f"expected a URL pattern as text, got {pattern!r}"
     used = {part.split("}")[0] for part in pattern.split("{")[1:]}
     if used - fields:
-        return f"unknown placeholder {{{sorted(used - fields)[0]}}}; this pattern may use {', '.join('{%s}' % f for f in sorted(fields)) or 'none'}"
+        allowed = ", ".join("{" + field + "}" for field in sorted(fields)) or "none"
+        return f"unknown placeholder {{{sorted(used - fields)[0]}}}; this pattern may use {allowed}"
     if missing := fields - used:
         return f"the pattern must contain {{{sorted(missing)[0]}}} so that every page has its own URL"
     if pattern.startswith("/") or ".." in pattern.split("/"):

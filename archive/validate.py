@@ -46,7 +46,8 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     date = _date(data, report)
     cluster_key = _choice(data, "cluster", config.clusters, report)
     kind_key = _choice(data, "kind", config.kinds, report)
-    provinces = tuple(province_link(config, name) for name in _provinces(data.get("provinces", []), ("provinces",), config, report))
+    provinces = tuple(province_link(config, name)
+                      for name in _provinces(data.get("provinces", []), ("provinces",), config, report))
     location = _text(data, "location", report)
     author = _text(data, "author", report)
     summary = _text(data, "summary", report) or _first_paragraph(source.body)
@@ -178,7 +179,8 @@ def _source(value: Any, report: Report) -> Source | None:
     name, url = value.get("name", ""), value.get("url", "")
     for key in value:
         if key not in ("name", "url"):
-            report(("source", key), f"unknown field; a source has name and url{did_you_mean(str(key), ('name', 'url'))}")
+            report(("source", key),
+                   f"unknown field; a source has name and url{did_you_mean(str(key), ('name', 'url'))}")
     if not isinstance(name, str) or not name.strip():
         report(("source", "name"), f"expected the source's name as text, got {describe(name)}")
         return None
@@ -205,7 +207,8 @@ def _slug(data: dict, path: Path, report: Report) -> str:
     if "slug" in data:
         value = data["slug"]
         if not isinstance(value, str) or not _SLUG.fullmatch(value):
-            report(("slug",), f"expected lower-case letters, digits and hyphens (like 'tong-ket-2023'), got {describe(value)}")
+            report(("slug",), "expected lower-case letters, digits and hyphens (like 'tong-ket-2023'), "
+                   f"got {describe(value)}")
             return "invalid"
         return value
     stem = _FILE_DATE.sub("", path.stem)
@@ -220,7 +223,8 @@ def _safe_image_path(src: str, source: SourceFile, content_dir: Path) -> tuple[P
     """The photo's file beside the article or under content/images/, or why not."""
     posix = PurePosixPath(src)
     if posix.is_absolute() or ".." in posix.parts or "\\" in src:
-        return None, f"expected a file name beside the article or under content/images/, got {src!r} (it leaves its folder)"
+        return None, (f"expected a file name beside the article or under content/images/, got {src!r} "
+                      "(it leaves its folder)")
     if posix.suffix.lower() not in _IMAGE_TYPES:
         return None, f"expected an image file ({', '.join(sorted(_IMAGE_TYPES))}), got {src!r}"
     for folder in (source.path.parent, content_dir / "images"):
@@ -265,13 +269,13 @@ def _images(value: Any, source: SourceFile, content_dir: Path, report: Report) -
 
 def _check_body_images(source: SourceFile, content_dir: Path, problems: list[Problem]) -> tuple[tuple[str, Path], ...]:
     """The photo files the body shows, each of which must exist; a caption alone is written ![caption]()."""
-    found = []
+    found: list[tuple[str, Path]] = []
     for number, line in enumerate(source.body.splitlines(), start=source.body_line):
         for src in _IMAGE_REF.findall(line):
             if not src or re.match(r"https?://", src):
                 continue
             file, problem = _safe_image_path(src, source, content_dir)
-            if problem:
+            if file is None:
                 problems.append(Problem(source.shown, number, "body", problem))
             else:
                 found.append((src, file))
@@ -294,7 +298,8 @@ def _figures(value: Any, path: tuple, config: SiteConfig, report: Report,
             hint = ""
             if isinstance(number, (str, float)):
                 hint = "; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"
-            report(path + (key,), f"expected a whole number of {config.indicators[key].unit} (0 or more), got {describe(number)}{hint}")
+            report(path + (key,), f"expected a whole number of {config.indicators[key].unit} (0 or more), "
+                   f"got {describe(number)}{hint}")
         else:
             figures.append(Figure(config.indicators[key], number, line_of(*path, key)))
     return tuple(figures)
@@ -311,39 +316,55 @@ def _results(value: Any, config: SiteConfig, report: Report,
         if key not in _RESULT_FIELDS:
             report(("results", key), f"unknown field{did_you_mean(str(key), _RESULT_FIELDS)}")
     figures = _figures(value.get("figures"), ("results", "figures"), config, report, line_of)
+    by_province = _by_province(value.get("by_province") or {}, config, report, line_of)
+    awards = _awards(value.get("awards") or [], report)
+    chairs, deputies = _leaders(value.get("leaders") or {}, config, report)
+    return Results(figures, by_province, awards, chairs, deputies)
+
+
+def _by_province(value: Any, config: SiteConfig, report: Report,
+                 line_of: Callable[..., int]) -> tuple[ProvinceFigures, ...]:
+    if not isinstance(value, dict):
+        report(("results", "by_province"), f"expected a mapping of province to figures, got {describe(value)}")
+        return ()
     by_province = []
-    per_province = value.get("by_province") or {}
-    if not isinstance(per_province, dict):
-        report(("results", "by_province"), f"expected a mapping of province to figures, got {describe(per_province)}")
-        per_province = {}
-    for name, numbers in per_province.items():
+    for name, numbers in value.items():
         path = ("results", "by_province", name)
         if name not in config.provinces:
-            report(path, f"expected a province name from site_config.yaml, got {describe(name)}{did_you_mean(str(name), config.provinces)}")
+            report(path, f"expected a province name from site_config.yaml, got {describe(name)}"
+                   f"{did_you_mean(str(name), config.provinces)}")
             continue
-        by_province.append(ProvinceFigures(province_link(config, name), _figures(numbers, path, config, report, line_of)))
+        by_province.append(ProvinceFigures(province_link(config, name),
+                                           _figures(numbers, path, config, report, line_of)))
+    return tuple(by_province)
+
+
+def _awards(value: Any, report: Report) -> tuple[Award, ...]:
+    if not isinstance(value, list):
+        report(("results", "awards"), f"expected a list of {{award: …, recipient: …}}, got {describe(value)}")
+        return ()
     awards = []
-    given_awards = value.get("awards") or []
-    if not isinstance(given_awards, list):
-        report(("results", "awards"), f"expected a list of {{award: …, recipient: …}}, got {describe(given_awards)}")
-        given_awards = []
-    for index, item in enumerate(given_awards):
-        if not (isinstance(item, dict) and isinstance(item.get("award"), str) and isinstance(item.get("recipient", ""), str)):
+    for index, item in enumerate(value):
+        if not (isinstance(item, dict) and isinstance(item.get("award"), str)
+                and isinstance(item.get("recipient", ""), str)):
             report(("results", "awards", index), f"expected {{award: …, recipient: …}} as text, got {describe(item)}")
         else:
             awards.append(Award(item["award"].strip(), item.get("recipient", "").strip()))
-    leaders = value.get("leaders") or {}
-    chairs: list[str] = []
-    deputies: list[str] = []
-    if not isinstance(leaders, dict):
-        report(("results", "leaders"), f"expected {{chair: […], deputy: […]}}, got {describe(leaders)}")
-    else:
-        for key in leaders:
-            if key not in ("chair", "deputy"):
-                report(("results", "leaders", key), f"unknown field; expected chair or deputy{did_you_mean(str(key), ('chair', 'deputy'))}")
-        chairs = _provinces(leaders.get("chair"), ("results", "leaders", "chair"), config, report)
-        deputies = _provinces(leaders.get("deputy"), ("results", "leaders", "deputy"), config, report)
-    return Results(figures, tuple(by_province), tuple(awards), tuple(chairs), tuple(deputies))
+    return tuple(awards)
+
+
+def _leaders(value: Any, config: SiteConfig, report: Report) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The provinces that chair the cluster next, and its deputies."""
+    if not isinstance(value, dict):
+        report(("results", "leaders"), f"expected {{chair: […], deputy: […]}}, got {describe(value)}")
+        return (), ()
+    for key in value:
+        if key not in ("chair", "deputy"):
+            report(("results", "leaders", key),
+                   f"unknown field; expected chair or deputy{did_you_mean(str(key), ('chair', 'deputy'))}")
+    chairs = _provinces(value.get("chair"), ("results", "leaders", "chair"), config, report)
+    deputies = _provinces(value.get("deputy"), ("results", "leaders", "deputy"), config, report)
+    return tuple(chairs), tuple(deputies)
 
 
 def _first_paragraph(body: str) -> str:

@@ -19,7 +19,7 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
 
-Path = tuple  # a key path inside the document, e.g. ("results", "figures", "cooperatives")
+KeyPath = tuple[Any, ...]  # a key path inside the document, e.g. ("results", "figures", "cooperatives")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Document:
     """A loaded YAML document and the 1-based line of each path in it."""
 
     data: Any
-    lines: dict = field(default_factory=dict)
+    lines: dict[KeyPath, int] = field(default_factory=dict)
     first_line: int = 1
 
     def line(self, *path: Any) -> int:
@@ -47,7 +47,7 @@ class YamlError(Exception):
         super().__init__(message)
 
 
-def _record_lines(node: yaml.Node, path: Path, lines: dict, offset: int) -> None:
+def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], offset: int) -> None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = path + (key.value,)
@@ -70,9 +70,6 @@ def load(text: str, first_line: int = 1) -> Document:
     try:
         node = loader.get_single_node()
         if node is not None:
-            quick = _quick(loader, node, offset)
-            if quick is not None:
-                return Document(quick[0], quick[1], first_line)
             _check_shape(node, offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
@@ -87,65 +84,13 @@ def load(text: str, first_line: int = 1) -> Document:
         raise YamlError(first_line, f"invalid YAML ({error})") from None
     finally:
         loader.dispose()
-    lines: dict = {}
+    lines: dict[KeyPath, int] = {}
     if node is not None:
         _record_lines(node, (), lines, offset)
     return Document(data, lines, first_line)
 
 
 _MAX_DEPTH = 50
-_TAG = "tag:yaml.org,2002:"
-_SCALARS = {_TAG + name for name in ("int", "float", "bool", "null")}
-
-
-class _Unusual(Exception):
-    """Something the quick construction leaves to PyYAML's constructor and the checks after it."""
-
-
-def _quick(loader: _Loader, root: yaml.Node, offset: int) -> tuple[Any, dict] | None:
-    """The document and its lines in one walk, for the usual front matter: mappings with
-    plain keys, lists, and text, numbers, booleans and nulls, no alias, no deep nesting,
-    no key twice. Anything else (or anything wrong) gives None, and load() takes the
-    long way, which says exactly what is wrong. The same values as PyYAML's
-    construct_document, at a fraction of its cost."""
-    lines: dict = {}
-    seen: set[int] = set()
-
-    def build(node: yaml.Node, path: tuple, depth: int) -> Any:
-        if depth > _MAX_DEPTH or id(node) in seen:
-            raise _Unusual
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == _TAG + "str":
-                return node.value
-            if node.tag in _SCALARS:
-                return loader.yaml_constructors[node.tag](loader, node)
-            raise _Unusual
-        if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
-            mapping = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _Unusual
-                child = path + (key_node.value,)
-                key = build(key_node, child, depth + 1)
-                if child in lines or key in mapping:
-                    raise _Unusual
-                lines[child] = key_node.start_mark.line + 1 + offset
-                mapping[key] = build(value_node, child, depth + 1)
-            return mapping
-        if isinstance(node, yaml.SequenceNode) and node.tag == _TAG + "seq":
-            items = []
-            for index, item in enumerate(node.value):
-                child = path + (index,)
-                lines[child] = item.start_mark.line + 1 + offset
-                items.append(build(item, child, depth + 1))
-            return items
-        raise _Unusual
-
-    try:
-        return build(root, (), 0), lines
-    except (_Unusual, yaml.YAMLError, ValueError, TypeError, RecursionError):
-        return None
 
 
 def _check_shape(root: yaml.Node, offset: int) -> None:

@@ -1,8 +1,11 @@
 """Accessible pages: axe-core in Debian's Chromium on every page type, keyboard-only use, visible focus.
 
 axe-core comes from npm (package.json). Every page type is checked against
-WCAG 2.0/2.1 A and AA and axe's best practices; a serious or critical
-violation fails, and so does any colour-contrast finding (WCAG AA).
+WCAG 2.0/2.1 A and AA and axe's best practices, and any violation fails,
+minor ones included: each is something a reader with a screen reader, a
+keyboard or weak eyesight runs into. So that a page axe could not check
+(blank, or the wrong rule tags) cannot pass, each page must also pass a
+good number of rules.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SEARCH_QUERY = "?q=" + quote("hợp tác xã")
-SCORES: dict[str, str] = {}
+MIN_RULES_PASSED = 30  # each page type passes 40 to 49 today
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -48,21 +51,19 @@ def _open(page, site_url: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_axe_finds_no_serious_violation_and_no_contrast_problem(page, site_url, name):
+def test_axe_finds_no_violation_on_a_page_it_really_checked(page, site_url, name):
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing; run 'npm ci' (make test does)")
     _open(page, site_url, name)
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                        resultTypes: ['violations']})
         .then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                      nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})),
                      passes: r.passes.length}))""", TAGS)
-    violations = result["violations"]
-    counts = {impact: sum(1 for v in violations if v["impact"] == impact)
-              for impact in ("critical", "serious", "moderate", "minor")}
-    SCORES[name] = f"{result['passes']} rules passed, violations {counts}"
-    failing = [v for v in violations if v["impact"] in ("serious", "critical") or v["id"] == "color-contrast"]
+    failing = result["violations"]
     assert failing == [], "\n".join(f"{v['impact']}: {v['id']}: {v['help']} at {v['nodes']}" for v in failing)
+    assert result["passes"] >= MIN_RULES_PASSED, f"{name}: axe checked only {result['passes']} rules"
 
 
 FOCUSABLE = """() => [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
@@ -105,9 +106,3 @@ def test_skip_link_moves_focus_to_the_main_content(page, site_url, name):
     assert page.evaluate("document.activeElement.id") == "noi-dung"
     page.keyboard.press("Tab")  # the next stop is inside the content, past the header
     assert page.evaluate("document.getElementById('noi-dung').contains(document.activeElement)")
-
-
-def test_report_scores():
-    """Prints what axe found on each page type (run with -s to see it)."""
-    for name, score in SCORES.items():
-        print(f"axe {name}: {score}")

@@ -1,11 +1,16 @@
 """The Vietnamese search pipeline, the index shards, and parity with the browser's pipeline."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import subprocess
+import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
+import yaml
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.tokenizer import Tokenizer
@@ -47,11 +52,11 @@ def test_the_fast_path_makes_the_same_terms_as_lunr_pipeline():
         assert search.pipeline_terms(search.words(text)) == python_terms(text)
 
 
-def test_the_partitions_together_equal_what_lunr_py_builder_makes_of_the_sample():
+def _lunr_py_index(documents: list[dict]) -> tuple[dict, dict]:
+    """What lunr.py's own Builder makes of these articles (the reference): each term's
+    postings by field, and each field ref's vector as term -> BM25 weight."""
     from lunr.builder import Builder
 
-    site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=ROOT / "content"))
-    documents = [{"id": str(n), **search._fields(c)} for n, c in enumerate(site.conferences)]
     builder = Builder()
     builder.pipeline.add(*search.INDEX_PIPELINE)
     builder.ref("id")
@@ -60,28 +65,130 @@ def test_the_partitions_together_equal_what_lunr_py_builder_makes_of_the_sample(
     for document in documents:
         builder.add({key: value if key == "id" else search.words(value) for key, value in document.items()})
     reference = builder.build().serialize()
+    assert reference["fields"] == [name for name, _ in search.FIELDS]
     term_of = {posting["_index"]: term for term, posting in reference["invertedIndex"]}
-    expected_vectors = {ref: {term_of[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in reference["fieldVectors"]}
-    expected_postings = {term: posting for term, posting in reference["invertedIndex"]}
+    vectors = {ref: {term_of[e[i]]: e[i + 1] for i in range(0, len(e), 2)} for ref, e in reference["fieldVectors"]}
+    postings = {term: {f: posting[f] for f, _ in search.FIELDS} for term, posting in reference["invertedIndex"]}
+    return postings, vectors
 
-    keys, files = search._group_files((0, documents))
-    postings, vectors = {}, {ref: {} for ref in expected_vectors}
+
+def _reassembled(files: dict[str, bytes], group: int, keys: list[str], refs) -> tuple[dict, dict]:
+    """A group's partitions put back together as one index: postings and vectors as _lunr_py_index
+    gives them. Each partition must itself be an index lunr.js loads: its terms in order and
+    numbered from 0, each vector's entries in the order of those numbers."""
+    postings: dict = {}
+    vectors: dict = {ref: {} for ref in refs}
     for number, key in enumerate(keys):
-        _, index = _payload(files[f"search/t0-{number}.js"])
+        name = f"search/t{group}-{number}.js"
+        file_name, index = _payload(files[name])
+        assert file_name == name
         assert index["version"] == "2.3.9" and index["pipeline"] == []
-        assert [n for _, posting in index["invertedIndex"] for n in [posting["_index"]]] == list(
-            range(len(index["invertedIndex"])))
-        assert [term for term, _ in index["invertedIndex"]] == sorted(term for term, _ in index["invertedIndex"])
+        assert index["fields"] == [field for field, _ in search.FIELDS]
+        inverted = index["invertedIndex"]
+        assert [posting["_index"] for _, posting in inverted] == list(range(len(inverted)))
+        assert [term for term, _ in inverted] == sorted(term for term, _ in inverted)
         names = {}
-        for term, posting in index["invertedIndex"]:
+        for term, posting in inverted:
+            assert search.fold(term).startswith(key), (term, key)
+            assert term not in postings, f"{term} in two partitions"
             names[posting.pop("_index")] = term
             postings[term] = posting
         for ref, entries in index["fieldVectors"]:
             assert entries[::2] == sorted(entries[::2])
             vectors[ref].update({names[entries[i]]: entries[i + 1] for i in range(0, len(entries), 2)})
+    return postings, vectors
+
+
+def test_weights_are_rounded_as_python_rounds_them_even_on_a_half():
+    # lunr.py writes round(weight, 3); rint(weight * 1000) differs where the weight lies on a half
+    weights = [k / 1000 + 0.0005 for k in range(20_000)] + [k / 7 for k in range(1, 2000)]
+    python = [round(round(w, 3) * 1000) for w in weights]
+    assert (np.rint(np.array(weights) * 1000) != python).sum() > 1000  # the halves are there to be got wrong
+    assert search._round3(np.array(weights)).tolist() == python
+
+
+def test_the_partitions_together_equal_what_lunr_py_builder_makes_of_the_sample():
+    site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=ROOT / "content"))
+    documents = [{"id": str(n), **search._fields(c)} for n, c in enumerate(site.conferences)]
+    expected_postings, expected_vectors = _lunr_py_index(documents)
+    keys, files = search._group_files((0, documents))
+    postings, vectors = _reassembled(files, 0, keys, expected_vectors)
     assert len(postings) > 1000 and len(keys) > 20
-    assert postings == {term: {f: p[f] for f, _ in search.FIELDS} for term, p in expected_postings.items()}
+    assert postings == expected_postings
     assert vectors == expected_vectors  # the BM25 weights, to the last digit
+
+
+# A generated archive for the writer's oracle: words built from Vietnamese onsets, rhymes and
+# tones (thousands of terms, a few very common and many rare, with and without diacritics),
+# the odd token of punctuation or figures, and optional fields left out at random.
+ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t",
+          "th", "tr", "v", "x"]
+RHYMES = ["a", "ai", "an", "ang", "anh", "ao", "ac", "at", "e", "em", "en", "ê", "ên", "ênh", "i", "in", "inh",
+          "o", "oa", "oan", "ong", "ô", "ông", "ơ", "ơn", "u", "uân", "ung", "ư", "ươc", "ương", "y"]
+TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+ODD_TOKENS = ["(HTX)", "2.177", "“Tiếp", "tục…", "./.", "–", "**đậm**", "Huế.", "1/12", "226", "OCOP", "Đà-Nẵng"]
+
+
+def _vocabulary(rng: random.Random, size: int) -> list[str]:
+    words = set()
+    while len(words) < size:
+        rhyme = rng.choice(RHYMES)  # the tone mark goes on the rhyme's first vowel
+        words.add(unicodedata.normalize("NFC", rng.choice(ONSETS) + rhyme[0] + rng.choice(TONES) + rhyme[1:]))
+    common_first = sorted(words)
+    rng.shuffle(common_first)
+    return common_first
+
+
+def _write_generated_archive(root: Path, count: int) -> None:
+    rng = random.Random(11)
+    words = _vocabulary(rng, 2500)
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    config = yaml.safe_load((ROOT / "site_config.yaml").read_text(encoding="utf-8"))
+
+    def text(low: int, high: int) -> str:
+        chosen = rng.choices(words, weights, k=rng.randint(low, high))
+        chosen = [rng.choice(ODD_TOKENS) if rng.random() < 0.03 else w.capitalize() if rng.random() < 0.1 else w
+                  for w in chosen]
+        return " ".join(chosen)
+
+    for n in range(count):
+        day = dt.date(2010, 1, 1) + dt.timedelta(days=n * 19 % 5800)
+        front = {"title": text(3, 12), "date": day.isoformat(), "cluster": rng.choice(list(config["clusters"])),
+                 "kind": rng.choice(list(config["kinds"])),
+                 "provinces": rng.sample(config["provinces"], rng.randint(0, 4))}
+        optional = {"location": lambda: "TP " + rng.choice(config["provinces"]), "author": lambda: text(2, 3),
+                    "summary": lambda: text(5, 30), "tags": lambda: [text(1, 2) for _ in range(rng.randint(1, 3))],
+                    "source": lambda: {"name": "Báo " + rng.choice(config["provinces"])}}
+        front.update({key: make() for key, make in optional.items() if rng.random() < 0.5})
+        paragraphs = [text(10, 80) for _ in range(rng.randint(1, 4))]
+        if rng.random() < 0.2:
+            paragraphs.append(f"Xem [{text(2, 4)}](https://example.org/{n}) và ![{text(2, 5)}]()")
+        path = root / "content" / str(day.year) / f"{day.isoformat()}-bai-{n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + "\n\n".join(paragraphs) + "\n",
+                        encoding="utf-8")
+
+
+def test_every_group_of_a_generated_archive_equals_what_lunr_py_builder_makes_of_it(tmp_path, monkeypatch):
+    _write_generated_archive(tmp_path, 320)
+    monkeypatch.setattr(search, "GROUP", 100)
+    monkeypatch.setattr(search, "PARTITION_BYTES", 3000)
+    site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=tmp_path / "content"))
+    indexed = [search.index_group(site.conferences[::-1], n) for n in range(-(-len(site.conferences) // search.GROUP))]
+    files = {path: data for _, written in indexed for path, data in written.items()}
+    groups = [keys for keys, _ in indexed]
+    assert len(site.conferences) == 320 and len(groups) == 4
+    assert any(len(key) > 2 for keys in groups for key in keys)  # some partitions were split
+    oldest_first = site.conferences[::-1]
+    for group, keys in enumerate(groups):
+        start = group * search.GROUP
+        documents = [{"id": str(start + k), **search._fields(c)}
+                     for k, c in enumerate(oldest_first[start: start + search.GROUP])]
+        expected_postings, expected_vectors = _lunr_py_index(documents)
+        postings, vectors = _reassembled(files, group, keys, expected_vectors)
+        assert len(postings) > 1500
+        assert postings == expected_postings, group
+        assert vectors == expected_vectors, group  # the BM25 weights, to the last digit
 
 
 def test_no_stop_word_or_stemmer_drops_part_of_a_name():
@@ -155,7 +262,8 @@ def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics
                                         "cluster: hai-phong\nkind: khac\n---\nHội nghị ở Đà Nẵng.\n"})
     assert not any(b"</script>" in data for data in files.values())
     _, docs = _payload(files["search/d0.js"])
-    assert [doc["t"] for doc in docs] == ["</script><b>Đà Nẵng</b>", "Hội nghị tổng kết cụm Trung du Bắc Bộ"]  # oldest first
+    # oldest first
+    assert [doc["t"] for doc in docs] == ["</script><b>Đà Nẵng</b>", "Hội nghị tổng kết cụm Trung du Bắc Bộ"]
     _, data = _payload(files[f"search/t0-{manifest['groups'][0].index('na')}.js"])
     index = Index.load(data)
     assert [hit["ref"] for hit in index.query(index.create_query().term("nang", use_pipeline=False))] == ["0"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from archive.cli import main
+from archive.config import DEFAULT_URLS, Indicator, load_config
+from archive.problems import BuildFailed
 
 PATH = "content/2023/2023-12-01-bad.md"
 
@@ -41,7 +43,8 @@ CASES = [
     ("unknown kind", article(GOOD.replace("tong-ket", "tongket")),
      f"{PATH}:5: kind: expected one of tong-ket, so-ket, ky-niem, khac, got 'tongket'; did you mean 'tong-ket'?"),
     ("unknown province", article(GOOD + "provinces: [Hải Dương, Quảng Nin]\n"),
-     f"{PATH}:6: provinces.1: expected a province name from site_config.yaml, got 'Quảng Nin'; did you mean 'Quảng Ninh'?"),
+     f"{PATH}:6: provinces.1: expected a province name from site_config.yaml, got 'Quảng Nin'; "
+     "did you mean 'Quảng Ninh'?"),
     ("provinces not a list", article(GOOD + "provinces: {a: 1}\n"),
      f"{PATH}:6: provinces: expected a list of province names, got a mapping"),
     ("unknown field", article(GOOD + "titel: x\n"),
@@ -55,7 +58,8 @@ CASES = [
      "write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
     ("negative figure", article(GOOD + "results:\n  figures:\n    members: -3\n"),
      f"{PATH}:8: results.figures.members: expected a whole number of thành viên (0 or more), got -3"),
-    ("per-province figures for an unknown province", article(GOOD + "results:\n  by_province:\n    Thanh Hoá: {cooperatives: 1}\n"),
+    ("per-province figures for an unknown province",
+     article(GOOD + "results:\n  by_province:\n    Thanh Hoá: {cooperatives: 1}\n"),
      f"{PATH}:8: results.by_province.Thanh Hoá: expected a province name from site_config.yaml, got 'Thanh Hoá'; "
      "did you mean 'Thanh Hóa'?"),
     ("period not a year", article(GOOD + "period: năm 2023\n"),
@@ -98,7 +102,8 @@ CASES = [
     ("figure in words", article(GOOD + "results:\n  figures:\n    cooperatives: nhiều\n"),
      f"{PATH}:8: results.figures.cooperatives: expected a whole number of HTX (0 or more), got 'nhiều'; "
      "write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
-    ("per-province figure not a number", article(GOOD + "results:\n  by_province:\n    Thanh Hóa: {cooperatives: một nghìn}\n"),
+    ("per-province figure not a number",
+     article(GOOD + "results:\n  by_province:\n    Thanh Hóa: {cooperatives: một nghìn}\n"),
      f"{PATH}:8: results.by_province.Thanh Hóa.cooperatives: expected a whole number of HTX (0 or more), "
      "got 'một nghìn'; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
     ("results a list", article(GOOD + "results: [1, 2]\n"),
@@ -189,11 +194,111 @@ def test_broken_config_is_reported_exactly(scratch, monkeypatch, capsys, name, c
     assert scratch.snapshot() == before
 
 
+BROKEN_CONFIG = """\
+title: ""
+description: [x]
+base_url: ftp://example.org
+per_page: true
+titel: x
+urls:
+  year: "nam/"
+  yaer: "x/{year}/"
+  article: 5
+  cluster: "cum/{cluster}/{slug}/"
+  province: "/tinh/{province}/"
+  cluster_page: "../{cluster}/{page}/"
+  feed: "feed/"
+  search: "tim-kiem"
+clusters:
+  a: {name: A}
+  b: B
+  c: {name: " "}
+kinds: [tong-ket]
+indicators:
+  x: {label: X, unit: HTX}
+  y: {label: Y}
+provinces: [Hà Nội, 5, Hà Nội, ""]
+provinces_2025: Hà Nội
+language: 5
+timezone: [x]
+"""
+
+
+def _config_problems(tmp_path, text: str | bytes | None) -> list[str]:
+    path = tmp_path / "site_config.yaml"
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    elif text is not None:
+        path.write_bytes(text)
+    with pytest.raises(BuildFailed) as failed:
+        load_config(path)
+    return [str(problem).replace(str(tmp_path) + "/", "") for problem in failed.value.problems]
+
+
+def test_every_problem_of_the_config_is_reported_at_once(tmp_path):
+    assert _config_problems(tmp_path, BROKEN_CONFIG) == [
+        "site_config.yaml:5: titel: unknown setting; did you mean 'title'?",
+        "site_config.yaml:1: title: expected text, got ''",
+        "site_config.yaml:2: description: expected text, got a list",
+        "site_config.yaml:3: base_url: expected an address like 'https://example.org/', got 'ftp://example.org'",
+        "site_config.yaml:4: per_page: expected a whole number from 1 to 1000, got 'true'",
+        "site_config.yaml:7: urls.year: the pattern must contain {year} so that every page has its own URL",
+        "site_config.yaml:8: urls.yaer: unknown page kind; did you mean 'year'?",
+        "site_config.yaml:9: urls.article: expected a URL pattern as text, got 5",
+        "site_config.yaml:10: urls.cluster: unknown placeholder {slug}; this pattern may use {cluster}",
+        "site_config.yaml:11: urls.province: expected a path relative to the site root without '..', "
+        "got '/tinh/{province}/'",
+        "site_config.yaml:12: urls.cluster_page: expected a path relative to the site root without '..', "
+        "got '../{cluster}/{page}/'",
+        "site_config.yaml:14: urls.search: expected a pattern ending in '/', got 'tim-kiem'",
+        "site_config.yaml:17: clusters.b: expected {name: …} with the cluster's name, got 'B'",
+        "site_config.yaml:18: clusters.c: expected {name: …} with the cluster's name, got {'name': ' '}",
+        "site_config.yaml:19: kinds: expected a mapping, got a list",
+        "site_config.yaml:22: indicators.y: expected {label: …, unit: …}, got {'label': 'Y'}",
+        "site_config.yaml:23: provinces.1: expected a province name, got 5",
+        "site_config.yaml:23: provinces.3: expected a province name, got ''",
+        "site_config.yaml:24: provinces_2025: expected a list of province names, got 'Hà Nội'",
+        "site_config.yaml:25: language: expected text, got 5",
+        "site_config.yaml:26: timezone: expected text, got a list",
+    ]
+
+
+@pytest.mark.parametrize("text, problems", [
+    (None, ["site_config.yaml: config: file not found; pass --config FILE or create site_config.yaml"]),
+    (b"title: \xff\n", ["site_config.yaml: config: not UTF-8 text (byte 7); save the file as UTF-8"]),
+    ("title: [x\n", ["site_config.yaml:1: config: invalid YAML: while parsing a flow sequence did not find "
+                     "expected ',' or ']'"]),
+    ("- title\n", ["site_config.yaml:1: config: expected a mapping of settings, got a list"]),
+    ("title: T\nurls: nam/\n", [
+        *(f"site_config.yaml:1: {key}: required setting is missing"
+          for key in ("base_url", "clusters", "kinds", "indicators", "provinces")),
+        "site_config.yaml:2: urls: expected a mapping of page kind to URL pattern, got 'nam/'"]),
+])
+def test_an_unreadable_or_incomplete_config_is_reported_exactly(tmp_path, text, problems):
+    assert _config_problems(tmp_path, text) == problems
+
+
+def test_a_config_gets_its_defaults_and_each_province_once(tmp_path):
+    path = tmp_path / "site_config.yaml"
+    path.write_text("title: T\nbase_url: https://example.org/x\nclusters: {a: {name: A}}\nkinds: {k: K}\n"
+                    "indicators: {n: {label: N, unit: HTX}}\nprovinces: [Hà Nội, Huế]\n"
+                    "provinces_2025: [Huế, Đà Nẵng]\nlanguage: en\nurls: {year: 'years/{year}/', feed: atom.xml}\n",
+                    encoding="utf-8")
+    config = load_config(path)
+    assert (config.title, config.description, config.base_url, config.language, config.timezone, config.per_page) == (
+        "T", "", "https://example.org/x/", "en", "Asia/Ho_Chi_Minh", 20)
+    assert dict(config.urls) == {**DEFAULT_URLS, "year": "years/{year}/", "feed": "atom.xml"}
+    assert (dict(config.clusters), dict(config.kinds)) == ({"a": "A"}, {"k": "K"})
+    assert dict(config.indicators) == {"n": Indicator("n", "N", "HTX")}
+    assert config.provinces == ("Hà Nội", "Huế", "Đà Nẵng")
+
+
 @pytest.mark.parametrize("name, template, message", [
     ("template syntax error", ("year.html", "{% block content %}{% if %}{% endblock %}"),
      "templates/year.html:1: template: syntax error: Expected an expression, got 'end of statement block'"),
     ("undefined variable", ("year.html", '{% extends "base.html" %}{% block content %}{{ listing.nam }}{% endblock %}'),
-     "templates/year.html:1: template: 'archive.model.Listing object' has no attribute 'nam' (while drawing nam/2023/index.html)"),
+     "templates/year.html:1: template: 'archive.model.Listing object' has no attribute 'nam' "
+     "(while drawing nam/2023/index.html)"),
 ])
 def test_broken_template_is_reported_with_its_line(scratch, monkeypatch, capsys, name, template, message):
     monkeypatch.chdir(scratch.root)
