@@ -140,7 +140,7 @@ class FileStore(Store):
         self.known = {path.stem for path in self.path.glob("*.pickle")} if self.path and self.path.is_dir() else set()
 
     def get(self, key: str) -> Any:
-        if key not in self.entries and key in self.known:
+        if key not in self.entries and key in self.known and self.path is not None:
             try:
                 version, value = pickle.loads((self.path / f"{key}.pickle").read_bytes())
             except Exception:  # a damaged entry is a missing entry

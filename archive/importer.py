@@ -21,7 +21,7 @@ from . import extract
 from .config import SiteConfig, load_config
 from .content import find_articles, read_article
 from .problems import Problem
-from .rawpage import Block, PageError, RawPage, read_page, signature_name, is_signature
+from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .vietnamese import slugify
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day

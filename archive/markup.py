@@ -16,7 +16,6 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#|[^:]*$)", re.IGNORECASE)
 
 
@@ -90,7 +89,7 @@ class _QuickInline(InlineProcessor):
         if patternIndex == 0 and not QuickMarkdown.INLINE_TRIGGER.search(data):
             QuickMarkdown.counts["inline skipped"] += 1
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
 def _quick_test(test, characters: str):

@@ -209,96 +209,108 @@ def _template_times(templates: Path) -> dict[str, int]:
             for path in templates.rglob("*") if path.is_file()}
 
 
-def _redrawn_templates(env, last: Made | None, times: dict[str, int], config: SiteConfig) -> Callable[[str], bool]:
-    """Whether the pages of a template must all be drawn again: with another config, or when a
-    template it is drawn with (itself, or one it extends, includes or imports) changed."""
-    if last is None or last.config != config:
-        return lambda name: True
-    changed = {name for name in times.keys() | last.templates.keys() if times.get(name) != last.templates.get(name)}
-    answers: dict[str, bool] = {}
+class _Files:
+    """One build's files as they are made: what each is made from (see Made), and whether the
+    file of the last build can be kept as it is."""
 
-    def redrawn(name: str) -> bool:
-        if name not in answers:
-            used = render.templates_used(env, name)
-            answers[name] = used is None or bool(used & changed)
-        return answers[name]
+    def __init__(self, site: Site, templates: Path, sink: Sink, last: Made | None):
+        self.sink = sink
+        self.env = render.environment(templates)
+        self.times = _template_times(templates)
+        self.config = site.config
+        self.before = last.files if last is not None and last.config == site.config else {}
+        self.made: dict[str, Any] = {}
+        changed = {name for name in self.times.keys() | (last.templates.keys() if last else set())
+                   if last is None or self.times.get(name) != last.templates.get(name)}
+        names = self.env.list_templates(filter_func=lambda name: not name.startswith("static/"))
+        self.redrawn = {name: bool(changed) and _uses(self.env, name, changed) for name in names}
 
-    return redrawn
+    def kept(self, path: str, source: Any) -> bool:
+        """Record what path is made from; True (and kept) when the last build made it from the same."""
+        self.made[path] = source
+        if path in self.before and self.before[path] == source:
+            self.sink.keep(path)
+            return True
+        return False
+
+    def due(self, page: render.Page) -> bool:
+        """Whether a page must be drawn: its data, or a template it is drawn with, changed."""
+        self.made[page.path] = page
+        if self.redrawn.get(page.template, True) or self.before.get(page.path) != page:
+            return True
+        self.sink.keep(page.path)
+        return False
+
+    def record(self) -> Made:
+        return Made(self.config, self.times, self.made)
+
+
+def _uses(env, name: str, changed: set[str]) -> bool:
+    used = render.templates_used(env, name)
+    return used is None or bool(used & changed)
 
 
 def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Made | None = None,
               progress: Progress = _quiet, pages_done: Callable[[], None] = lambda: None) -> tuple[Made, int]:
     """Make every file of the site into sink: the pages, then (after pages_done()) the search
-    index, the downloads and the search page. A file whose inputs are those it was made from
-    in the last build (last) is kept as it is. The record of what each file was made from,
-    and how many workers drew the pages."""
-    env = render.environment(templates)
-    times = _template_times(templates)
-    redrawn = _redrawn_templates(env, last, times, site.config)
-    before = last.files if last is not None and last.config == site.config else {}
-    made: dict[str, Any] = {}
-
-    def make(path: str, source: Any, write: Callable[[], None]) -> None:
-        made[path] = source
-        if path in before and before[path] == source:
-            sink.keep(path)
-        else:
-            write()
-
-    def due(page: render.Page) -> bool:
-        return redrawn(page.template) or before.get(page.path) != page
-
-    pages = render.plan_pages(site, results.tabulate(site))
-    due_pages = [page for page in pages if due(page)]
-    for page in pages:
-        made[page.path] = page
-    for path in made.keys() - {page.path for page in due_pages}:
-        sink.keep(path)
-    progress("Vẽ trang", 0, len(due_pages))
-    spans = [(start, min(start + _PAGES_PER_TASK, len(due_pages))) for start in range(0, len(due_pages), _PAGES_PER_TASK)]
-    with Runner(len(due_pages), (sink, templates, site, due_pages)) as runner:
+    index, the downloads and the search page. A file made from the same inputs as in the last
+    build (last) is kept as it is. What each file was made from, and how many workers drew."""
+    files = _Files(site, templates, sink, last)
+    due = [page for page in render.plan_pages(site, results.tabulate(site)) if files.due(page)]
+    progress("Vẽ trang", 0, len(due))
+    spans = [(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
+    with Runner(len(due), (sink, templates, site, due)) as runner:
         drawing = [runner.submit(_draw_pages, span) for span in spans]
         for path, source in _copies(site, templates).items():
             info = source.stat()
-            make(path, (str(source), info.st_mtime_ns, info.st_size), lambda: sink.copy(path, source))
+            if not files.kept(path, (str(source), info.st_mtime_ns, info.st_size)):
+                sink.copy(path, source)
         drawn = 0
         for future in drawing:
             drawn += future.result()
-            progress("Vẽ trang", drawn, len(due_pages))
+            progress("Vẽ trang", drawn, len(due))
         pages_done()
-
         progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
-        planned = search.plan(site, caches.search)
-        missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
-        indexing = {n: runner.submit(_index_group, n) for n in missing}
-        for path, data in search.result_files(site, planned.conferences).items():
-            make(path, data, lambda: sink.put(path, data))
-        inputs = results.download_inputs(site)  # the downloads are costly to make: compared by what they show
-        downloads = [site.config.urls["data"] + name for name in (results.CSV_FILE, results.JSON_FILE)]
-        if all(before.get(path) == inputs for path in downloads):
-            for path in downloads:
-                sink.keep(path)
-        else:
-            for path, data in results.downloads(site).items():
-                sink.put(path, data)
-        made.update(dict.fromkeys(downloads, inputs))
-        groups: dict[int, list[str]] = {}
-        for n, (keys, files) in planned.cached.items():
-            groups[n] = keys
-            for path, data in files.items():
-                make(path, planned.keys[n], lambda: sink.put(path, data))
-        for n, future in indexing.items():
-            keys, files = future.result()
-            groups[n] = keys
-            caches.search.put(planned.keys[n], (keys, files))
-            made.update(dict.fromkeys(files, planned.keys[n]))
-    page = render.search_page(site, search.manifest([groups[n] for n in range(len(planned.keys))]))
-    made[page.path] = page
-    if due(page):
-        sink.put(page.path, render.draw(page, env, site.config))
+        manifest = _make_search(site, files, caches, runner)
+    page = render.search_page(site, manifest)
+    if files.due(page):
+        sink.put(page.path, render.draw(page, files.env, site.config))
+    _make_downloads(site, files)
+    return files.record(), runner.workers
+
+
+def _make_search(site: Site, files: _Files, caches: Caches, runner: Runner) -> dict:
+    """The search index's files (each group indexed by a task, unless cached), and its manifest."""
+    planned = search.plan(site, caches.search)
+    indexing = {n: runner.submit(_index_group, n) for n in range(len(planned.keys)) if n not in planned.cached}
+    for path, data in search.result_files(site, planned.conferences).items():
+        if not files.kept(path, data):
+            files.sink.put(path, data)
+    groups: dict[int, list[str]] = {}
+    for n, (keys, written) in planned.cached.items():
+        groups[n] = keys
+        for path, data in written.items():
+            if not files.kept(path, planned.keys[n]):
+                files.sink.put(path, data)
+    for n, future in indexing.items():
+        keys, written = future.result()
+        groups[n] = keys
+        caches.search.put(planned.keys[n], (keys, written))
+        files.made.update(dict.fromkeys(written, planned.keys[n]))
+    return search.manifest([groups[n] for n in range(len(planned.keys))])
+
+
+def _make_downloads(site: Site, files: _Files) -> None:
+    """The CSV and JSON of every figure: costly to make, so compared by what they show."""
+    inputs = results.download_inputs(site)
+    paths = [site.config.urls["data"] + name for name in (results.CSV_FILE, results.JSON_FILE)]
+    if all(path in files.before and files.before[path] == inputs for path in paths):
+        for path in paths:
+            files.kept(path, inputs)
     else:
-        sink.keep(page.path)
-    return Made(site.config, times, made), runner.workers
+        files.made.update(dict.fromkeys(paths, inputs))
+        for path, data in results.downloads(site).items():
+            files.sink.put(path, data)
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
@@ -318,7 +330,8 @@ def _copies(site: Site, templates: Path) -> dict[str, Path]:
 def _lunr() -> Path:
     script = search.lunr_script()
     if not script.is_file():
-        raise BuildFailed([Problem(str(script), 0, "search", "lunr.js is not installed; run 'npm ci' (make serve does)")])
+        raise BuildFailed([Problem(str(script), 0, "search",
+                                   "lunr.js is not installed; run 'npm ci' (make serve does)")])
     return script
 
 

@@ -231,7 +231,8 @@ def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Ce
         f'viewBox="0 0 {width:g} {_HEIGHT}" width="{width:g}" height="{_HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{ident}-title">{esc(title)}</title>',
         f'<desc id="{ident}-desc">{esc(described)}</desc>',
-        f'<line class="axis" x1="8" y1="{_BASELINE}" x2="{width - 8:g}" y2="{_BASELINE}" stroke="#4a5561" stroke-width="1"/>',
+        f'<line class="axis" x1="8" y1="{_BASELINE}" x2="{width - 8:g}" y2="{_BASELINE}" '
+        'stroke="#4a5561" stroke-width="1"/>',
     ]
     for index, (column, cell) in enumerate(zip(columns, cells)):
         middle = 8 + slot * index + slot / 2
@@ -261,7 +262,7 @@ def download_rows(site: Site) -> list[dict[str, str | int]]:
     config = site.config
     rows: list[dict[str, str | int]] = []
     for conference in sorted(site.conferences, key=lambda c: (c.date, c.url)):
-        common = {"url": config.base_url + conference.url, "date": conference.date.isoformat(),
+        common: dict[str, str | int] = {"url": config.base_url + conference.url, "date": conference.date.isoformat(),
                   "period": conference.period, "kind": conference.kind_key,
                   "cluster": conference.cluster_key, "cluster_name": conference.cluster.name}
         scoped = [("cluster", "", f) for f in conference.results.figures]

@@ -41,9 +41,10 @@ import math
 import re
 import sys
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 from lunr.pipeline import Pipeline
@@ -186,7 +187,7 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _partition(frequency: Counter) -> dict[str, str]:
+def _partition(frequency: Mapping[str, int]) -> dict[str, str]:
     """term -> partition key: a prefix of its folded form, longer where the partition would be too big
     (a term's size estimated from its number of postings)."""
     sizes = {term: 40 + n * 24 for term, n in frequency.items()}

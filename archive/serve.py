@@ -14,6 +14,7 @@ a time: changes that arrive during a build are built together right after it.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import threading
@@ -101,7 +102,7 @@ class _Rebuilder:
                 batch, self.pending = self.pending, set()
             with self.building:
                 try:
-                    _rebuild(self.options, self.memory, lambda: self.tabs.reload(_reload_path(batch)))
+                    _rebuild(self.options, self.memory, functools.partial(self.tabs.reload, _reload_path(batch)))
                 except Exception:  # a bug, not a broken edit: say so, and start afresh with the next edit
                     traceback.print_exc()
                     self.memory = Memory(Caches(self.options.cache))

@@ -8,8 +8,8 @@ import pytest
 
 from archive import render, results
 from archive.cli import main
-from archive.pipeline import Caches, Memory, Options, build, load_site
 from archive.model import url_for
+from archive.pipeline import Caches, Memory, Options, build, load_site
 from archive.problems import BuildFailed
 from bench.corpus import write_corpus
 from conftest import snapshot
