@@ -168,15 +168,18 @@ class InPlace:
     def keep(self, relative: str) -> None:
         self.kept.add(relative)
 
-    def write(self) -> None:
-        """Write the files made so far (the pages, so that the tab can reload before the rest)."""
+    def write(self) -> int:
+        """Write the files made so far (the pages, so that the tab can reload before the rest);
+        how many of them changed."""
+        changed = 0
         for relative, data in self.files.items():
             if isinstance(data, Path):
-                _copy_if_changed(data, self.out_dir / relative)
+                changed += _copy_if_changed(data, self.out_dir / relative)
             else:
-                _replace_if_changed(self.out_dir / relative, data)
+                changed += _replace_if_changed(self.out_dir / relative, data)
         self.kept |= self.files.keys()
         self.files.clear()
+        return changed
 
     def commit(self, files: int = 0) -> None:
         self.write()
@@ -211,26 +214,28 @@ class Discard:
         pass
 
 
-def _replace_if_changed(target: Path, data: bytes) -> None:
+def _replace_if_changed(target: Path, data: bytes) -> bool:
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return
+            return False
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+    return True
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
+def _copy_if_changed(source: Path, target: Path) -> bool:
     """A copy keeps its source's time, so an unchanged one is told by its time and size, unread."""
     info = source.stat()
     try:
         known = target.stat()
         if (known.st_size, known.st_mtime_ns) == (info.st_size, info.st_mtime_ns):
-            return
+            return False
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     shutil.copy2(source, temporary)
     os.replace(temporary, target)
+    return True

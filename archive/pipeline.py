@@ -343,7 +343,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
 
     The live preview passes its Memory: the caches stay in memory, and after its first build
     only the files whose inputs changed are made again and written in place; pages_done() is
-    called once the pages are written (the search index and downloads follow)."""
+    called once the pages are written, if any changed (the search index and downloads follow)."""
     started = time.perf_counter()
     fingerprint = _fingerprint(options) if options.cache and memory is None else ""
     if fingerprint and (unchanged := _last_build(options, fingerprint)):
@@ -354,8 +354,8 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     sink: Sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
 
     def written() -> None:
-        if isinstance(sink, InPlace):
-            sink.write()
+        if isinstance(sink, InPlace) and not sink.write():
+            return  # no page changed: nothing new to show
         pages_done()
 
     try:

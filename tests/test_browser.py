@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def _free_port() -> int:
 
 
 def _wait_for(predicate, seconds: float = 15.0) -> bool:
+    """Until predicate() holds (polled: the server's answers and output are outside the page)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
@@ -90,26 +92,32 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
                               cwd=scratch.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
     try:
         url = f"http://127.0.0.1:{port}/2023/trung-du-bac-bo/"
-        assert _wait_for(lambda: _answers(url)), "the preview server did not start"
-        page.goto(url)
+        assert _wait_for(lambda: _answers(url), 60), "the preview server did not start"
+        with page.expect_websocket() as opened:
+            page.goto(url)
+        # livereload's handshake: the server answers the tab's hello; from then on it hears reloads
+        opened.value.wait_for_event("framereceived", lambda frame: '"hello"' in str(frame))
         assert page.locator("h1").inner_text() == "Hội nghị tổng kết cụm Trung du Bắc Bộ"
-        page.wait_for_function("window.LiveReload !== undefined || document.querySelector('script[src*=livereload]')")
-        time.sleep(1)  # let the tab's livereload connection open before the edit
         article = scratch.content / "2023/2023-12-01-trung-du-bac-bo.md"
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace("title: Hội nghị tổng kết", "title: Đã sửa, Hội nghị tổng kết"), encoding="utf-8")
         page.wait_for_function("document.querySelector('h1').textContent.startsWith('Đã sửa')", timeout=15000)
 
         article.write_text(text.replace("date: 2023-12-01", "date: 2023-12-41"), encoding="utf-8")
-        time.sleep(3)
+        error = "content/2023/2023-12-01-trung-du-bac-bo.md:3: date: expected a real day in YYYY-MM-DD, got '2023-12-41'"
+        assert _wait_for(lambda: any(error in line for line in lines), 30), "".join(lines)
         page.reload()
         assert page.locator("h1").inner_text() == "Đã sửa, Hội nghị tổng kết cụm Trung du Bắc Bộ"
     finally:
         server.terminate()
-        log = server.communicate(timeout=10)[0]
-    assert "content/2023/2023-12-01-trung-du-bac-bo.md:3: date: expected a real day in YYYY-MM-DD, got '2023-12-41'" in log
+        server.wait(timeout=10)
+        reader.join(timeout=10)
+        server.stdout.close()
 
 
 def _answers(url: str) -> bool:
