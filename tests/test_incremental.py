@@ -29,13 +29,20 @@ def corpus(tmp_path, monkeypatch):
     return tmp_path / "site"
 
 
-def test_workers_build_byte_for_byte_what_one_process_builds(corpus, monkeypatch):
-    options = pipeline.Options(output=corpus / "parallel", cache=None)
-    report = pipeline.build(options)
-    assert report.workers == 2  # the pages were drawn by two worker processes
-    monkeypatch.setenv("ARCHIVE_WORKERS", "1")
-    alone = pipeline.build(pipeline.Options(output=corpus / "alone", cache=None))
-    assert alone.workers == 0
+def _build_in_a_process_of_its_own(site: Path, workers: int, output: str) -> int:
+    """A build from the command line (a fresh process: no other thread) with ARCHIVE_WORKERS set;
+    how many worker processes drew its pages."""
+    code = ("import sys; from pathlib import Path; from archive import pipeline, search; search.GROUP = 16; "
+            f"print(pipeline.build(pipeline.Options(output=Path({output!r}), cache=None)).workers)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True,
+                          env={**os.environ, "ARCHIVE_WORKERS": str(workers), "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+def test_workers_build_byte_for_byte_what_one_process_builds(corpus):
+    assert _build_in_a_process_of_its_own(corpus, 2, "parallel") == 2
+    assert _build_in_a_process_of_its_own(corpus, 1, "alone") == 0
     assert snapshot(corpus / "parallel") == snapshot(corpus / "alone")
     assert len(snapshot(corpus / "alone")) > 100
 
@@ -43,8 +50,11 @@ def test_workers_build_byte_for_byte_what_one_process_builds(corpus, monkeypatch
 def test_a_large_site_is_shared_out_and_a_small_one_is_not(monkeypatch):
     from archive import parallel
 
+    import threading
+
     monkeypatch.delenv("ARCHIVE_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert parallel.worker_count(parallel.PARALLEL_FROM) == 2
     assert parallel.worker_count(parallel.PARALLEL_FROM - 1) == 0
     monkeypatch.setenv("ARCHIVE_WORKERS", "1")
@@ -57,15 +67,10 @@ def test_no_worker_is_forked_while_another_thread_runs(monkeypatch):
     from archive import parallel
 
     monkeypatch.setenv("ARCHIVE_WORKERS", "2")
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        assert parallel.worker_count(10_000) == 0
-    finally:
-        release.set()
-        other.join()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert parallel.worker_count(10_000) == 2
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # the live preview's watcher and server
+    assert parallel.worker_count(10_000) == 0
 
 
 def test_a_cached_build_follows_a_change_to_the_code(tmp_path):
