@@ -263,8 +263,11 @@ def _results(paragraphs: list[str], index: extract.ProvinceIndex, unit: extract.
 
 
 def _slug(front: Mapping[str, Any], title: str) -> str:
-    if front.get("cluster") and front.get("kind") in ("tong-ket", "so-ket", "ky-niem") and front.get("period"):
-        return f"{front['cluster']}-{front['kind']}-{front['period']}"
+    unit = front.get("cluster")
+    if unit == PROVINCE_LEVEL and front.get("provinces"):
+        unit = slugify(front["provinces"][0])  # "lao-cai-tong-ket-2023": the province, not the shared key
+    if unit and front.get("kind") in ("tong-ket", "so-ket", "ky-niem") and front.get("period"):
+        return f"{unit}-{front['kind']}-{front['period']}"
     words = slugify(title).split("-")[:10]
     return "-".join(words) or "bai-nhap"
 
