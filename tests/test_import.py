@@ -732,6 +732,51 @@ def test_the_labelled_set_is_large_enough_and_covers_both_formats():
     assert all(page.with_suffix(".yaml").is_file() for page in pages)
 
 
+def _trafilatura_lines(markup: str) -> list[str]:
+    """The main text as trafilatura finds it, as lines the way archive.htmlpage gives them (photo file, caption)."""
+    from xml.etree import ElementTree
+
+    import trafilatura
+
+    xml = trafilatura.extract(markup, output_format="xml", include_images=True, include_comments=False,
+                              include_tables=True)
+    lines: list[str] = []
+    for node in ElementTree.fromstring(xml).iter() if xml else []:
+        if node.tag == "graphic":
+            lines += [Path(node.get("src", "")).name or '""'] + ([node.get("alt")] if node.get("alt") else [])
+        elif node.tag in ("p", "head", "item", "cell", "quote"):
+            lines += ["", " ".join("".join(node.itertext()).split())]
+    return lines
+
+
+def extractor_table() -> str:
+    """The HTML cases read by this project's rules and by trafilatura (same metadata, same field rules after)."""
+    from bs4 import BeautifulSoup
+
+    from archive import htmlpage
+
+    lines = []
+    for name in ("rules", "trafilatura"):
+        for part in PARTS:
+            right = stated = 0
+            for page in (p for p in case_pages(part) if p.suffix == ".html"):
+                markup = page.read_text(encoding="utf-8")
+                if name == "rules":
+                    text_lines, title, meta = htmlpage.html_lines(markup)
+                else:
+                    soup = BeautifulSoup(markup, "html.parser")
+                    meta = htmlpage.page_metadata(soup)
+                    text_lines, title = _trafilatura_lines(markup), meta.get("title") or htmlpage._heading(soup)
+                expected = yaml.safe_load(page.with_suffix(".yaml").read_text(encoding="utf-8"))
+                text = render_draft(make_draft(clean(page, text_lines, title, meta), CONFIG, {}))
+                got = _units(_front(text), text.split("\n---\n", 1)[1], expected.get("body"))
+                want = {**_units(expected, None, None), "body": True}
+                stated += len(want)
+                right += sum(1 for unit, value in want.items() if got.get(unit) == value)
+            lines.append(f"{name:12} {part:9} {right}/{stated} ({right / max(1, stated):.1%})")
+    return "\n".join(lines)
+
+
 def accuracy_table() -> str:
     """The field-by-field accuracy of the importer on the five seeds, as a Markdown table."""
     rows = {seed: seed_comparison(seed) for seed in sorted(EXPECTED)}
@@ -751,8 +796,12 @@ def accuracy_table() -> str:
 
 
 if __name__ == "__main__":
-    # python tests/test_import.py [tuned|held_out|all]: the seeds, then the labelled cases.
+    # python tests/test_import.py [tuned|held_out|all|extractors]: the seeds, then the labelled cases;
+    # "extractors" compares the HTML rules with trafilatura on the HTML cases (needs trafilatura installed).
     wanted = sys.argv[1:] or ["all"]
+    if "extractors" in wanted:
+        print(extractor_table())
+        sys.exit(0)
     print(accuracy_table())
     for part in PARTS:
         if "all" in wanted or part in wanted:
