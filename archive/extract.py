@@ -471,7 +471,7 @@ def conference_date(day: tuple[int, int, int | None, str] | None, published_at: 
     if published_at:
         year = published_at.year if (m, d) <= (published_at.month, published_at.day) else published_at.year - 1
         found = _day(year, m, d, f'"{phrase}" + năm của ngày đăng bài', False)
-        if found.value and (published_at.date() - found.value).days > 60:
+        if isinstance(found.value, dt.date) and (published_at.date() - found.value).days > 60:
             return Found(found.value, found.how + " (bài đăng sau đó lâu: kiểm tra lại)", True)
         return found
     if period:
@@ -704,9 +704,9 @@ def location(paragraphs: list[str]) -> Found:
         if place:
             return Found(place, f'"tại {place}" trong đoạn đầu', True)
     lead = opening[0] if opening else ""
-    match = re.search(rf"địa bàn ((?:huyện|quận|thị xã|thành phố|TP|xã|phường) (?:[{UPPER}][\w]*\s?)+)", lead)
-    if match:
-        return Found(match.group(1).strip(), f'"địa bàn {match.group(1).strip()}" trong đoạn đầu', True)
+    area = re.search(rf"địa bàn ((?:huyện|quận|thị xã|thành phố|TP|xã|phường) (?:[{UPPER}][\w]*\s?)+)", lead)
+    if area:
+        return Found(area.group(1).strip(), f'"địa bàn {area.group(1).strip()}" trong đoạn đầu', True)
     return Found(None, "đoạn đầu không nói hội nghị họp ở đâu")
 
 

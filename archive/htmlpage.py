@@ -43,7 +43,7 @@ def html_lines(markup: str) -> tuple[list[str], str, dict[str, str]]:
         names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
         if tag.name not in ("body", "html", "article", "main") and _JUNK_NAMES.search(names.strip()):
             tag.decompose()
-    root = soup.find("article") or soup.find(attrs={"itemprop": "articleBody"}) or soup.body or soup
+    root = soup.find("article") or soup.find(itemprop="articleBody") or soup.body or soup
     lines: list[str] = []
     current: list[str] = []
     _walk(root, lines, current)

@@ -166,7 +166,8 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     if isinstance(alliance.value, str):
         return _provincial(config, alliance, index, source)
     text = "\n".join([title] + paragraphs)
-    found = extract.cluster(text, config.clusters, index, city, list(named.value or []), members)
+    names = [str(name) for name in named.value] if isinstance(named.value, list) else []
+    found = extract.cluster(text, config.clusters, index, city, names, members)
     single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
         return _Who(found, extract.Found([single], f"Liên minh HTX {single}"), extract.Unit("alliance", single), source)
@@ -209,7 +210,8 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     front["date"] = notes.take("date", when.date)
     front["cluster"] = notes.take("cluster", who.cluster)
     front["kind"] = notes.take("kind", kind)
-    _optional(front, notes, "provinces", who.provinces, ", ".join(who.provinces.value or []))
+    provinces = who.provinces.value if isinstance(who.provinces.value, list) else []
+    _optional(front, notes, "provinces", who.provinces, ", ".join(str(name) for name in provinces))
     _optional(front, notes, "location", extract.location([when.lead] + [p for p in paragraphs[:2] if p != when.lead]))
     _optional(front, notes, "period", when.period)
     source_name = (who.source.value or {}).get("name") if isinstance(who.source.value, dict) else None
