@@ -769,7 +769,7 @@ def _role_names(clause: str, index: ProvinceIndex) -> list[tuple[str, list[str]]
     previous = 0
     for number, role in enumerate(roles):
         names = [name for start, end, name in mentions if previous <= start < role.start()]
-        if not names and re.match(r"\s*(?::|la\b)", folded[role.end():role.end() + 4]):
+        if not names and re.match(r"\s*(?:nam \d{4}\s*)?(?::|la\b)", folded[role.end():role.end() + 14]):
             stop = roles[number + 1].start() if number + 1 < len(roles) else len(clause)
             names = [name for start, end, name in mentions if role.end() <= start < stop]
         previous = role.end()
@@ -785,9 +785,12 @@ def leaders(paragraphs: list[str], index: ProvinceIndex, period_year: int | None
     found: list[tuple[bool, str, list[str]]] = []  # (next period?, role, provinces)
     for paragraph in paragraphs:
         for sentence in sentences(paragraph):
+            upcoming = False
             for clause in sentence.split(";"):
                 years = [int(y) for y in re.findall(r"\b(20\d\d)\b", clause)]
-                upcoming = bool(_NEXT.search(fold(clause))) or any(period_year and y > period_year for y in years)
+                # "Cụm trưởng năm 2024: X; cụm phó: Y": a clause without a year of its own goes with the one before.
+                upcoming = (bool(_NEXT.search(fold(clause))) or any(period_year and y > period_year for y in years)
+                            or upcoming and not years)
                 found.extend((upcoming, role, names) for role, names in _role_names(clause, index))
     if not found:
         return Found(None, "bài không nêu cụm trưởng, cụm phó")

@@ -84,6 +84,9 @@ _CAPTION_WORDS = re.compile(
     r"|doc dien van|thao luan|chup anh|ky ket|ky giao uoc|tham quan|du hoi nghi|chu tri|tang hoa|bieu duong"
     r"|anh:|anh minh hoa|phat bieu chi dao|ket luan hoi nghi|khai mac)\b"
 )
+# A short subheading of the text ("Kết quả nổi bật", "Nhiệm vụ năm 2024"), not a photo's caption.
+_SUBHEADING = re.compile(r"^(?:Kết quả|Nhiệm vụ|Phương hướng|Giải pháp|Những|Một số|Tiếp tục|Phát huy|Nâng cao|Đẩy mạnh"
+                         r"|Thành tích|Dấu ấn|Điểm sáng|Khó khăn|Kiến nghị|Đề xuất)\b")
 _OPENER = re.compile(r"^[^,]{1,40},\s")  # "Cũng tại hội nghị, …": a sentence of the text, not a caption
 _SIGNATURE_PREFIX = re.compile(r"^(?:PV|P\.V|Phóng viên|Bài và ảnh|Bài, ảnh|Bài/ảnh|Tin, ảnh|Tin và ảnh|Tin/ảnh"
                                r"|Bài|Tin|Ảnh|Nhóm PV|CTV)\b\s*[:.]?\s*", re.IGNORECASE)
@@ -333,7 +336,7 @@ def _looks_like_caption(line: str, grouped: bool, title: str) -> bool:
     folded = fold(line)
     shows = bool(_CAPTION_WORDS.search(folded))
     if not line.endswith(_SENTENCE_END):
-        return shows or grouped or words <= 6
+        return shows or (grouped or words <= 6) and not _SUBHEADING.match(line)
     # A full sentence is a caption only when it shows something, stands as captions do, and tells
     # no past event ("đã …") as the text does.
     return (shows and (grouped or words <= 20) and not _OPENER.match(line) and not line.endswith("./.")
