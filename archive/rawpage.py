@@ -227,10 +227,15 @@ def choose_title(head: list[str]) -> str:
     """The title among the lines above the text: a line of four words or more that is no date line, document
     header, site banner or lead sentence; the longest such line."""
     candidates = [line for line in head if not _is_meta(line) and len(line.split()) >= 4
-                  and not _DOCUMENT_HEADER.match(fold(line)) and not line.isupper()]
+                  and not _DOCUMENT_HEADER.match(fold(line)) and not line.isupper() and not _is_menu(line)]
     titles = [line for line in candidates if not line.rstrip().endswith((".", "…")) and len(line) <= 250]
     named = [line for line in titles if not _OUTLET_LINE.match(fold(line))]
     return max(named or titles or candidates, key=len, default="")
+
+
+def _is_menu(line: str) -> bool:
+    """A menu written as one line: "Giới thiệu | Tin tức - Sự kiện | Văn bản", "Thời sự · Kinh tế · Xã hội"."""
+    return len(re.findall(r"\s[|·•»]\s", line)) >= 2
 
 
 def _units(body_lines: list[str]) -> list[tuple[str, bool]]:

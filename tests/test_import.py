@@ -370,6 +370,8 @@ def test_title_is_no_document_header_banner_or_lead_sentence():
             "đầu năm 2022.", "17:40, 09/07/2022"]
     from archive.rawpage import choose_title
     assert choose_title(head) == "Liên minh HTX 6 tỉnh Bắc Trung Bộ sơ kết 6 tháng đầu năm"
+    menu = ["Giới thiệu | Tin tức - Sự kiện | Văn bản | Thủ tục hành chính", "Kỷ niệm 30 năm thành lập Liên minh HTX"]
+    assert choose_title(menu) == "Kỷ niệm 30 năm thành lập Liên minh HTX"
 
 
 def test_comment_forms_widgets_and_credits_never_become_captions():
