@@ -186,6 +186,8 @@ def indicator_of(quantity: Quantity, sentence_folded: str) -> str:
     """The indicator key a quantity counts, or "" when its words do not make it clear."""
     unit = quantity.unit or _total_of(quantity.before)
     key = next((key for prefix, key in _UNITS if unit.startswith(prefix)), "")
+    if not key and unit.startswith("nguoi") and re.search(r"thanh vien[^,;]{0,25}(?:dat|la|len|co)\s*$", quantity.before):
+        return "members"  # "tổng số thành viên đạt 4.960 người"
     if not key or _SUBSET.match(unit):
         return ""
     before = quantity.before
@@ -298,9 +300,13 @@ def _sentence_figures(sentence: str, folded: str, provinces: ProvinceIndex, tall
     listed = _province_lists(sentence, mentions, found)
     in_lists = {id(q) for group in listed for _, q in group}
     heads = set()
+    aligned = fold_aligned(sentence)
     for group in listed:
         head = _head(sentence, group, found)
         head_key = indicator_of(head, folded) if head else ""
+        # "Thanh Hóa thành lập mới 96 HTX, Nghệ An 71 HTX": a number with a province before it heads no list.
+        if head and _scope(aligned, head, mentions, tally.unit)[0] != ("cluster", ""):
+            head = None
         if head:
             heads.add(id(head))
         for name, quantity in group:
@@ -902,7 +908,7 @@ def source(tail: list[str], lead_prefix: str, head: list[str], meta: Mapping[str
         if value.get("url") or value["name"] != inner:
             return Found(value, f'"{lead_prefix}" trước đoạn đầu')
     if meta.get("site_name"):
-        value = {"name": meta["site_name"]}
+        value = {"name": re.sub(r"\s+điện tử$", "", meta["site_name"], flags=re.IGNORECASE)}
         if meta.get("url", "").startswith(("http://", "https://")):
             value["url"] = meta["url"]
         return Found(value, "tên trang trong siêu dữ liệu của trang (og:site_name, JSON-LD)")

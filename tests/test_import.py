@@ -261,6 +261,12 @@ UNIT_LAO_CAI = extract.Unit("province", "Lào Cai")
     ("Quỹ hỗ trợ phát triển HTX tỉnh đã cho 9 HTX vay vốn với tổng số tiền 4,2 tỷ đồng.", UNIT_LAO_CAI, {},
      {"Lào Cai": {"loans_vnd": 4_200_000_000}}),
     ("Cả nước hiện có 29.416 HTX.", extract.Unit("cluster"), {}, {}),
+    # A province's number before a list of others heads no list; "… đạt 4.960 người" counts members.
+    ("Toàn cụm thành lập mới 285 HTX. Trong đó, Thanh Hóa thành lập mới 96 HTX, Nghệ An 71 HTX, Hà Tĩnh 58 HTX.",
+     extract.Unit("cluster"), {"new_cooperatives": 285},
+     {"Thanh Hóa": {"new_cooperatives": 96}, "Nghệ An": {"new_cooperatives": 71}, "Hà Tĩnh": {"new_cooperatives": 58}}),
+    ("Đến nay toàn tỉnh có 152 HTX; tổng số thành viên đạt 4.960 người.", UNIT_LAO_CAI, {},
+     {"Lào Cai": {"cooperatives": 152, "members": 4960}}),
     ("Bắc Giang có 700 HTX.", UNIT_LAO_CAI, {}, {}),
 ])
 def test_figures_are_filed_by_their_scope(text, unit, cluster, by_province):
@@ -357,9 +363,11 @@ def test_author(tail, before_date, meta, writer):
     ([], ["BÁO KHÁNH HÒA ĐIỆN TỬ", "Chính trị | Kinh tế"], "Báo Khánh Hòa"),
     ([], ["CỔNG THÔNG TIN ĐIỆN TỬ TỈNH BÌNH ĐỊNH"], "Cổng thông tin điện tử tỉnh Bình Định"),
     ([], ["Báo Lai Châu điện tử"], "Báo Lai Châu"),
+    ([], [], "Báo Kon Tum"),  # og:site_name "Báo Kon Tum điện tử", below
 ])
 def test_source_never_a_person(tail, head, name):
-    found = extract.source(tail, "", head, {}, OLD_NAMES)
+    meta = {} if tail or head else {"site_name": "Báo Kon Tum điện tử"}
+    found = extract.source(tail, "", head, meta, OLD_NAMES)
     assert (found.value or {}).get("name") == name
 
 
