@@ -305,7 +305,7 @@ def _sentence_figures(sentence: str, folded: str, provinces: ProvinceIndex, tall
         head = _head(sentence, group, found)
         head_key = indicator_of(head, folded) if head else ""
         # "Thanh Hóa thành lập mới 96 HTX, Nghệ An 71 HTX": a number with a province before it heads no list.
-        if head and _scope(aligned, head, mentions, tally.unit)[0] != ("cluster", ""):
+        if head and (_scope(aligned, head, mentions, tally.unit)[0] or ("", ""))[0] == "province":
             head = None
         if head:
             heads.add(id(head))
