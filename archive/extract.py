@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import urlparse
 
 from .vietnamese import fold
@@ -176,89 +176,187 @@ _TARGET = re.compile(r"phan dau|chi tieu|muc tieu|ke hoach|du kien|it nhat|toi t
 # Not folded: "tặng" (award) and "tăng" (increase) fold alike.
 _AWARD_WORDS = re.compile(r"\b(?:tặng|trao|khen thưởng|bằng khen|giấy khen|cờ thi đua|huân chương|danh hiệu)\b",
                           re.IGNORECASE)
+# Words after "HTX" that make the number a part of the whole: "64 HTX có sản phẩm OCOP", "1.120 HTX ứng dụng …".
+_SUBSET = re.compile(r"^(?:hop tac xa|htx|to hop tac|tht)\s+(?:co |ung dung|nong nghiep|tieu bieu|kieu moi"
+                     r"|dat |xep loai|gioi|kha\b|yeu|hoat dong hieu qua|hoat dong kem|thuoc|trong linh vuc"
+                     r"|moi thanh lap|dan dau|duoc|san xuat|kinh doanh|lam|ngung|da )")
 
 
 def indicator_of(quantity: Quantity, sentence_folded: str) -> str:
     """The indicator key a quantity counts, or "" when its words do not make it clear."""
-    unit = quantity.unit
+    unit = quantity.unit or _total_of(quantity.before)
     key = next((key for prefix, key in _UNITS if unit.startswith(prefix)), "")
-    if not key:
+    if not key and unit.startswith("nguoi") and re.search(r"thanh vien[^,;]{0,25}(?:dat|la|len|co)\s*$", quantity.before):
+        return "members"  # "tổng số thành viên đạt 4.960 người"
+    if not key or _SUBSET.match(unit):
         return ""
     before = quantity.before
     if key in ("loan_projects", "loans_vnd"):
         return key if _LOAN_CONTEXT.search(sentence_folded) else ""
-    if key == "members" and re.search(r"(?:hop tac xa|htx) thanh vien\b[^,;]{0,40}$", before):
-        return "member_cooperatives"
+    if re.search(r"(?:cho|giup|ho tro)\s*$", before):
+        return ""  # "cho 9 HTX vay vốn": the borrowers, not a count of the alliance
     if re.search(r"ket nap(?: them| moi| duoc)*\s*$", before):
         return "new_members" if key in ("members", "cooperatives", "member_cooperatives") else ""
     if re.search(r"thanh lap moi(?: duoc)?\s*$", before):
         return _NEW.get(key, "")
     if re.search(r"(?:thanh lap|giai the|tang|giam|them|chuyen doi)\s*$", before):
         return ""
+    if key in ("members", "cooperatives") and re.search(r"(?:hop tac xa|htx) thanh vien\b[^,;]{0,40}$"
+                                                        r"|thanh vien cua (?:lien minh|lmhtx)[^,;]{0,30}$", before):
+        return "member_cooperatives"  # "nâng tổng số HTX thành viên lên 187 HTX", "… thành viên của Liên minh lên 88 HTX"
     return key
 
 
-_CLUSTER_SCOPE = re.compile(r"toan cum|trong cum|ca cum|dia ban cum|toan khoi|trong khoi|ca khoi"
-                            r"|cac tinh trong cum|lien minh (?:htx|hop tac xa) cac tinh|\d+ tinh(?:, thanh pho)? trong cum")
-_CITY_SCOPE = re.compile(r"toan thanh pho|toan tinh|dia ban thanh pho|dia ban tinh")
+def _total_of(before: str) -> str:
+    """The unit of a bare number that closes "nâng tổng số HTX thành viên lên 61"."""
+    match = re.search(r"tong so ((?:hop tac xa|htx|to hop tac|tht|thanh vien|quy tin dung)(?: thanh vien)?)[^,;]{0,30}"
+                      r"(?:len|la|dat)\s*$", before)
+    return match.group(1) if match else ""
+
+
+_CLUSTER_SCOPE = re.compile(r"toan cum|trong cum|ca cum|dia ban cum|toan khoi|trong khoi|ca khoi|cac tinh trong cum"
+                            r"|lien minh (?:htx|hop tac xa) cac tinh|\d+ tinh(?:, thanh pho)? trong cum")
+_NATIONAL_SCOPE = re.compile(r"ca nuoc|toan quoc")
+# One province, or its alliance, named without the province's name: "toàn tỉnh", "Liên minh HTX tỉnh", "Liên minh".
+_LOCAL_SCOPE = re.compile(r"toan tinh|dia ban tinh|toan thanh pho|dia ban thanh pho|(?:htx|hop tac xa) (?:tinh|thanh pho)\b"
+                          r"|\blien minh\b(?! (?:htx|hop tac xa) (?:viet nam|cac tinh))")
+_ALLIANCE_WORDS = re.compile(r"lien minh|ket nap|thanh vien cua")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Who the conference is: a cluster of alliances, one alliance with a cluster key of its own, or one province's
+    alliance filed under the province-level key (its figures go under by_province)."""
+
+    kind: str  # "cluster", "alliance" or "province"
+    province: str = ""
 
 
 @dataclass(frozen=True)
 class Figures:
     cluster: dict[str, int]
     by_province: dict[str, dict[str, int]]
-    notes: list[str]  # approximate or conflicting figures, and counts left out as unclear
+    notes: list[tuple[str, str]]  # (field, why): approximate or conflicting figures, counts left out as unclear
+    sources: list[str]  # "figures.cooperatives = 4139 (toàn cụm): "sentence"", one per figure written
 
 
-def figures(paragraphs: Iterable[str], provinces: ProvinceIndex, single_province: bool = False) -> Figures:
-    """Whole-cluster and per-province figures where the wording makes them clear."""
-    cluster: dict[str, int] = {}
-    by_province: dict[str, dict[str, int]] = {}
-    notes: list[str] = []
+@dataclass
+class _Tally:
+    unit: Unit
+    cluster: dict[str, int] = field(default_factory=dict)
+    by_province: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
-    def keep(target: dict[str, int], key: str, quantity: Quantity, where: str) -> None:
+    def keep(self, scope: tuple[str, str], key: str, quantity: Quantity, sentence: str) -> None:
+        """Write one figure where its scope says, with its sentence; a second, different value is only noted."""
+        kind, province = scope
+        if kind == "cluster":
+            target, name = self.cluster, f"figures.{key}"
+            label = "toàn cụm" if self.unit.kind == "cluster" else f"Liên minh HTX {self.unit.province}"
+        else:
+            target, name = self.by_province.setdefault(province, {}), f"by_province.{province}.{key}"
+            label = (f"Liên minh HTX {province}" if _ALLIANCE_WORDS.search(quantity.before) or key in
+                     ("member_cooperatives", "new_members") else f"tỉnh/thành phố {province}")
+        quote = _quote(sentence)
         if key in target and target[key] != quantity.value:
-            notes.append(f"{where}{key}: {target[key]} and {quantity.value} both found; kept {target[key]}")
+            self.notes.append((name, f"{target[key]} và {quantity.value} cùng xuất hiện; giữ {target[key]}: {quote}"))
             return
-        if key not in target and quantity.approximate:
-            notes.append(f"{where}{key}: \"{quantity.text}\" is approximate")
-        target.setdefault(key, quantity.value)
+        if key in target:
+            return
+        if quantity.approximate:
+            self.notes.append((name, f"\"{quantity.text}\" là số gần đúng: {quote}"))
+        target[key] = quantity.value
+        self.sources.append(f"{name} = {quantity.value} ({label}): {quote}")
 
+    def unclear(self, quantity: Quantity, key: str, why: str, sentence: str) -> None:
+        self.notes.append(("results", f"\"{quantity.text}\" ({key}) không ghi vào results: {why}: {_quote(sentence)}"))
+
+
+def _quote(sentence: str, limit: int = 220) -> str:
+    text = " ".join(sentence.split())
+    return f"\"{text if len(text) <= limit else text[:limit].rstrip() + ' …'}\""
+
+
+def figures(paragraphs: Iterable[str], provinces: ProvinceIndex, unit: Unit | None = None) -> Figures:
+    """The figures whose wording says whose they are: the cluster's, one province's or its alliance's.
+
+    A figure whose scope the sentence leaves unclear goes on the review list with its sentence, never into results.
+    """
+    tally = _Tally(unit or Unit("cluster"))
     for paragraph in paragraphs:
         if _TARGET.search(fold(paragraph.split(",")[0])):
             continue  # "Phấn đấu đến hết năm 2018 …": the whole paragraph is targets
         for sentence in sentences(paragraph):
             folded = fold(sentence)
-            if _TARGET.search(folded):
-                continue
-            found = quantities(sentence)
-            mentions = provinces.find(sentence)
-            listed = _province_lists(sentence, mentions, found)
-            in_lists = {id(q) for group in listed for _, q in group}
-            heads = {id(_head(sentence, group, found)) for group in listed} - {id(None)}
-            for group in listed:
-                head = _head(sentence, group, found)
-                head_key = indicator_of(head, folded) if head else ""
-                for name, quantity in group:
-                    key = head_key or indicator_of(quantity, folded) or _group_unit(group, folded)
-                    if key:
-                        keep(by_province.setdefault(name, {}), key, quantity, f"by_province.{name}.")
-            scoped = bool(_CLUSTER_SCOPE.search(folded)) or (single_province and bool(_CITY_SCOPE.search(folded)))
-            awards = bool(_AWARD_WORDS.search(sentence))
-            for quantity in found:
-                if id(quantity) in in_lists:
-                    continue
-                key = indicator_of(quantity, folded)
-                if not key:
-                    continue
-                # A province just before the number is its subject ("Nghệ An có 903 HTX").
-                near = [m for m in mentions if m[1] <= quantity.start and quantity.start - m[1] < 20]
-                if id(quantity) in heads or (scoped and not awards and not near):
-                    keep(cluster, key, quantity, "")
-                elif not awards:
-                    notes.append(f"\"{quantity.text}\" ({key}) left out: the sentence does not say it is the "
-                                 "whole cluster's")
-    return Figures(cluster, by_province, notes)
+            if not _TARGET.search(folded) and not _AWARD_WORDS.search(sentence):
+                _sentence_figures(sentence, folded, provinces, tally)
+    return Figures(tally.cluster, tally.by_province, tally.notes, tally.sources)
+
+
+def _sentence_figures(sentence: str, folded: str, provinces: ProvinceIndex, tally: _Tally) -> None:
+    found = quantities(sentence)
+    mentions = provinces.find(sentence)
+    listed = _province_lists(sentence, mentions, found)
+    in_lists = {id(q) for group in listed for _, q in group}
+    heads = set()
+    aligned = fold_aligned(sentence)
+    for group in listed:
+        head = _head(sentence, group, found)
+        head_key = indicator_of(head, folded) if head else ""
+        # "Thanh Hóa thành lập mới 96 HTX, Nghệ An 71 HTX": a number with a province before it heads no list.
+        if head and (_scope(aligned, head, mentions, tally.unit)[0] or ("", ""))[0] == "province":
+            head = None
+        if head:
+            heads.add(id(head))
+        for name, quantity in group:
+            key = head_key or indicator_of(quantity, folded) or _group_unit(group, folded)
+            if key:
+                tally.keep(("province", name), key, quantity, sentence)
+    for quantity in found:
+        key = indicator_of(quantity, folded)
+        if id(quantity) in in_lists or not key:
+            continue
+        if id(quantity) in heads and tally.unit.kind == "cluster":
+            tally.keep(("cluster", ""), key, quantity, sentence)
+            continue
+        scope, why = _scope(fold_aligned(sentence), quantity, mentions, tally.unit)
+        if scope:
+            tally.keep(scope, key, quantity, sentence)
+        else:
+            tally.unclear(quantity, key, why, sentence)
+
+
+def _markers(folded: str, mentions: list[tuple[int, int, str]], limit: int) -> list[tuple[int, int, str, str]]:
+    """(start, rank, kind, province) of each word before `limit` that says whose a figure is."""
+    found = [(m.start(), 0, "cluster", "") for m in _CLUSTER_SCOPE.finditer(folded, 0, limit)]
+    found += [(m.start(), 1, "national", "") for m in _NATIONAL_SCOPE.finditer(folded, 0, limit)]
+    found += [(start, 2, "province", name) for start, _, name in mentions if start < limit]
+    found += [(m.start(), 3, "local", "") for m in _LOCAL_SCOPE.finditer(folded, 0, limit)]
+    return sorted(found, key=lambda item: (-item[0], item[1]))
+
+
+def _scope(folded: str, quantity: Quantity, mentions: list[tuple[int, int, str]], unit: Unit) -> tuple[tuple[str, str] | None, str]:
+    """(("cluster", "") or ("province", name)) of a quantity by the nearest scope word before it, or (None, why)."""
+    markers = _markers(folded, mentions, quantity.start)
+    if not markers:
+        return None, "câu không nói số này của toàn cụm hay của tỉnh nào"
+    _, _, kind, province = markers[0]
+    if kind == "national":
+        return None, "số của cả nước"
+    if kind == "local":
+        named = [name for start, _, name in mentions if start < quantity.start]
+        province = named[-1] if named and unit.kind == "cluster" else unit.province
+        kind = "province" if province else ""
+    if kind == "cluster":
+        return (("cluster", ""), "") if unit.kind == "cluster" else (None, "số của cả cụm trong bài của một tỉnh")
+    if kind == "province" and unit.kind != "cluster":
+        if province != unit.province:
+            return None, f"số của {province}, không phải của {unit.province}"
+        return (("cluster", "") if unit.kind == "alliance" else ("province", province)), ""
+    if kind == "province":
+        return ("province", province), ""
+    return None, "câu không nói số này của tỉnh nào"
 
 
 def _province_lists(sentence: str, mentions: list[tuple[int, int, str]],
@@ -268,7 +366,7 @@ def _province_lists(sentence: str, mentions: list[tuple[int, int, str]],
     items = []
     for start, end, name in mentions:
         gap = re.match(r"\s*(?:có|:|với|\()?\s*", sentence[end:])
-        quantity = by_start.get(end + gap.end())
+        quantity = by_start.get(end + gap.end()) if gap else None
         if quantity:
             items.append((start, name, quantity))
     groups: list[list[tuple[str, Quantity]]] = []
@@ -314,27 +412,33 @@ _DAY_MONTH = (r"(?:\((?P<d1>\d{1,2})[./-](?P<m1>\d{1,2})(?:[./-](?P<y1>\d{4}))?\
 _CONFERENCE_DAY = re.compile(
     r"(?:^|[\s,(\-–])(?P<when>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Hh]ôm)(?: nay)?(?: qua)?(?: ngày)?"
     r"(?: hôm nay)?)\s*(?:,\s*)?" + _DAY_MONTH + r"(?![\d/])")
+# "Quyết định số 429/QĐ-LMHTX ngày 18/11/2019", "Báo cáo ngày …": the day of a document, not of the conference.
+_DOCUMENT = re.compile(r"(?:quyet dinh|nghi quyet|nghi dinh|chi thi|thong tu|cong van|ke hoach|bao cao|van ban|luat"
+                       r"|so \S+/\S+)[^,.;]{0,60}$")
 _PUBLISHED_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _TIME = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
-_NOT_PUBLISHED = re.compile(r"in trang|ban in|print|truy cap|hom nay|cap nhat luc|luot xem")
+_NOT_PUBLISHED = re.compile(r"in trang|ban in|print|truy cap|hom nay|luot xem")
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 def conference_day(text: str) -> tuple[int, int, int | None, str] | None:
-    """(day, month, year or None, phrase) of "Sáng 1/12", "Sáng ngày 05/7/2024", "Sáng nay (02.12)"."""
+    """(day, month, year or None, phrase) of "Sáng 1/12", "Sáng ngày 05/7/2024", "Sáng nay (02.12)"; the day of
+    a decree or report ("Quyết định số 429 … ngày 18/11/2019") is skipped."""
     for match in _CONFERENCE_DAY.finditer(text):
+        if _DOCUMENT.search(fold(text[max(0, match.start() - 80):match.start()])):
+            continue
         groups = match.groupdict()
-        for n in "123":
-            if groups[f"d{n}"]:
-                day, month = int(groups[f"d{n}"]), int(groups[f"m{n}"])
-                year = int(groups[f"y{n}"]) if groups[f"y{n}"] else None
-                if 1 <= day <= 31 and 1 <= month <= 12:
-                    return day, month, year, match.group(0).strip(" ,(-–")
+        n = next(n for n in "123" if groups[f"d{n}"])
+        day, month = int(groups[f"d{n}"]), int(groups[f"m{n}"])
+        year = int(groups[f"y{n}"]) if groups[f"y{n}"] else None
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            return day, month, year, match.group(0).strip(" ,(-–")
     return None
 
 
 def published(lines: Iterable[str]) -> tuple[dt.datetime | None, str]:
-    """The publication moment of a line like "HN 01/12/2023 14:51" or "14:59, Thứ Sáu, 5-7-2024",
-    and what stands before the date on that line (often the writer's initials)."""
+    """The publication moment of a line like "HN 01/12/2023 14:51", "14:59, Thứ Sáu, 5-7-2024" or
+    "Thứ Năm, 11/4/2019 14:05", and what stands before the date on that line (often the writer's initials)."""
     for line in lines:
         if _NOT_PUBLISHED.search(fold(line)):
             continue
@@ -345,7 +449,7 @@ def published(lines: Iterable[str]) -> tuple[dt.datetime | None, str]:
         time = _TIME.search(line)
         hour, minute = (int(time.group(1)), int(time.group(2))) if time else (0, 0)
         try:
-            moment = dt.datetime(year, month, day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+            moment = dt.datetime(year, month, day, hour, minute, tzinfo=VIETNAM)
         except ValueError:
             continue
         prefix = line[:min(date.start(), time.start() if time else date.start())].strip(" ,-–|")
@@ -354,40 +458,39 @@ def published(lines: Iterable[str]) -> tuple[dt.datetime | None, str]:
 
 
 def published_meta(value: str) -> dt.datetime | None:
-    """An HTML article:published_time, in Vietnam's time zone."""
+    """An HTML article:published_time or JSON-LD datePublished, in Vietnam's time zone."""
     try:
         moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    zone = dt.timezone(dt.timedelta(hours=7))
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    return moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment.astimezone(VIETNAM)
 
 
 def conference_date(day: tuple[int, int, int | None, str] | None, published_at: dt.datetime | None,
                     period: int | None, kind: str) -> Found:
     """The conference's date: the year as written, else from the publication date, else from the period."""
     if day is None:
-        return Found(None, "no phrase like 'Sáng 1/12' or 'Ngày 05/7/2024' in the first paragraphs", True)
+        return Found(None, "không có cụm như 'Sáng 1/12' hay 'Ngày 05/7/2024' ở đầu bài", True)
     d, m, year, phrase = day
     if year:
         return _day(year, m, d, f'"{phrase}"', False)
     if published_at:
         year = published_at.year if (m, d) <= (published_at.month, published_at.day) else published_at.year - 1
-        found = _day(year, m, d, f'"{phrase}" + the year of the publication line', False)
-        if found.value and (published_at.date() - found.value).days > 60:
-            return Found(found.value, found.how + " (published long after: check)", True)
+        found = _day(year, m, d, f'"{phrase}" + năm của ngày đăng bài', False)
+        if isinstance(found.value, dt.date) and (published_at.date() - found.value).days > 60:
+            return Found(found.value, found.how + " (bài đăng sau đó lâu: kiểm tra lại)", True)
         return found
     if period:
         year = period + 1 if kind == "tong-ket" and m <= 3 else period
-        return _day(year, m, d, f'"{phrase}" + the year reviewed ({period})', True)
-    return Found(None, f'"{phrase}" has no year and none was found in the text', True)
+        return _day(year, m, d, f'"{phrase}" + năm được tổng kết ({period}), không có ngày đăng bài', True)
+    return Found(None, f'"{phrase}" không ghi năm và bài không cho biết năm', True)
 
 
 def _day(year: int, month: int, day: int, how: str, doubtful: bool) -> Found:
     try:
         return Found(dt.date(year, month, day), how, doubtful)
     except ValueError:
-        return Found(None, f"{how} is not a real day", True)
+        return Found(None, f"{how} không phải một ngày có thật", True)
 
 
 _PERIOD_PHRASES = (
@@ -411,26 +514,47 @@ def period(title: str, paragraphs: list[str]) -> Found:
     years = [int(y) for text in texts for y in re.findall(r"\bnam (\d{4})\b", text)]
     for year in sorted(set(years)):
         if year + 1 in years:  # the year reviewed and the year planned
-            return Found(year, f"the years {year} and {year + 1} in the text", True)
-    return Found(None, "no year reviewed found", True)
+            return Found(year, f"bài nhắc năm {year} và năm {year + 1}", True)
+    opening = [int(m.group(1)) for text in texts[1:] for m in [re.match(r"nam (\d{4}),", text)] if m]
+    if opening:  # "Năm 2020, Liên minh HTX tỉnh đã …" opens the account of the year
+        return Found(opening[0], f'một đoạn mở đầu bằng "Năm {opening[0]},"', True)
+    return Found(None, "không tìm thấy năm được tổng kết", True)
+
+
+def period_from_date(found: Found, date: dt.date | None, kind: str) -> Found:
+    """The period when the text names none: the year before for a tổng kết held early in the year, else the date's."""
+    if not date or found.value is not None and not (found.doubtful and kind == "tong-ket"):
+        return found
+    if kind == "tong-ket" and date.month <= 3 and found.value in (None, date.year - 1):
+        return Found(date.year - 1, "hội nghị tổng kết đầu năm tổng kết năm trước", True)
+    if found.value is not None:
+        return found
+    return Found(date.year, "năm của ngày họp", True)
 
 
 # ---------------------------------------------------------------- kind, cluster, location
 
 _KINDS = (("tong ket", "tong-ket"), ("so ket", "so-ket"), ("ky niem", "ky-niem"))
+# Events that are neither review nor commemoration: a signing, a flag award, a meeting, a workshop.
+_OTHER_EVENT = re.compile(r"ky ket|giao uoc|don nhan|trao tang|gap mat|hoi thao|toa dam|dai hoi|ban chap hanh"
+                          r"|tap huan|dien dan|hoi cho|ra mat|le (?:trao|khai|cong bo)")
 
 
 def kind(title: str, lead: str) -> Found:
-    """tong-ket, so-ket or ky-niem from the first of those words in the title, else in the first paragraph."""
-    for where, text in (("title", title), ("first paragraph", lead)):
+    """tong-ket, so-ket or ky-niem from the first of those words in the title, else in the first paragraph;
+    khac for a signing, a flag award, a meeting or a workshop."""
+    for where, text in (("tiêu đề", title), ("đoạn đầu", lead)):
         folded = fold_aligned(text)
         hits = [(folded.find(word), word, key) for word, key in _KINDS if word in folded]
         if hits:
             position, word, key = min(hits)
-            return Found(key, f'"{text[position:position + len(word)]}" in the {where}')
-    if re.search(r"hoi nghi|hoi thao|toa dam|dai hoi|gap mat", fold(title + " " + lead)):
-        return Found("khac", "a meeting that is no review or commemoration", True)
-    return Found(None, "no tổng kết, sơ kết or kỷ niệm in the title or first paragraph", True)
+            return Found(key, f'"{text[position:position + len(word)]}" trong {where}')
+    event = _OTHER_EVENT.search(fold(title)) or _OTHER_EVENT.search(fold(lead))
+    if event:
+        return Found("khac", f'"{event.group(0)}": không phải tổng kết, sơ kết hay kỷ niệm')
+    if re.search(r"hoi nghi|buoi le|\ble\b", fold(title + " " + lead)):
+        return Found("khac", "một hội nghị không nói là tổng kết, sơ kết hay kỷ niệm", True)
+    return Found(None, "tiêu đề và đoạn đầu không có tổng kết, sơ kết, kỷ niệm hay tên một sự kiện", True)
 
 
 def _cluster_phrase(name: str) -> str:
@@ -448,37 +572,78 @@ def single_province_cluster(name: str, provinces: ProvinceIndex) -> str:
     return mentions[0][2] if len(mentions) == 1 else ""
 
 
+def _alliance_text(text: str) -> str:
+    return fold(text).replace("hop tac xa", "htx").replace("(htx) ", "")
+
+
+def named_clusters(text: str, clusters: Mapping[str, str], provinces: ProvinceIndex) -> dict[str, int]:
+    """key -> how many times the text names that (multi-province) cluster."""
+    folded = _alliance_text(text)
+    counts = {}
+    for key, name in clusters.items():
+        if single_province_cluster(name, provinces) or not fold(name).startswith("cum"):
+            continue
+        count = len(re.findall(r"\b" + _word_pattern(_cluster_phrase(name)) + r"\b", folded))
+        if count:
+            counts[key] = count
+    return counts
+
+
+_CLUSTER_WORDS = re.compile(r"\bcum (?:thi dua|lien minh|htx)|\bkhoi thi dua|cac tinh (?:trong )?cum|\bcum \d+ tinh"
+                            r"|lien minh htx \d+ tinh|lien minh htx cac tinh")
+_PROVINCE_ALLIANCE = re.compile(r"lien minh htx (?:tinh|thanh pho|tp)\b")
+
+
+def provincial_alliance(title: str, lead: str, provinces: ProvinceIndex, source_province: str) -> Found:
+    """The province whose own alliance holds the conference ("Liên minh HTX tỉnh Lai Châu tổ chức …"), when the
+    title and the opening paragraph name no cluster; None otherwise."""
+    opening = f"{title}\n{lead}"
+    folded = _alliance_text(opening)
+    if _CLUSTER_WORDS.search(folded) or not _PROVINCE_ALLIANCE.search(folded):
+        return Found(None)
+    aligned = fold_aligned(opening)
+    for match in re.finditer(r"li[eê]n minh (?:h[oợ]p t[aá]c x[aã]|htx)(?: \(htx\))? (?:tinh|thanh pho|tp)\s+",
+                             aligned):
+        named = [name for start, _, name in provinces.find(opening) if start == match.end()]
+        if named:
+            return Found(named[0], f'"{opening[match.start():match.end()]}{named[0]}"')
+    prefix = provinces.find(title)
+    if prefix and prefix[0][0] == 0:
+        return Found(prefix[0][2], f'"{prefix[0][2]}" mở đầu tiêu đề')
+    if source_province:
+        return Found(source_province, f"tỉnh của nguồn tin ({source_province}); bài chỉ viết \"Liên minh HTX tỉnh\"",
+                     True)
+    return Found(None, "bài là của Liên minh HTX một tỉnh nhưng không nói tỉnh nào", True)
+
+
 def cluster(text: str, clusters: Mapping[str, str], provinces: ProvinceIndex, source_province: str,
             found_provinces: list[str], members: Mapping[str, set[str]]) -> Found:
     """The cluster named in the text; else the alliance of the source's city; else the one whose
     known members include every province found."""
-    folded = fold(text).replace("hop tac xa", "htx").replace("(htx) ", "")
-    counts = {}
+    counts = named_clusters(text, clusters, provinces)
+    folded = _alliance_text(text)
     for key, name in clusters.items():
-        phrase = _cluster_phrase(name)
         single = single_province_cluster(name, provinces)
-        if single:
-            count = len(re.findall(re.escape(phrase), folded))
-            unqualified = re.findall(r"lien minh htx (?:thanh pho|tinh|tp)(?! [a-z]+ [a-z]+ (?:va|,))(?=[\s,.;]|$)",
-                                     folded)
-            if not count and unqualified and source_province == single:
-                count = len(unqualified)
-        else:
-            count = len(re.findall(r"\b" + _word_pattern(phrase) + r"\b", folded))
+        if not single:
+            continue
+        count = len(re.findall(re.escape(_cluster_phrase(name)), folded))
+        unqualified = re.findall(r"lien minh htx (?:thanh pho|tinh|tp)(?! [a-z]+ [a-z]+ (?:va|,))(?=[\s,.;]|$)", folded)
+        if not count and unqualified and source_province == single:
+            count = len(unqualified)
         if count:
             counts[key] = count
     if counts:
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda key: counts[key])
         doubtful = len(counts) > 1
-        how = f"\"{clusters[best]}\" named {counts[best]} time(s)"
+        how = f"\"{clusters[best]}\" được nhắc {counts[best]} lần"
         if doubtful:
-            how += "; also named: " + ", ".join(k for k in counts if k != best)
+            how += "; bài cũng nhắc: " + ", ".join(k for k in counts if k != best)
         return Found(best, how, doubtful)
     if len(found_provinces) >= 2:
         fits = [key for key, known in members.items() if set(found_provinces) <= known]
         if len(fits) == 1:
-            return Found(fits[0], "its known provinces include every province named", True)
-    return Found(None, "no cluster named in the text", True)
+            return Found(fits[0], "các bài đã có của cụm này gồm mọi tỉnh được nêu", True)
+    return Found(None, "bài không nêu tên cụm nào có trong site_config.yaml", True)
 
 
 def tidy_title(title: str, clusters: Mapping[str, str]) -> str:
@@ -497,93 +662,158 @@ def tidy_title(title: str, clusters: Mapping[str, str]) -> str:
     return title
 
 
-_PLACE_START = re.compile(r"(?:thành phố|TP\.?|huyện|thị xã|quận|tỉnh|xã|phường|thị trấn|[Hh]ội trường|[Tt]rụ sở"
-                          rf"|[Tt]rung tâm|[Kk]hách sạn|[Nn]hà văn hóa|[{UPPER}])")
+_VENUE = r"(?:[Hh]ội trường|[Tt]rụ sở|[Tt]rung tâm|[Kk]hách sạn|[Nn]hà văn hóa|[Nn]hà văn hoá|[Cc]ung văn hóa)"
+_PLACE_START = re.compile(rf"(?:thành phố|TP\.?|huyện|thị xã|quận|tỉnh|xã|phường|thị trấn|{_VENUE}|[{UPPER}])")
+_ADMIN = r"(?:thành phố|TP\.?|huyện|thị xã|quận|xã|phường|thị trấn)"
+_PLACE_END = r"(?=,|\.|;|:|\(| đã | đồng chí| với | do | nơi | vào | để |$)"
+_HELD = re.compile(r"(?:được tổ chức|diễn ra|tổ chức|được tổ chức long trọng)\s+(?:tại|ở)\s+")
 
 
-def location(lead: str) -> Found:
-    """Where it was held: "tại TP Hải Dương", "tại thành phố Quảng Ngãi"; else "địa bàn huyện Vĩnh Bảo"."""
-    match = re.search(r"\btại ([^,.;:()]{2,70}?)(?=,|\.|;|:| đã | đồng chí| Liên minh| [Cc]ụm | tổ chức|$)", lead)
-    if match and _PLACE_START.match(match.group(1)) and not re.match(r"[Hh]ội nghị", match.group(1)):
-        return Found(match.group(1).strip(), f'"tại {match.group(1).strip()}" in the first paragraph')
-    match = re.search(rf"địa bàn ((?:huyện|quận|thị xã|thành phố|TP|xã|phường) (?:[{UPPER}][\w]*\s?)+)", lead)
-    if match:
-        return Found(match.group(1).strip(), f'"địa bàn {match.group(1).strip()}" in the first paragraph', True)
-    return Found(None, "no 'tại …' in the first paragraph", False)
+def _place_at(text: str, start: int) -> str:
+    """The place named from `start`: "TP Hải Dương", "Hội trường Liên minh HTX tỉnh X, thành phố Y"."""
+    rest = text[start:]
+    if not _PLACE_START.match(rest) or re.match(r"[Hh]ội nghị\b", rest):
+        return ""
+    venue = re.match(_VENUE, rest)
+    stops = _PLACE_END if venue else _PLACE_END[:-4] + r"| Liên minh| [Cc]ụm | tổ chức|$)"
+    match = re.match(rf"([^,.;:()]{{2,80}}?){stops}", rest)
+    if not match:
+        return ""
+    place = match.group(1).strip()
+    town = re.match(rf",\s*({_ADMIN} [^,.;:()]{{2,40}}?){_PLACE_END}", rest[match.end():])
+    if venue and town:
+        place += ", " + town.group(1).strip()
+    return place
+
+
+def location(paragraphs: list[str]) -> Found:
+    """Where it was held: "tại TP Hải Dương" in the first sentence, "Hội nghị được tổ chức tại …" or "diễn ra ở …"
+    in the opening paragraphs, else "địa bàn huyện Vĩnh Bảo"."""
+    opening = paragraphs[:2]
+    first = sentences(opening[0])[0] if opening and opening[0] else ""
+    for match in re.finditer(r"\btại\s+", first):
+        place = _place_at(first, match.end())
+        if place:
+            return Found(place, f'"tại {place}" trong câu đầu')
+    for paragraph in opening:
+        for match in _HELD.finditer(paragraph):
+            place = _place_at(paragraph, match.end())
+            if place:
+                return Found(place, f'"{match.group(0)}{place}"')
+    for paragraph in opening:
+        for match in re.finditer(rf"\bở\s+(?={_VENUE})", paragraph):
+            place = _place_at(paragraph, match.end())
+            if place:
+                return Found(place, f'"ở {place}"')
+    for match in re.finditer(r"\btại\s+", opening[0] if opening else ""):
+        place = _place_at(opening[0], match.end())
+        if place:
+            return Found(place, f'"tại {place}" trong đoạn đầu', True)
+    lead = opening[0] if opening else ""
+    area = re.search(rf"địa bàn ((?:huyện|quận|thị xã|thành phố|TP|xã|phường) (?:[{UPPER}][\w]*\s?)+)", lead)
+    if area:
+        return Found(area.group(1).strip(), f'"địa bàn {area.group(1).strip()}" trong đoạn đầu', True)
+    return Found(None, "đoạn đầu không nói hội nghị họp ở đâu")
+
+
+# Province names that are part of another name: "Châu Á – Thái Bình Dương".
+_NOT_A_PROVINCE = re.compile(r"\s+D[ưu][ơo]ng\b")
+
+
+def _mentions(paragraph: str, index: ProvinceIndex) -> list[tuple[int, int, str]]:
+    return [(start, end, name) for start, end, name in index.find(paragraph)
+            if not (name == "Thái Bình" and _NOT_A_PROVINCE.match(paragraph[end:]))]
+
+
+def _unglue(text: str) -> str:
+    """ "Quảng NamĐà NẵngQuảng Ngãi" (names pasted together) -> "Quảng Nam Đà Nẵng Quảng Ngãi"."""
+    return re.sub(rf"(?<=[a-zà-ỹđ])(?=[{UPPER}])", " ", text)
 
 
 def provinces_named(paragraphs: list[str], index: ProvinceIndex) -> Found:
-    """The provinces named in the text: the longest list first, in its order, then the others."""
+    """The provinces that took part: the longest list of three or more names (", ", "và", or names side by side);
+    without such a list, the names found, for review (a fair's city or a neighbour is no participant)."""
     best: list[str] = []
     others: list[str] = []
     for paragraph in paragraphs:
-        mentions = index.find(paragraph)
+        paragraph = _unglue(paragraph)
         run: list[str] = []
         last_end = -1
-        for start, end, name in mentions:
-            gap = paragraph[last_end:start] if last_end >= 0 else ""
-            if run and re.fullmatch(r"\s*(?:,|và|;)\s*(?:tỉnh |thành phố |TP )?", gap):
+        for start, end, name in _mentions(paragraph, index):
+            gap = paragraph[last_end:start] if last_end >= 0 else "-"
+            if run and re.fullmatch(r"\s*(?:,|và|;)?\s*(?:tỉnh |thành phố |TP )?", gap):
                 run.append(name)
             else:
-                if len(run) > len(best):
-                    best = run
+                best = run if len(run) > len(best) else best
                 run = [name]
             last_end = end
-            if name not in others:
-                others.append(name)
-        if len(run) > len(best):
-            best = run
-    if len(best) < 3:
-        best = []
-    names = list(dict.fromkeys(best + others))
-    doubtful = bool(names) and not best
-    how = f"a list of {len(best)} provinces" if best else ("named in the text" if names else "none named")
-    return Found(names, how, doubtful)
+            others.append(name)
+        best = run if len(run) > len(best) else best
+    best = list(dict.fromkeys(best))
+    if len(best) >= 3:
+        rest = [name for name in dict.fromkeys(others) if name not in best]
+        how = f"danh sách {len(best)} tỉnh" + (f"; bài còn nhắc {', '.join(rest)} (không thêm vào)" if rest else "")
+        return Found(best, how)
+    names = list(dict.fromkeys(others))
+    return Found(names, "các tỉnh được nhắc trong bài, không thành danh sách dự hội nghị" if names
+                 else "bài không nêu tỉnh nào", bool(names))
 
 
 # ---------------------------------------------------------------- leaders, awards
 
 _ROLE = re.compile(r"\b(cum truong|truong cum|khoi truong|cum pho|pho cum|khoi pho)\b")
-_NEXT = re.compile(r"nam toi|nam sau|nhiem ky toi|duoc bau|bau|luan phien|dam nhan|giao|nhat tri|thong nhat")
+_NEXT = re.compile(r"nam toi|nam sau|nhiem ky toi|duoc bau|bau|luan phien|dam nhan|giao|nhat tri|thong nhat"
+                   r"|nhan nhiem vu|chon|suy ton")
 
 
-def leaders(paragraphs: list[str], index: ProvinceIndex, period_year: int | None) -> Found:
+def _role_names(clause: str, index: ProvinceIndex) -> list[tuple[str, list[str]]]:
+    """(chair|deputy, provinces) of each role word in a clause: the names before it, or after "cụm trưởng là"."""
+    folded = fold_aligned(clause)
+    roles = list(_ROLE.finditer(folded))
+    mentions = _mentions(clause, index)
+    found = []
+    previous = 0
+    for number, role in enumerate(roles):
+        names = [name for start, end, name in mentions if previous <= start < role.start()]
+        if not names and re.match(r"\s*(?:nam \d{4}\s*)?(?::|la\b)", folded[role.end():role.end() + 14]):
+            stop = roles[number + 1].start() if number + 1 < len(roles) else len(clause)
+            names = [name for start, end, name in mentions if role.end() <= start < stop]
+        previous = role.end()
+        if names and len(names) <= 3:
+            found.append(("chair" if "truong" in role.group(1) else "deputy", list(dict.fromkeys(names))))
+    return found
+
+
+def leaders(paragraphs: list[str], index: ProvinceIndex, period_year: int | None, kind_key: str = "") -> Found:
     """chair and deputy provinces: "Thái Bình và Quảng Ninh cùng làm cụm trưởng",
-    "…, Chủ tịch Liên minh HTX tỉnh Nghệ An, Cụm trưởng và …"."""
+    "…, Chủ tịch Liên minh HTX tỉnh Nghệ An, Cụm trưởng và …". A tổng kết's current chair leads the year that
+    ends, not the next: it is only listed for review."""
     found: list[tuple[bool, str, list[str]]] = []  # (next period?, role, provinces)
     for paragraph in paragraphs:
         for sentence in sentences(paragraph):
-            for clause in re.split(r";", sentence):
-                folded = fold_aligned(clause)
-                roles = list(_ROLE.finditer(folded))
-                mentions = index.find(clause)
-                previous = 0
-                for role in roles:
-                    kind_ = "chair" if "truong" in role.group(1) else "deputy"
-                    names = [name for start, end, name in mentions if previous <= start < role.start()]
-                    tail = folded[role.end():role.end() + 4]
-                    if not names and re.match(r"\s*(?::|la\b)", tail):
-                        nxt = [r.start() for r in roles if r.start() > role.start()] + [len(clause)]
-                        names = [name for start, end, name in mentions if role.end() <= start < nxt[0]]
-                    previous = role.end()
-                    if not names or len(names) > 3:
-                        continue
-                    years = [int(y) for y in re.findall(r"\b(20\d\d)\b", clause)]
-                    upcoming = bool(_NEXT.search(fold(clause))) or any(period_year and y > period_year for y in years)
-                    found.append((upcoming, kind_, list(dict.fromkeys(names))))
+            upcoming = False
+            for clause in sentence.split(";"):
+                years = [int(y) for y in re.findall(r"\b(20\d\d)\b", clause)]
+                # "Cụm trưởng năm 2024: X; cụm phó: Y": a clause without a year of its own goes with the one before.
+                upcoming = (bool(_NEXT.search(fold(clause))) or any(period_year and y > period_year for y in years)
+                            or upcoming and not years)
+                found.extend((upcoming, role, names) for role, names in _role_names(clause, index))
     if not found:
-        return Found(None, "no cụm trưởng or cụm phó named")
+        return Found(None, "bài không nêu cụm trưởng, cụm phó")
     if any(upcoming for upcoming, _, _ in found):
         found = [item for item in found if item[0]]
-        how = "named for the next period"
+        how, doubtful = "được nêu cho năm tới", False
+    elif kind_key == "tong-ket":
+        named = "; ".join(", ".join(names) for _, _, names in found)
+        return Found(None, f"chỉ nêu cụm trưởng/cụm phó của năm đang tổng kết ({named}), không nêu năm tới", True)
     else:
-        how = "the leaders named (no next period stated)"
+        how, doubtful = "cụm trưởng/cụm phó được nêu (bài không nói của năm nào)", True
     chair: list[str] = []
     deputy: list[str] = []
     for _, role, names in found:
         target = chair if role == "chair" else deputy
         target.extend(name for name in names if name not in target)
-    return Found({"chair": chair, "deputy": deputy}, how, True)
+    return Found({"chair": chair, "deputy": deputy}, how, doubtful)
 
 
 _AWARD_NAME = r"(?:[Cc]ờ thi đua|[Bb]ằng khen|[Gg]iấy khen|[Hh]uân chương|[Kk]ỷ niệm chương|[Dd]anh hiệu|[Cc]ờ)"
@@ -622,33 +852,112 @@ def awards(paragraphs: list[str]) -> list[dict[str, str]]:
 
 # ---------------------------------------------------------------- source and author
 
+_OUTLET = re.compile(r"^(?:báo|cổng thông tin|trang thông tin|tạp chí|đài|thông tấn|ttxvn|vov|vtv|liên minh|cổng ttđt)\b",
+                     re.IGNORECASE)
+# Words that no writer's name holds: a truncated line of the text or an office is no signature.
+_NOT_A_NAME = re.compile(r"\b(?:chu tich|uy ban|ubnd|lien minh|hoi nghi|htx|hop tac xa|van phong|ban chap hanh|cum thi dua"
+                         r"|tinh uy|so |phong |trung tam|quan tri|admin|ban bien tap|tong hop|chu nhat"
+                         r"|thu (?:hai|ba|tu|nam|sau|bay))\b")
+_GENERIC_AUTHOR = re.compile(r"^(?:admin|administrator|quản trị|quan tri|ban biên tập|bbt|editor|webmaster)$", re.IGNORECASE)
+
+
 def _titled(name: str) -> str:
     name = re.sub(r"(?i)đài phát thanh (và|-|–) truyền hình", lambda m: f"Đài Phát thanh {m.group(1)} Truyền hình", name)
     return name[:1].upper() + name[1:]
 
 
+def outlet_name(line: str, index: ProvinceIndex) -> str:
+    """A site banner as the outlet's name: "BÁO KHÁNH HÒA ĐIỆN TỬ" -> "Báo Khánh Hòa", "Báo Lai Châu điện tử" ->
+    "Báo Lai Châu", "CỔNG THÔNG TIN ĐIỆN TỬ TỈNH BÌNH ĐỊNH" -> the portal's name; "" for any other line."""
+    text = " ".join(line.split()).strip(" .|-–")
+    if not _OUTLET.match(text) or len(text.split()) > 10 or _DATE_LIKE.search(text):
+        return ""
+    mentions = index.find(text)
+    if re.match(r"(?i)cổng (?:thông tin|ttđt)", text) and mentions:
+        return portal_name(mentions[-1][2])
+    if text.isupper():
+        text = text.lower()
+        for _, _, name in index.find(text.title()):
+            text = re.sub(re.escape(name.lower()), name, text)
+        text = re.sub(r"\bviệt nam\b", "Việt Nam", text).replace("hợp tác xã", "Hợp tác xã").replace("htx", "HTX")
+        text = text[:1].upper() + text[1:]
+    return re.sub(r"\s+điện tử$", "", text, flags=re.IGNORECASE)
+
+
+_DATE_LIKE = re.compile(r"\d{1,2}[/.-]\d{1,2}|\d{1,2}:\d{2}")
+
+
+def person_name(text: str) -> bool:
+    """ "Thu Trang", "NGỌC LAN": two to five capitalized words, no digit, no office or title word."""
+    words = text.split()
+    return (2 <= len(words) <= 5 and all(word[:1].isupper() for word in words) and not any(c.isdigit() for c in text)
+            and not _NOT_A_NAME.search(fold(text)) and not _OUTLET.match(text))
+
+
 def source(tail: list[str], lead_prefix: str, head: list[str], meta: Mapping[str, str],
            index: ProvinceIndex) -> Found:
-    """{name, url} from "Nguồn tin: …", "Theo …", a "(Quang Binh Portal)" prefix, <meta>, or a portal line."""
+    """{name, url} from "Nguồn tin: …", "Theo … (Báo X)", a "(Quang Binh Portal)" prefix, the page's metadata,
+    or the site's banner line; never a person's name."""
     for line in tail:
-        match = re.match(r"^\(?(?:[Nn]guồn(?: tin| bài)?\s*:\s*|[Tt]heo\s+)(.+?)\)?\.?$", line.strip())
-        if match:
-            return Found(_source_value(match.group(1).strip(), index), f'"{line.strip()}"')
+        found = _source_line(line, index)
+        if found.value:
+            return found
     if lead_prefix:
         inner = lead_prefix.strip("()")
         value = _source_value(inner, index)
         if value.get("url") or value["name"] != inner:
-            return Found(value, f'"{lead_prefix}" before the first paragraph', True)
+            return Found(value, f'"{lead_prefix}" trước đoạn đầu')
     if meta.get("site_name"):
-        value = {"name": meta["site_name"]}
+        value = {"name": re.sub(r"\s+điện tử$", "", meta["site_name"], flags=re.IGNORECASE)}
         if meta.get("url", "").startswith(("http://", "https://")):
             value["url"] = meta["url"]
-        return Found(value, "the page's site name", True)
+        return Found(value, "tên trang trong siêu dữ liệu của trang (og:site_name, JSON-LD)")
+    return _source_from_head(head, index)
+
+
+def _source_line(line: str, index: ProvinceIndex) -> Found:
+    text = line.strip().rstrip(".")
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    match = re.match(r"^(?:[Nn]guồn(?: tin| bài)?\s*:\s*|[Tt]heo\s+)(.+)$", text)
+    if not match:
+        return Found(None)
+    text = match.group(1).strip()
+    outlet = re.fullmatch(r"(.+?)\s*\((.+)\)", text)  # "Theo Thu Trang (Báo Nghệ An)"
+    if outlet and person_name(outlet.group(1)):
+        text = outlet.group(2)
+    if person_name(text) and not _source_value(text, index).get("url"):
+        return Found(None)
+    return Found(_source_value(text, index), f'"{line.strip()}"')
+
+
+def _source_from_head(head: list[str], index: ProvinceIndex) -> Found:
     for line in head:
         domain = re.match(r"^((?:[\w-]+\.)+(?:vn|com|net|org))\b", line.strip())
         if domain:
-            return Found(_source_value(domain.group(1), index), f'the portal line "{line}"', True)
-    return Found(None, "no 'Nguồn tin:', 'Theo …' or portal line", True)
+            return Found(_source_value(domain.group(1), index), f'dòng tên trang "{line}"', True)
+    for line in head[:2]:
+        name = outlet_name(line, index)
+        if name:
+            return Found({"name": name}, f'dòng đầu trang "{line}"', True)
+    return Found(None, "không có 'Nguồn tin:', 'Theo …', tên trang hay dòng tên báo", True)
+
+
+def author(tail: list[str], before_date: str, meta: Mapping[str, str], is_signature: Callable[[str], bool],
+           signature_name: Callable[[str], str]) -> Found:
+    """The writer: the page's author metadata (not "admin"), else the last signature line, else the initials
+    before the publication date; "Theo Thu Trang (Báo Nghệ An)" gives Thu Trang."""
+    if meta.get("author") and not _GENERIC_AUTHOR.match(meta["author"]) and not _NOT_A_NAME.search(fold(meta["author"])):
+        return Found(meta["author"], "tác giả trong siêu dữ liệu của trang")
+    for line in reversed(tail):
+        outlet = re.match(r"^\(?[Tt]heo\s+(.+?)\s*\((.+)\)\)?\.?$", line.strip())
+        if outlet and person_name(outlet.group(1)):
+            return Found(outlet.group(1), f'"{line.strip()}"')
+        if is_signature(line) and not _NOT_A_NAME.search(fold(signature_name(line))):
+            return Found(signature_name(line), f'dòng ký tên "{line.strip()}"')
+    if before_date and is_signature(before_date) and not _NOT_A_NAME.search(fold(signature_name(before_date))):
+        return Found(signature_name(before_date), f'chữ ký trước ngày đăng "{before_date}"')
+    return Found(None, "không có dòng ký tên")
 
 
 def _source_value(text: str, index: ProvinceIndex) -> dict[str, str]:

@@ -6,6 +6,7 @@ which archive.rawpage turns into a caption entry.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
@@ -28,12 +29,10 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "header", "main", "h1", "h2", "
 
 
 def html_lines(markup: str) -> tuple[list[str], str, dict[str, str]]:
-    """The page's visible lines of text, its title, and what its <meta> tags say."""
+    """The page's visible lines of text, its title, and what its metadata says (<meta> tags and JSON-LD)."""
     soup = BeautifulSoup(markup, "html.parser")
-    meta = _meta(soup)
-    # Some portals put their logo in an <h1>: the article's heading is the first with a few words.
-    headings = [h.get_text(" ", strip=True) for h in soup.find_all("h1")]
-    title = next((h for h in headings if len(h.split()) >= 4), meta.get("title", ""))
+    meta = page_metadata(soup)
+    title = meta.get("title") or _heading(soup)
     for node in soup.find_all(string=lambda text: isinstance(text, Comment)):
         node.extract()
     for tag in soup.find_all(_DROP_TAGS):
@@ -44,7 +43,7 @@ def html_lines(markup: str) -> tuple[list[str], str, dict[str, str]]:
         names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
         if tag.name not in ("body", "html", "article", "main") and _JUNK_NAMES.search(names.strip()):
             tag.decompose()
-    root = soup.find("article") or soup.find(attrs={"itemprop": "articleBody"}) or soup.body or soup
+    root = soup.find("article") or soup.find(itemprop="articleBody") or soup.body or soup
     lines: list[str] = []
     current: list[str] = []
     _walk(root, lines, current)
@@ -52,21 +51,62 @@ def html_lines(markup: str) -> tuple[list[str], str, dict[str, str]]:
     return lines, " ".join(title.split()), meta
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _heading(soup: BeautifulSoup) -> str:
+    """Some portals put their logo in an <h1>: the article's heading is the first with a few words."""
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2"])]
+    return next((h for h in headings if len(h.split()) >= 5), "")
+
+
+_META = {"og:title": "title", "og:site_name": "site_name", "og:url": "url", "author": "author",
+         "article:author": "author", "article:published_time": "published", "dc.date.issued": "published",
+         "pubdate": "published", "dc.creator": "author"}
+
+
+def page_metadata(soup: BeautifulSoup) -> dict[str, str]:
+    """title, site_name, url, author and published from <meta> tags, then JSON-LD, then <title>."""
     found: dict[str, str] = {}
-    wanted = {"og:title": "title", "og:site_name": "site_name", "og:url": "url", "author": "author",
-              "article:published_time": "published", "dc.date.issued": "published", "pubdate": "published"}
     for tag in soup.find_all("meta"):
         key = str(tag.get("property") or tag.get("name") or "").lower()
-        content = str(tag.get("content") or "").strip()
-        if key in wanted and content and wanted[key] not in found:
-            found[wanted[key]] = " ".join(content.split())
+        content = " ".join(str(tag.get("content") or "").split())
+        if key in _META and content and _META[key] not in found:
+            found[_META[key]] = content
+    for key, value in _json_ld(soup).items():
+        found.setdefault(key, value)
     canonical = soup.find("link", rel="canonical")
     if canonical and canonical.get("href") and "url" not in found:
         found["url"] = str(canonical["href"]).strip()
     if "title" not in found and soup.title and soup.title.string:
-        found["title"] = re.split(r"\s+[|–-]\s+", " ".join(soup.title.string.split()))[0]
+        parts = re.split(r"\s+[|–-]\s+", " ".join(soup.title.string.split()))
+        if len(parts) > 1 and len(parts[0].split()) >= 5:
+            found["title"] = parts[0]
     return found
+
+
+def _json_ld(soup: BeautifulSoup) -> dict[str, str]:
+    """headline, datePublished, author and publisher of the page's NewsArticle in JSON-LD, when it has one."""
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except (json.JSONDecodeError, TypeError):
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
+            if isinstance(item, dict) and str(item.get("@type", "")).endswith("Article"):
+                return _article_fields(item)
+    return {}
+
+
+def _name(value: object) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("name", "")
+    return " ".join(str(value or "").split())
+
+
+def _article_fields(item: dict) -> dict[str, str]:
+    fields = {"title": _name(item.get("headline")), "published": _name(item.get("datePublished")),
+              "author": _name(item.get("author")), "site_name": _name(item.get("publisher"))}
+    return {key: value for key, value in fields.items() if value}
 
 
 def _flush(lines: list[str], current: list[str]) -> None:

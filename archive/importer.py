@@ -2,16 +2,17 @@
 
 `python build.py import FILE... [--out DIR]` writes one draft per page to
 DIR/<year>/<yyyy-mm-dd>-<slug>.md (draft: true), never over an existing
-file, and prints what it found and what it could not determine. Fields it
-is not sure of are left empty or listed for review in a comment at the top
-of the front matter.
+file, and prints how sure it is of each field: found, guessed (with the
+words it went by) or not found. A guessed field is also listed for review
+in a comment at the top of the front matter, and every figure written into
+`results` is listed there with its scope and the sentence it came from.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -26,6 +27,19 @@ from .vietnamese import slugify
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day
 _MAX_SUFFIX = 50
+# The cluster key under which a provincial alliance's own conference is filed (see README, "Importing").
+PROVINCE_LEVEL = "cap-tinh"
+FOUND, GUESSED, MISSING = "found", "guessed", "missing"
+
+
+@dataclass(frozen=True)
+class FieldNote:
+    """How sure the importer is of one field: found in the page, guessed (why), or not found (why)."""
+
+    field: str
+    status: str  # FOUND, GUESSED or MISSING
+    shown: str  # the value as the report shows it
+    how: str  # the words it went by, or why it found nothing
 
 
 @dataclass(frozen=True)
@@ -35,13 +49,44 @@ class Draft:
     source: Path
     front: dict[str, Any]  # in the order of the content/ articles
     body: str
-    found: tuple[str, ...]  # "date 2023-12-01 (how)", for the report
-    review: tuple[str, ...]  # "field: why", written into the front matter too
-    empty: tuple[str, ...]  # "field: why", fields left empty on purpose
+    notes: tuple[FieldNote, ...]
+    figures: tuple[str, ...]  # "figures.cooperatives = 4139 (toàn cụm): "sentence"", one per figure written
     name: str  # <year>/<yyyy-mm-dd>-<slug>.md, or <slug>.md without a date
     paragraphs: int
     captions: int
     dropped: int
+
+    @property
+    def review(self) -> tuple[str, ...]:
+        return tuple(f"{note.field}: {note.how}" for note in self.notes if note.status == GUESSED)
+
+    @property
+    def empty(self) -> tuple[str, ...]:
+        return tuple(f"{note.field}: {note.how}" for note in self.notes if note.status == MISSING)
+
+    @property
+    def flagged(self) -> set[str]:
+        """The fields whose value the editor is told to check."""
+        return {note.field for note in self.notes if note.status == GUESSED}
+
+
+@dataclass
+class _Notes:
+    """Collects a FieldNote for each field as make_draft decides it."""
+
+    items: list[FieldNote] = field(default_factory=list)
+
+    def take(self, name: str, result: extract.Found, shown: object = None) -> Any:
+        """The value of a found field (None when empty), noted as found, guessed or missing."""
+        if result.value in (None, "", [], {}):
+            self.items.append(FieldNote(name, MISSING, "", result.how or "không tìm thấy"))
+            return None
+        text = str(shown if shown is not None else result.value)
+        self.items.append(FieldNote(name, GUESSED if result.doubtful else FOUND, text, result.how))
+        return result.value
+
+    def review(self, name: str, why: str) -> None:
+        self.items.append(FieldNote(name, GUESSED, "", why))
 
 
 def known_members(content_dir: Path) -> dict[str, set[str]]:
@@ -68,122 +113,163 @@ def _province_names(config: SiteConfig, day: dt.date | None) -> tuple[str, ...]:
     return (after or config.provinces) if day >= _MERGER else (before or config.provinces)
 
 
-def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]] | None = None) -> Draft:
-    """The front matter and body of one page, with every field it could find."""
-    members = members or {}
-    found: list[str] = []
-    review: list[str] = []
-    empty: list[str] = []
+@dataclass(frozen=True)
+class _When:
+    date: extract.Found
+    period: extract.Found
+    published: dt.datetime | None
+    before_date: str  # what stands before the date on the publication line (often the writer's initials)
+    lead: str  # the paragraph that gives the conference's day
 
-    def note(name: str, result: extract.Found, shown: object = None) -> Any:
-        if result.value in (None, "", [], {}):
-            empty.append(f"{name}: {result.how}")
-            return None
-        found.append(f"{name} {shown if shown is not None else result.value} ({result.how})" if result.how
-                     else f"{name} {shown if shown is not None else result.value}")
-        if result.doubtful:
-            review.append(f"{name}: {result.how}")
-        return result.value
 
-    paragraphs = [block.text for block in page.blocks if not block.caption]
-    lead = paragraphs[0] if paragraphs else ""
-    title = extract.tidy_title(page.title, config.clusters)
-    if title:
-        found.append("title")
-    else:
-        empty.append("title: no title line above the text")
-
-    kind_found = extract.kind(title, lead)
-    period_found = extract.period(title, paragraphs)
+def _when(page: RawPage, title: str, paragraphs: list[str], kind: str) -> _When:
+    """The conference's date, the period it reviews and the page's publication moment."""
+    period = extract.period(title, paragraphs)
     published_at, before_date = extract.published(page.head)
     if published_at is None and page.meta.get("published"):
         published_at = extract.published_meta(page.meta["published"])
-    day = next((d for d in (extract.conference_day(p) for p in paragraphs[:2]) if d), None)
-    date_found = extract.conference_date(day, published_at, period_found.value, kind_found.value or "")
-    date = date_found.value
-    if date and kind_found.value == "tong-ket" and date.month <= 3 and period_found.value is None:
-        period_found = extract.Found(date.year - 1, "a tổng kết early in the year reviews the year before", True)
-    if period_found.value is None and date:
-        period_found = extract.Found(date.year, "the year of the date", True)
-    index = extract.ProvinceIndex.of(_province_names(config, date))
+    days = [(extract.conference_day(p), p) for p in paragraphs[:2]]
+    day, lead = next(((d, p) for d, p in days if d), (None, paragraphs[0] if paragraphs else ""))
+    date = extract.conference_date(day, published_at, period.value if isinstance(period.value, int) else None, kind)
+    date_value = date.value if isinstance(date.value, dt.date) else None
+    period = extract.period_from_date(period, date_value, kind)
+    return _When(date, period, published_at, before_date, lead)
 
-    source_found = extract.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
-    city = extract.source_province(source_found.value, index)
-    text = "\n".join([title] + paragraphs)
+
+@dataclass(frozen=True)
+class _Who:
+    cluster: extract.Found
+    provinces: extract.Found
+    unit: extract.Unit
+    source: extract.Found
+
+
+def _own_key(config: SiteConfig, province: str, index: extract.ProvinceIndex) -> str:
+    """The cluster key of an alliance that has one of its own ("hai-phong"), else ""."""
+    return next((key for key, name in config.clusters.items()
+                 if extract.single_province_cluster(name, index) == province), "")
+
+
+def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], lead: str,
+         index: extract.ProvinceIndex, members: Mapping[str, set[str]]) -> _Who:
+    """Who held the conference: a cluster named in the opening, else one province's alliance, else any cluster
+    the text names or whose known provinces fit; who took part; and where the page comes from."""
+    source = extract.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
+    city = extract.source_province(source.value if isinstance(source.value, dict) else None, index)
     named = extract.provinces_named([title] + paragraphs, index)
-    cluster_found = extract.cluster(text, config.clusters, index, city, named.value, members)
-    single = extract.single_province_cluster(config.clusters.get(cluster_found.value or "", ""), index)
+    opening = extract.named_clusters(f"{title}\n{lead}", config.clusters, index)
+    if opening:
+        best = max(opening, key=lambda key: opening[key])
+        how = f"\"{config.clusters[best]}\" trong tiêu đề hoặc đoạn đầu"
+        return _Who(extract.Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
+    alliance = extract.provincial_alliance(title, lead, index, city)
+    if isinstance(alliance.value, str):
+        return _provincial(config, alliance, index, source)
+    text = "\n".join([title] + paragraphs)
+    names = [str(name) for name in named.value] if isinstance(named.value, list) else []
+    found = extract.cluster(text, config.clusters, index, city, names, members)
+    single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
-        named = extract.Found([single], f"the alliance of {single}")
-    location_found = extract.location(lead)
-    figures = extract.figures(paragraphs, index, single_province=bool(single))
-    leaders_found = extract.leaders(paragraphs, index, period_found.value)
-    awards = extract.awards(paragraphs)
+        return _Who(found, extract.Found([single], f"Liên minh HTX {single}"), extract.Unit("alliance", single), source)
+    if found.value and not found.doubtful:
+        found = extract.Found(found.value, found.how + "; tên cụm không có trong tiêu đề và đoạn đầu", True)
+    return _Who(found, named, extract.Unit("cluster"), source)
 
-    author = ""
-    signatures = [line for line in page.tail if is_signature(line)]
-    if signatures:
-        author = signature_name(signatures[-1])
-    elif before_date and is_signature(before_date):
-        author = signature_name(before_date)
-    elif page.meta.get("author"):
-        author = page.meta["author"]
 
-    front: dict[str, Any] = {"title": title or None}
-    front["date"] = note("date", date_found)
-    front["cluster"] = note("cluster", cluster_found)
-    front["kind"] = note("kind", kind_found)
-    provinces = note("provinces", named, ", ".join(named.value or []))
-    if provinces:
-        front["provinces"] = provinces
-    if note("location", location_found):
-        front["location"] = location_found.value
-    if note("period", period_found):
-        front["period"] = period_found.value
-    if note("source", source_found, (source_found.value or {}).get("name")):
-        front["source"] = source_found.value
-    if author:
-        front["author"] = author
-        found.append(f"author {author}")
+def _provincial(config: SiteConfig, alliance: extract.Found, index: extract.ProvinceIndex,
+                source: extract.Found) -> _Who:
+    province = str(alliance.value)
+    provinces = extract.Found([province], alliance.how, alliance.doubtful)
+    own = _own_key(config, province, index)
+    if own:
+        how = f"hội nghị của Liên minh HTX {province}, cụm riêng \"{config.clusters[own]}\""
+        return _Who(extract.Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
+    if PROVINCE_LEVEL in config.clusters:
+        how = f"hội nghị riêng của Liên minh HTX {province} ({alliance.how})"
+        cluster = extract.Found(PROVINCE_LEVEL, how, alliance.doubtful)
     else:
-        empty.append("author: no signature line")
-    if published_at:
-        front["published"] = published_at.isoformat()
-        found.append(f"published {published_at:%Y-%m-%d %H:%M}")
-    front["draft"] = True
+        cluster = extract.Found(None, f"hội nghị riêng của Liên minh HTX {province}; site_config.yaml chưa có khóa "
+                                      f"'{PROVINCE_LEVEL}'", True)
+    return _Who(cluster, provinces, extract.Unit("province", province), source)
 
-    results: dict[str, Any] = {}
-    if figures.cluster:
-        results["figures"] = figures.cluster
-        found.append(f"{len(figures.cluster)} cluster figures")
-    if figures.by_province:
-        results["by_province"] = figures.by_province
-        found.append(f"figures for {len(figures.by_province)} provinces")
-    review.extend(f"results: {text}" for text in figures.notes)
-    if awards:
-        results["awards"] = awards
-        found.append(f"{len(awards)} awards")
-        review.append("results.awards: wording of each award and recipient")
-    shown_leaders = "; ".join(f"{role} {', '.join(names) or '-'}" for role, names in (leaders_found.value or {}).items())
-    leaders = note("results.leaders", leaders_found, shown_leaders)
-    if leaders:
-        results["leaders"] = leaders
+
+def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]] | None = None) -> Draft:
+    """The front matter and body of one page, with every field it could find and how sure it is of each."""
+    notes = _Notes()
+    paragraphs = [block.text for block in page.blocks if not block.caption]
+    title = extract.tidy_title(page.title, config.clusters)
+    notes.take("title", extract.Found(title, "dòng tiêu đề" if title else "không có dòng tiêu đề trên đoạn đầu"))
+    kind = extract.kind(title, paragraphs[0] if paragraphs else "")
+    when = _when(page, title, paragraphs, str(kind.value or ""))
+    if when.lead and paragraphs and when.lead != paragraphs[0] and kind.value is None:
+        kind = extract.kind(title, when.lead)
+    date = when.date.value if isinstance(when.date.value, dt.date) else None
+    index = extract.ProvinceIndex.of(_province_names(config, date))
+    who = _who(page, config, title, paragraphs, when.lead, index, members or {})
+    front: dict[str, Any] = {"title": title or None}
+    front["date"] = notes.take("date", when.date)
+    front["cluster"] = notes.take("cluster", who.cluster)
+    front["kind"] = notes.take("kind", kind)
+    provinces = who.provinces.value if isinstance(who.provinces.value, list) else []
+    _optional(front, notes, "provinces", who.provinces, ", ".join(str(name) for name in provinces))
+    _optional(front, notes, "location", extract.location([when.lead] + [p for p in paragraphs[:2] if p != when.lead]))
+    _optional(front, notes, "period", when.period)
+    source_name = (who.source.value or {}).get("name") if isinstance(who.source.value, dict) else None
+    _optional(front, notes, "source", who.source, source_name)
+    _optional(front, notes, "author", extract.author(list(page.tail), when.before_date, page.meta, is_signature,
+                                                     signature_name))
+    if when.published:
+        front["published"] = when.published.isoformat()
+        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", "dòng ngày đăng hoặc siêu dữ liệu"))
+    else:
+        notes.take("published", extract.Found(None, "không có ngày đăng"))
+    front["draft"] = True
+    results, sources = _results(paragraphs, index, who.unit, when.period.value, str(kind.value or ""), notes)
     if results:
         front["results"] = results
-    if not front["title"]:
-        front["title"] = None
-
-    body = render_body(page.blocks)
     slug = _slug(front, title)
     name = f"{date.year}/{date.isoformat()}-{slug}.md" if date else f"{slug}.md"
     captions = sum(1 for block in page.blocks if block.caption)
-    return Draft(page.path, front, body, tuple(found), tuple(review), tuple(empty), name,
+    return Draft(page.path, front, render_body(page.blocks), tuple(notes.items), tuple(sources), name,
                  len(paragraphs), captions, page.dropped)
 
 
+def _optional(front: dict[str, Any], notes: _Notes, name: str, result: extract.Found, shown: object = None) -> None:
+    value = notes.take(name, result, shown)
+    if value:
+        front[name] = value
+
+
+def _results(paragraphs: list[str], index: extract.ProvinceIndex, unit: extract.Unit, period: object, kind: str,
+             notes: _Notes) -> tuple[dict[str, Any], list[str]]:
+    """results: the figures whose scope is clear, the awards, the leaders; the rest goes on the review list."""
+    figures = extract.figures(paragraphs, index, unit)
+    results: dict[str, Any] = {}
+    if figures.cluster:
+        results["figures"] = figures.cluster
+    if figures.by_province:
+        results["by_province"] = figures.by_province
+    for name, why in figures.notes:
+        notes.review(f"results.{name}" if name != "results" else name, why)
+    awards = extract.awards(paragraphs)
+    if awards:
+        results["awards"] = awards
+        notes.review("results.awards", "kiểm tra tên từng danh hiệu và đơn vị nhận")
+    if unit.kind == "cluster":
+        found = extract.leaders(paragraphs, index, period if isinstance(period, int) else None, kind)
+        value = found.value if isinstance(found.value, dict) else {}
+        shown = "; ".join(f"{role} {', '.join(names) or '-'}" for role, names in value.items())
+        if notes.take("results.leaders", found, shown):
+            results["leaders"] = value
+    return results, figures.sources
+
+
 def _slug(front: Mapping[str, Any], title: str) -> str:
-    if front.get("cluster") and front.get("kind") in ("tong-ket", "so-ket", "ky-niem") and front.get("period"):
-        return f"{front['cluster']}-{front['kind']}-{front['period']}"
+    unit = front.get("cluster")
+    if unit == PROVINCE_LEVEL and front.get("provinces"):
+        unit = slugify(front["provinces"][0])  # "lao-cai-tong-ket-2023": the province, not the shared key
+    if unit and front.get("kind") in ("tong-ket", "so-ket", "ky-niem") and front.get("period"):
+        return f"{unit}-{front['kind']}-{front['period']}"
     words = slugify(title).split("-")[:10]
     return "-".join(words) or "bai-nhap"
 
@@ -222,43 +308,48 @@ def _yaml(value: Any) -> str:
 
 
 def render_draft(draft: Draft) -> str:
-    """The whole article file: front matter with its review comment, then the body."""
-    lines = ["---", f"# Draft imported from {draft.source.name} by `python build.py import`. Check every field",
-             "# against the source, fill the empty ones, then remove draft: true (and these comments)."]
+    """The whole article file: front matter with its review comments, then the body."""
+    lines = ["---", f"# Bản nháp nhập từ {draft.source.name} bằng `python build.py import`. Đối chiếu từng trường với",
+             "# bài gốc, điền các trường còn trống, rồi bỏ draft: true (và các dòng chú thích này)."]
     if draft.review:
-        lines.append("# To review:")
-        lines.extend(f"#   - {item}" for item in draft.review)
+        lines.append("# Cần xem lại:")
+        lines.extend(f"#   - {_comment(item)}" for item in draft.review)
     if draft.empty:
-        lines.append("# Left empty (not found in the text):")
-        lines.extend(f"#   - {item}" for item in draft.empty)
+        lines.append("# Để trống (không tìm thấy trong bài):")
+        lines.extend(f"#   - {_comment(item)}" for item in draft.empty)
+    if draft.figures:
+        lines.append("# Số liệu đã ghi vào results (chỉ tiêu = giá trị, phạm vi, câu gốc):")
+        lines.extend(f"#   - {_comment(item)}" for item in draft.figures)
     for key, value in draft.front.items():
-        if key == "date" and value is not None:
-            lines.append(f"date: {value.isoformat()}")
-        elif key == "results":
-            lines.append("results:")
-            for part, content in value.items():
-                if part == "figures":
-                    lines.append("  figures:")
-                    lines.extend(f"    {k}: {v}" for k, v in content.items())
-                elif part == "by_province":
-                    lines.append("  by_province:")
-                    lines.extend(f"    {_yaml(name)}: {_yaml(numbers)}" for name, numbers in content.items())
-                elif part == "awards":
-                    lines.append("  awards:")
-                    lines.extend(f"    - {_yaml(item)}" for item in content)
-                elif part == "leaders":
-                    lines.append("  leaders:")
-                    lines.append(f"    chair: {_yaml(content.get('chair', []))}")
-                    lines.append(f"    deputy: {_yaml(content.get('deputy', []))}")
-        elif isinstance(value, bool):
-            lines.append(f"{key}: {'true' if value else 'false'}")
-        elif key == "source":
-            lines.append(f"source: {_yaml(value)}")
-        else:
-            rendered = _yaml(value)
-            lines.append(f"{key}: {rendered}" if rendered else f"{key}:")
+        lines.extend(_front_lines(key, value))
     lines.append("---")
     return "\n".join(lines) + "\n\n" + draft.body
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _front_lines(key: str, value: Any) -> list[str]:
+    if key == "date" and value is not None:
+        return [f"date: {value.isoformat()}"]
+    if key == "results":
+        return ["results:"] + [line for part, content in value.items() for line in _results_lines(part, content)]
+    if isinstance(value, bool):
+        return [f"{key}: {'true' if value else 'false'}"]
+    rendered = _yaml(value)
+    return [f"{key}: {rendered}" if rendered else f"{key}:"]
+
+
+def _results_lines(part: str, content: Any) -> list[str]:
+    if part == "figures":
+        return ["  figures:"] + [f"    {k}: {v}" for k, v in content.items()]
+    if part == "by_province":
+        return ["  by_province:"] + [f"    {_yaml(name)}: {_yaml(numbers)}" for name, numbers in content.items()]
+    if part == "awards":
+        return ["  awards:"] + [f"    - {_yaml(item)}" for item in content]
+    return ["  leaders:", f"    chair: {_yaml(content.get('chair', []))}",
+            f"    deputy: {_yaml(content.get('deputy', []))}"]
 
 
 def write_draft(draft: Draft, out_dir: Path) -> tuple[Path, str]:
@@ -275,22 +366,38 @@ def write_draft(draft: Draft, out_dir: Path) -> tuple[Path, str]:
             continue
         if number == 1:
             return path, ""
-        return path, f"{wanted} already exists (left untouched); wrote {path.name} instead"
+        return path, f"{wanted} đã có (để nguyên, không ghi đè); bản nháp được ghi vào {path.name}"
     raise PageError(f"{wanted} and {_MAX_SUFFIX - 1} numbered copies already exist; nothing written")
 
 
+_MARKS = {FOUND: "✓ tìm thấy", GUESSED: "? đoán, cần xem lại", MISSING: "✗ không tìm thấy"}
+
+
+def summary(draft: Draft, path: Path) -> str:
+    """One line per page: how many fields were found, guessed and not found, and where the draft went."""
+    fields = [note for note in draft.notes if note.field in _FIELDS]
+    count = {status: sum(1 for note in fields if note.status == status) for status in _MARKS}
+    unclear = sum(1 for note in draft.notes if note.field == "results")
+    return (f"{draft.source.name}: {count[FOUND]} trường tìm thấy, {count[GUESSED]} trường đoán (cần xem lại), "
+            f"{count[MISSING]} trường không tìm thấy; {len(draft.figures)} số liệu ghi vào results, {unclear} số liệu "
+            f"chưa rõ phạm vi để xem lại -> {path}")
+
+
+_FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "source", "author", "published",
+           "results.leaders")
+
+
 def report(draft: Draft, path: Path, how: str) -> str:
-    """The short report printed for one imported page."""
-    lines = [f"{draft.source} -> {path} (draft)"]
+    """What the importer says about one page: a summary line, then each field found, guessed or not found."""
+    lines = [summary(draft, path)]
     if how:
-        lines.append(f"  note: {how}")
-    lines.append("  found: " + "; ".join(draft.found))
-    if draft.review:
-        lines.append("  to review: " + "; ".join(draft.review))
-    if draft.empty:
-        lines.append("  could not determine: " + "; ".join(draft.empty))
-    lines.append(f"  text: {draft.paragraphs} paragraphs, {draft.captions} photo captions; "
-                 f"{draft.dropped} lines of menus, lists, widgets and footers left out")
+        lines.append(f"  lưu ý: {how}")
+    for note in draft.notes:
+        shown = f" {note.shown}" if note.shown else ""
+        lines.append(f"  {_MARKS[note.status]}: {note.field}{shown} ({_comment(note.how)})")
+    lines.extend(f"  số liệu: {item}" for item in draft.figures)
+    lines.append(f"  nội dung: {draft.paragraphs} đoạn, {draft.captions} chú thích ảnh; bỏ {draft.dropped} dòng menu, "
+                 "danh sách tin, tiện ích và chân trang")
     return "\n".join(lines)
 
 
@@ -305,8 +412,7 @@ def import_pages(files: list[Path], config_path: Path, out_dir: Path, content_di
     failed = 0
     for file in files:
         try:
-            page = read_page(file)
-            draft = make_draft(page, config, members)
+            draft = make_draft(read_page(file), config, members)
             path, how = write_draft(draft, out_dir)
         except PageError as error:
             print(f"{file}: {error}", file=sys.stderr)
@@ -318,5 +424,5 @@ def import_pages(files: list[Path], config_path: Path, out_dir: Path, content_di
             continue
         print(report(draft, path, how))
     done = len(files) - failed
-    print(f"{done} draft(s) written to {out_dir}{f', {failed} page(s) not imported' if failed else ''}.")
+    print(f"Đã viết {done} bản nháp vào {out_dir}{f'; {failed} trang không nhập được' if failed else ''}.")
     return 1 if failed else 0

@@ -53,14 +53,17 @@ _END_MARKERS = re.compile(
     r"|bai viet lien quan|cac bai viet khac|cac bai khac|tin tuc khac|tin moi hon|tin cu hon|tin moi nhat"
     r"|xem them|doc them|tin noi bat|tin doc nhieu|doc nhieu nhat|binh luan|y kien ban doc|gui binh luan"
     r"|gui y kien|\(\d+\) binh luan|\d+ binh luan|luot truy cap|dang truy cap|tong luot truy cap"
-    r"|footer|ban quyen|copyright|©|thong bao moi|van ban moi|vb moi|tu khoa|tags?)\b\s*:?",
+    r"|footer|ban quyen|copyright|©|thong bao moi|van ban moi|vb moi|tu khoa|tags?|tra loi|de lai binh luan"
+    r"|chuyen muc khac|ho va ten|ho ten|scroll to top|all in one)\b\s*:?",
 )
+# A comment form or footer widget, wherever it starts.
+_COMMENT_FORM = re.compile(r"email cua ban se khong duoc hien thi|cac truong bat buoc|luu ten cua toi")
 # Whole lines that are widgets, buttons or notices wherever they stand.
 _JUNK_LINE = re.compile(
     r"^(?:pdf\.?\s*in\s*email|in bai|in trang|ban in|email|print|chia se|share|tweet|like|facebook|zalo"
     r"|gui email|luu bai|quay lai|ve dau trang|len dau trang|trang chu|cỡ chu|co chu|a\s*-?\s*a\s*a\s*\+?"
     r"|nghe doc bai|nghe bai viet|doc bai|read more|xem tiep|chi tiet bai viet|chi tiet tin|video|quang cao"
-    r"|advertisement|banner.*|\(\d+\)\s*binh luan)\s*[:.]?$"
+    r"|advertisement|banner.*|\(\d+\)\s*binh luan|scroll to top|all in one.*|gui|ten \*|email \*)\s*[:.]?$"
 )
 _COOKIE = re.compile(r"cookie|chinh sach bao mat|privacy policy", re.IGNORECASE)
 _FOOTER_WORDS = re.compile(r"giay phep|chiu trach nhiem|co quan chu quan|dien thoai:|fax:|ghi ro nguon|"
@@ -74,13 +77,16 @@ _DATE_TIME = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{1,2}:\d{2}\b")
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)\b", re.IGNORECASE)
 _SENTENCE_END = ('.', '…', '!', '?', '"', '”', './.', ')')
 # "(Quang Binh Portal) - ", "(Baohaiduong.vn) – ", "HDO – " before the first sentence.
-_LEAD_PREFIX = re.compile(r"^(\([^()]{2,60}\)|[A-ZĐ]{2,10}(?:\.[a-z]{2,3})?)\s*[-–—]\s+(?=\S)")
+_LEAD_PREFIX = re.compile(r"^(\([^()]{2,60}\)|[A-ZĐ]{2,10}(?:\.[a-z]{2,3})?|[A-ZĐ]{2,3}[a-z]{1,2})\s*[-–—]\s+(?=\S)")
 # What a photo shows: a speaker, the hall, a signing, a prize.
 _CAPTION_WORDS = re.compile(
     r"\b(?:phat bieu|toan canh|quang canh|trinh bay|trao (?:tang|co|bang|giay)|nhan (?:co|bang|giay)|duoc nhan"
     r"|doc dien van|thao luan|chup anh|ky ket|ky giao uoc|tham quan|du hoi nghi|chu tri|tang hoa|bieu duong"
     r"|anh:|anh minh hoa|phat bieu chi dao|ket luan hoi nghi|khai mac)\b"
 )
+# A short subheading of the text ("Kết quả nổi bật", "Nhiệm vụ năm 2024"), not a photo's caption.
+_SUBHEADING = re.compile(r"^(?:Kết quả|Nhiệm vụ|Phương hướng|Giải pháp|Những|Một số|Tiếp tục|Phát huy|Nâng cao|Đẩy mạnh"
+                         r"|Thành tích|Dấu ấn|Điểm sáng|Khó khăn|Kiến nghị|Đề xuất)\b")
 _OPENER = re.compile(r"^[^,]{1,40},\s")  # "Cũng tại hội nghị, …": a sentence of the text, not a caption
 _SIGNATURE_PREFIX = re.compile(r"^(?:PV|P\.V|Phóng viên|Bài và ảnh|Bài, ảnh|Bài/ảnh|Tin, ảnh|Tin và ảnh|Tin/ảnh"
                                r"|Bài|Tin|Ảnh|Nhóm PV|CTV)\b\s*[:.]?\s*", re.IGNORECASE)
@@ -163,82 +169,161 @@ def _is_meta(line: str) -> bool:
 
 def clean(path: Path, raw_lines: list[str], title: str = "", meta: dict[str, str] | None = None) -> RawPage:
     """Split the page's lines into head, article text and tail, dropping everything else."""
-    meta = dict(meta or {})
     lines = [_tidy(line.replace('\\"', '"')) for line in raw_lines]
-    dropped = 0
-    # The text starts at its first paragraph of running text.
+    start = _text_start(lines)
+    head = [line for line in lines[:start] if line and not _is_junk(line)]
+    dropped = sum(1 for line in lines[:start] if line) - len(head)
+    title = title or choose_title(head)
+    head = [line for line in head if line != title]
+    end = _text_end(lines, start)
+    dropped += sum(1 for line in lines[end:] if line)
+    body_lines = []
+    for line in lines[start:end]:
+        if line and _is_date_line(line):  # "17:40, 09/07/2022" below the lead: the publication line
+            head.append(line)
+            dropped += 1
+        else:
+            body_lines.append(line)
+    units, tail, cut = _split_tail(_units(body_lines), title)
+    page = _Assembly(title)
+    for index, (line, grouped) in enumerate(units):
+        page.add(index, line, grouped)
+    return RawPage(path, title, tuple(head), tuple(page.blocks), tuple(page.tail + tail), page.lead_prefix,
+                   dict(meta or {}), dropped + cut + page.dropped)
+
+
+def _text_start(lines: list[str]) -> int:
+    """The text starts at its first paragraph of running text (else at its first long line)."""
     start = next((i for i, line in enumerate(lines) if _is_body(line) and not _is_junk(line)), None)
     if start is None:
-        start = next((i for i, line in enumerate(lines) if len(line) >= 60 and not _is_junk(line)), len(lines))
-    head = [line for line in lines[:start] if line and not _is_junk(line)]
-    dropped += sum(1 for line in lines[:start] if line) - len(head)
-    if not title:
-        candidates = [line for line in head if not _is_meta(line) and len(line.split()) >= 4]
-        title = max(candidates, key=len, default="")
-    head = [line for line in head if line != title]
+        return next((i for i, line in enumerate(lines) if len(line) >= 60 and not _is_junk(line)), len(lines))
+    # A short lead sentence ("Sáng 13/7, tại TP Vinh, … tổ chức hội nghị.") above the first long paragraph.
+    previous = [i for i in range(start) if lines[i]]
+    while previous and _is_lead(lines[previous[-1]]):
+        start = previous.pop()
+    return start
 
-    # The text ends at the first related-news list, comment box or footer.
-    end = len(lines)
+
+def _is_lead(line: str) -> bool:
+    return (len(line.split()) >= 12 and line.rstrip().endswith(_SENTENCE_END) and not _is_junk(line)
+            and bool(re.search(r"\d{1,2}[/.-]\d{1,2}|\b(?:tổ chức|diễn ra|họp)\b", line)))
+
+
+def _text_end(lines: list[str], start: int) -> int:
+    """The text ends at the first related-news list, comment box or footer."""
     for i in range(start + 1, len(lines)):
-        if _END_MARKERS.match(fold(lines[i])) and len(lines[i]) <= 60:
-            end = i
-            break
-    dropped += sum(1 for line in lines[end:] if line)
-    body_lines = lines[start:end]
+        if len(lines[i]) <= 80 and (_END_MARKERS.match(fold(lines[i])) or _COMMENT_FORM.search(fold(lines[i]))):
+            return i
+    return len(lines)
 
-    # Units: one per non-empty line; a line's neighbours tell whether it stands in a group of short lines.
+
+# A document's header, not its title: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc".
+_DOCUMENT_HEADER = re.compile(r"^(?:cong hoa xa hoi chu nghia|doc lap\s*[-–]\s*tu do)")
+_OUTLET_LINE = re.compile(r"^(?:bao|cong thong tin|trang thong tin|tap chi|dai phat thanh|lien minh (?:htx|hop tac xa))\b"
+                          r"(?:\s+\S+){0,6}$")
+
+
+def choose_title(head: list[str]) -> str:
+    """The title among the lines above the text: a line of four words or more that is no date line, document
+    header, site banner or lead sentence; the longest such line."""
+    candidates = [line for line in head if not _is_meta(line) and len(line.split()) >= 4
+                  and not _DOCUMENT_HEADER.match(fold(line)) and not line.isupper() and not _is_menu(line)]
+    titles = [line for line in candidates if not line.rstrip().endswith((".", "…")) and len(line) <= 250]
+    named = [line for line in titles if not _OUTLET_LINE.match(fold(line))]
+    return max(named or titles or candidates, key=len, default="")
+
+
+def _is_menu(line: str) -> bool:
+    """A menu written as one line: "Giới thiệu | Tin tức - Sự kiện | Văn bản", "Thời sự · Kinh tế · Xã hội"."""
+    return len(re.findall(r"\s[|·•»]\s", line)) >= 2
+
+
+def _units(body_lines: list[str]) -> list[tuple[str, bool]]:
+    """One unit per non-empty line; a line's neighbours tell whether it stands in a group of short lines."""
     units: list[tuple[str, bool]] = []
     for i, line in enumerate(body_lines):
-        if not line:
-            continue
-        grouped = any(0 <= j < len(body_lines) and body_lines[j] and not _is_body(body_lines[j])
-                      for j in (i - 1, i + 1))
-        units.append((line, grouped))
+        if line:
+            grouped = any(0 <= j < len(body_lines) and body_lines[j] and not _is_body(body_lines[j])
+                          for j in (i - 1, i + 1))
+            units.append((line, grouped))
+    return units
 
-    lead_prefix = ""
+
+def _split_tail(units: list[tuple[str, bool]], title: str) -> tuple[list[tuple[str, bool]], list[str], int]:
+    """Signature, source line and repeated title close the text: (the text, the tail, lines dropped)."""
     tail: list[str] = []
-    # Signature, source line and repeated title close the text; take them off from the end.
+    dropped = 0
     while units:
         line = units[-1][0]
         if line == title or _is_junk(line) or _is_photo_line(line):
-            units.pop()
             dropped += 1
         elif is_source_line(line) or is_signature(line):
             tail.insert(0, line)
-            units.pop()
         else:
             break
+        units = units[:-1]
+    return units, tail, dropped
 
-    blocks: list[Block] = []
-    seen: set[str] = set()
-    photo = ""
-    for index, (line, grouped) in enumerate(units):
-        if _is_junk(line):
-            dropped += 1
-            continue
+
+@dataclass
+class _Assembly:
+    """The article's blocks as they are read, one line at a time."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    tail: list[str] = field(default_factory=list)
+    lead_prefix: str = ""
+    dropped: int = 0
+    photo: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, index: int, line: str, grouped: bool) -> None:
         marker = _is_photo_line(line)
         if marker:
-            photo = marker
-            continue
+            self.photo = marker
+            return
+        if _is_junk(line) or line in self.seen:  # a caption repeated as the photo's alt text, a paragraph twice
+            self.dropped += 1
+            self.photo = "" if line in self.seen else self.photo
+            return
+        if _CREDIT.match(line) and is_signature(line):  # "Tin, ảnh: VN": the writer, never a caption
+            self.tail.append(line)
+            return
         if index == 0:
-            match = _LEAD_PREFIX.match(line)
-            if match:
-                lead_prefix = match.group(1)
-                line = line[match.end():]
-        if line in seen:  # a caption repeated as the photo's alt text, a paragraph pasted twice
-            dropped += 1
-            photo = ""
-            continue
-        seen.add(line)
-        if photo or (index > 0 and _looks_like_caption(line, grouped, title)):
+            line = self._lead(line)
+        self.seen.add(line)
+        self._place(index, line, grouped)
+        self.photo = ""
+
+    def _lead(self, line: str) -> str:
+        match = _LEAD_PREFIX.match(line)
+        if match:
+            self.lead_prefix = match.group(1)
+            return line[match.end():]
+        return line
+
+    def _place(self, index: int, line: str, grouped: bool) -> None:
+        if _is_heading(line):
+            self.blocks.append(Block(line))
+        elif self.photo or (index > 0 and _looks_like_caption(line, grouped, self.title)):
             line = re.sub(r"^(?:Ảnh|Hình|Ảnh minh họa|Ảnh minh hoạ)\s*:\s*", "", line)
-            blocks.append(Block(line, caption=True, photo="" if photo == "photo" else photo))
+            self.blocks.append(Block(line, caption=True, photo="" if self.photo == "photo" else self.photo))
         elif is_source_line(line) and len(line.split()) <= 14:
-            tail.append(line)
+            self.tail.append(line)
         else:
-            blocks.append(Block(line))
-        photo = ""
-    return RawPage(path, title, tuple(head), tuple(blocks), tuple(tail), lead_prefix, meta, dropped)
+            self.blocks.append(Block(line))
+
+
+_CREDIT = re.compile(r"^(?:Tin, ảnh|Tin và ảnh|Tin/ảnh|Bài và ảnh|Bài, ảnh|Bài/ảnh)\s*:", re.IGNORECASE)
+
+
+def _is_heading(line: str) -> bool:
+    """A section heading in capitals ("CỤM THI ĐUA DUYÊN HẢI MIỀN TRUNG"): text, never a caption."""
+    return line.isupper() and 2 <= len(line.split()) <= 12 and not _is_meta(line)
+
+
+def _is_date_line(line: str) -> bool:
+    return bool(_DATE_TIME.search(line)) and len(line.split()) <= 6 and not re.search(r"[.!?]$", line)
 
 
 def _looks_like_caption(line: str, grouped: bool, title: str) -> bool:
@@ -251,10 +336,12 @@ def _looks_like_caption(line: str, grouped: bool, title: str) -> bool:
         return False  # more than one sentence, or a lead-in to a list
     if line == title:
         return True
+    if re.match(r"(?:Tham dự|Dự|Đến dự)\b[^,.]{0,40}\bcó\b", line):
+        return False  # "Tham dự hội nghị có …": who came, a sentence of the text
     folded = fold(line)
     shows = bool(_CAPTION_WORDS.search(folded))
     if not line.endswith(_SENTENCE_END):
-        return shows or grouped or words <= 6
+        return shows or (grouped or words <= 6) and not _SUBHEADING.match(line)
     # A full sentence is a caption only when it shows something, stands as captions do, and tells
     # no past event ("đã …") as the text does.
     return (shows and (grouped or words <= 20) and not _OPENER.match(line) and not line.endswith("./.")

@@ -39,7 +39,7 @@ CASES = [
      f"{PATH}:3: date: expected a year from 1945 to 2100, got '1823-12-01'"),
     ("unknown cluster", article(GOOD.replace("trung-du-bac-bo", "trung-du-bac-b")),
      f"{PATH}:4: cluster: expected one of trung-du-bac-bo, dong-bang-song-hong, duyen-hai-mien-trung, "
-     "bac-trung-bo, hai-phong, got 'trung-du-bac-b'; did you mean 'trung-du-bac-bo'?"),
+     "bac-trung-bo, hai-phong, cap-tinh, got 'trung-du-bac-b'; did you mean 'trung-du-bac-bo'?"),
     ("unknown kind", article(GOOD.replace("tong-ket", "tongket")),
      f"{PATH}:5: kind: expected one of tong-ket, so-ket, ky-niem, khac, got 'tongket'; did you mean 'tong-ket'?"),
     ("unknown province", article(GOOD + "provinces: [Hải Dương, Quảng Nin]\n"),
