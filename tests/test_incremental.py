@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import pipeline, search
+from archive import search
 from archive.cli import main
 from bench.corpus import write_corpus
 from conftest import snapshot
@@ -48,9 +48,9 @@ def test_workers_build_byte_for_byte_what_one_process_builds(corpus):
 
 
 def test_a_large_site_is_shared_out_and_a_small_one_is_not(monkeypatch):
-    from archive import parallel
-
     import threading
+
+    from archive import parallel
 
     monkeypatch.delenv("ARCHIVE_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
