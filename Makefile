@@ -15,10 +15,10 @@ build: $(VENV)/.installed node_modules/.installed
 check: $(VENV)/.installed
 	$(PY) build.py check
 
-test: $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed browser
+test: lint node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Style and types; not yet part of make test.
+# Style, complexity and types (configured in pyproject.toml); the first step of make test.
 lint: $(VENV)/.installed $(VENV)/.test-installed
 	$(PY) -m ruff check .
 	$(PY) -m mypy archive build.py
