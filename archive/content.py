@@ -24,15 +24,26 @@ class SourceFile:
 
 def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
     """The Markdown articles under content_dir and every other file (photos), each in a
-    stable order, from one walk (os.walk: several times faster than Path.rglob)."""
+    stable order (as Path objects sort: by their parts), from one walk of the folders."""
     articles: list[str] = []
     others: list[str] = []
-    for folder, _, names in os.walk(content_dir, followlinks=True):
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                (articles if name.endswith(".md") else others).append(path)
-    # Sorted by their parts, as Path objects sort, but as strings: many times faster.
+    folders = [str(content_dir)]
+    seen: set[tuple[int, int]] = set()  # folders by device and inode: a link back up is walked once
+    while folders:
+        folder = folders.pop()
+        try:
+            info = os.stat(folder)
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        for entry in entries:
+            if entry.is_dir():  # (follows symbolic links, as is_file does)
+                folders.append(entry.path)
+            elif entry.is_file():
+                (articles if entry.name.endswith(".md") else others).append(entry.path)
     return [Path(p) for p in sorted(articles, key=_parts)], [Path(p) for p in sorted(others, key=_parts)]
 
 

@@ -133,7 +133,8 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def load_site(options: Options, caches: Caches | None = None,
               progress: Progress = _quiet) -> tuple[Site, list[Problem]]:
-    """Read and check everything into the site model, and the warnings; BuildFailed lists every
+    """Read and check everything into the site model, and the articles' warnings (results.check
+    finds those of the figures across articles, see build); BuildFailed lists every
     error in every file. An article whose file has the same time and size as when it was last
     checked (with the same config, photos and code) is not read again."""
     caches = caches or Caches(None)
@@ -178,7 +179,7 @@ def load_site(options: Options, caches: Caches | None = None,
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
     site = build_site(config, conferences)
-    return site, [p for p in problems if p.warning] + results.check(site)
+    return site, [p for p in problems if p.warning]
 
 
 # --- Making every file of the site --------------------------------------------------------------
@@ -361,6 +362,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     try:
         made, workers = make_site(site, options.templates, sink, caches, last, progress, written)
         sink.commit(len(made.files))
+        warnings += results.check(site)  # (after the pages: the live preview's tab is reloading)
     except BaseException:
         sink.abandon()
         if memory is not None:
@@ -380,7 +382,7 @@ def check(options: Options) -> list[Problem]:
     caches = Caches(options.cache)  # read, never saved
     site, warnings = load_site(options, caches)
     make_site(site, options.templates, Discard(), caches)
-    return warnings
+    return warnings + results.check(site)
 
 
 # --- Nothing changed since the last build from the command line ----------------------------------

@@ -15,6 +15,7 @@ a time: changes that arrive during a build are built together right after it.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import sys
 import threading
@@ -106,11 +107,21 @@ class _Rebuilder:
                 except Exception:  # a bug, not a broken edit: say so, and start afresh with the next edit
                     traceback.print_exc()
                     self.memory = Memory(Caches(self.options.cache))
+                _settle()
 
     def save(self) -> None:
         """Write the caches kept in memory to .cache/, between builds."""
         with self.building:
             self.memory.caches.save()
+
+
+def _settle() -> None:
+    """After a build: collect its garbage cycles once, then move what is left (for a large site,
+    millions of objects kept until the next edit) out of the collector's sight, so that no
+    collection during the next edit walks all of it again (a tenth to a third of a second)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _watch(paths: list[Path], changed: Callable[[set[Path]], None], stop: threading.Event) -> None:
@@ -123,6 +134,7 @@ def serve(options: Options, host: str, port: int) -> int:
     if not _rebuild(options, memory) and not options.output.is_dir():
         return 1
     memory.caches.save()
+    _settle()
     # livereload's and tornado's messages (a tab connected, a reload sent) are not for editors.
     for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
         logging.getLogger(name).setLevel(logging.WARNING)
