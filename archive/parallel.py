@@ -13,8 +13,10 @@ with the task, and the return value travels back.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
@@ -25,9 +27,27 @@ MAX_WORKERS = 8
 _shared: Any = None  # in a worker: what the pool was started with
 
 
-def _receive(shared: Any) -> None:
+def _receive(shared: Any, parent: int) -> None:
     global _shared
     _shared = shared
+    _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """Have the system end this worker when the process that started it ends, however it ends
+    (killed with SIGKILL, a worker would otherwise wait for tasks forever, holding the
+    caller's output open): prctl(PR_SET_PDEATHSIG) on Linux; elsewhere the pool's own
+    shutdown ends the workers."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _call(task: Callable[[Any, Any], Any], item: Any) -> Any:
@@ -57,7 +77,7 @@ class Runner:
     def __enter__(self) -> Runner:
         if self.workers:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_receive, initargs=(self.shared,))
+                                             initializer=_receive, initargs=(self.shared, os.getpid()))
         return self
 
     def __exit__(self, kind: type | None, *_: object) -> None:

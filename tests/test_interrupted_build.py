@@ -52,7 +52,8 @@ def _kill_when(process: subprocess.Popen, ready, limit: float) -> str:
     while process.poll() is None:
         if ready() or time.monotonic() > deadline:
             process.send_signal(signal.SIGKILL)
-            process.communicate()
+            # Its worker processes end with it: none keeps its output open (that would hang here).
+            process.communicate(timeout=30)
             return "killed"
         time.sleep(0.002)
     process.communicate()
