@@ -29,9 +29,11 @@ what its words need, whatever the size of the archive:
   partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
   share one), a partition that grows too large being split by one more
   letter; each partition is a complete lunr index of its terms;
-- what a result shows (title, date, cluster, summary) lies in small files of
-  DOCS_PER_FILE articles, loaded only for the results on screen; a compact
-  table of every article's cluster, year, kind and provinces serves filters.
+- what a result shows (title, date, cluster) lies in small files of
+  DOCS_PER_FILE articles, and each article's plain text, for its snippet, in
+  a file of its own: both loaded only for the results on screen; a compact
+  table of every article's cluster, year, kind and provinces serves filters
+  and their counts.
 
 Every file is a script calling ArchiveSearch.add(name, data), not JSON, so
 search also works from file://, where fetch() is refused.
@@ -203,24 +205,27 @@ def _fields(conference: Conference) -> dict[str, str]:
             *(p.name for p in conference.provinces), *conference.tags]
     return {
         "title": prepare(conference.title),
-        "meta": prepare(" ".join(part for part in meta if part)),
+        "meta": prepare(", ".join(part for part in meta if part)),  # no pair across two facts
         "body": prepare(conference.summary + " " + plain_body(conference.body_markdown)),
     }
 
 
 def _document(conference: Conference) -> dict:
-    """What a result shows, kept short: the browser never sees the whole body."""
+    """What a result shows above its snippet."""
     return {
         "u": conference.url, "t": conference.title, "d": format_date(conference.date),
         "i": conference.date.isoformat(), "n": conference.cluster.name, "kn": conference.kind,
-        "p": [p.name for p in conference.provinces], "s": _shorten(conference.summary, 320),
+        "p": [p.name for p in conference.provinces],
     }
 
 
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
+_MARKUP = re.compile(r"^[\s|:-]*-{3}[\s|:-]*$|^\s{0,3}(?:#+|>|[-*+]|\d+\.)\s+|[*_`|]+", re.MULTILINE)
+
+
+def _text(conference: Conference) -> str:
+    """The text a snippet is cut from: the summary and the body as plain words
+    (Markdown's marks dropped), loaded for a result on screen only."""
+    return prepare(conference.summary + " " + _MARKUP.sub(" ", plain_body(conference.body_markdown)))
 
 
 def _partition(frequency: Counter) -> dict[str, str]:
@@ -522,11 +527,15 @@ def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]
 
 
 def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
-    """What results show (d<n>.js, DOCS_PER_FILE articles each) and the filter table (filters.js)."""
+    """What results show (d<n>.js, DOCS_PER_FILE articles each; the text of article n, x<n>.js,
+    for its snippet) and the filter table (filters.js)."""
     files = {}
     for start in range(0, len(conferences), DOCS_PER_FILE):
         name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"
         files[name] = _script(name, [_document(c) for c in conferences[start: start + DOCS_PER_FILE]])
+    for number, conference in enumerate(conferences):
+        name = f"{SCRIPT_DIR}/x{number}.js"
+        files[name] = _script(name, _text(conference))
     clusters = list(site.config.clusters)
     kinds = list(site.config.kinds)
     provinces = [p.name for p in site.provinces]
