@@ -321,13 +321,16 @@
     }
   }
 
-  /* Whether a word of the text (its letters and digits, as the index keeps them) is one of the query's. */
+  /* Whether a word of the text (its letters and digits, as the index keeps them) is one of the
+   * query's: its folded form, or false (each distinct word worked out once per query). */
   function matches(core, query) {
+    var seen = query.seen || (query.seen = Object.create(null));
+    if (core in seen) return seen[core];
     var folded = P.fold(P.normal(core.toLowerCase()));
-    if (!folded) return false;
-    return query.words.some(function (word) {
+    var found = Boolean(folded) && query.words.some(function (word) {
       return folded === word.folded || (word.prefix && folded.indexOf(word.folded) === 0);
     });
+    return (seen[core] = found && folded);
   }
 
   /* A run of text with the query's words marked; punctuation around a word stays outside its mark. */
@@ -352,9 +355,7 @@
   function snippet(text, query) {
     var words = text.split(" ");
     var hits = words.map(function (word) {
-      var core = P.trim(word);
-      if (!core || !matches(core, query)) return null;
-      return P.fold(P.normal(core.toLowerCase()));
+      return matches(P.trim(word), query) || null;
     });
     var best = 0;
     var bestScore = 0;
