@@ -22,9 +22,9 @@ import re
 import shutil
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -97,7 +97,6 @@ class Article:
     provinces: list[str]
     body: str
     own: bool = False  # a province's own conference (else a cluster's)
-    facts: dict = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
