@@ -4,12 +4,15 @@ The same three pipeline functions, under the same labels, run here and in
 templates/static/search-pipeline.js:
 
 - vi-trimmer: strip everything but Unicode letters and digits from both ends
-  of a token (lunr's own trimmer keeps ASCII only and cuts "xã" to "x");
-- vi-bigram: add the folded pair "hop_tac" for each token and the next, so a
-  quoted phrase can rank contiguous matches first;
+  of a token (lunr's own trimmer keeps ASCII only and cuts "xã" to "x"), and
+  put the tone mark of a final oa, oe, uy on the first vowel, so that both
+  placements in use ("hoá", "hóa") are one word;
+- vi-bigram: add the folded pair "hop_tac" for each token and the next (not
+  across punctuation), so that words side by side rank first and a quoted
+  phrase can be required;
 - vi-fold: keep the token as written and add its folded form ("hợp" also
-  indexes "hop"), so a query without diacritics finds it, while the exact
-  form lets an exact match rank higher.
+  indexes "hop", "1.780.121" also "1780121"), so a query without diacritics
+  finds it, while the exact form lets an exact match break a tie.
 
 No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An).
 
@@ -26,9 +29,11 @@ what its words need, whatever the size of the archive:
   partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
   share one), a partition that grows too large being split by one more
   letter; each partition is a complete lunr index of its terms;
-- what a result shows (title, date, cluster, summary) lies in small files of
-  DOCS_PER_FILE articles, loaded only for the results on screen; a compact
-  table of every article's cluster, year, kind and provinces serves filters.
+- what a result shows (title, date, cluster) lies in small files of
+  DOCS_PER_FILE articles, and each article's plain text, for its snippet, in
+  a file of its own: both loaded only for the results on screen; a compact
+  table of every article's cluster, year, kind and provinces serves filters
+  and their counts.
 
 Every file is a script calling ArchiveSearch.add(name, data), not JSON, so
 search also works from file://, where fetch() is refused.
@@ -61,12 +66,30 @@ DOCS_PER_FILE = 50
 GROUP = 1000  # articles per group: a query reads the newest group's postings first
 
 
+_GROUPED_DIGITS = re.compile(r"(?<=[0-9])\.(?=[0-9]{3}(?![0-9]))")  # the dots of 1.780.121
+
+
 @functools.lru_cache(maxsize=None)
 def fold(text: str) -> str:
-    """What vi-fold adds: NFD, drop combining marks, đ -> d, NFC (cached: the vocabulary is small)."""
+    """What vi-fold adds: NFD, drop combining marks, đ -> d, NFC, and a number's
+    thousands dots dropped ("1.780.121" -> "1780121", as readers type it); cached:
+    the vocabulary is small."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     kept = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))  # \p{M}
-    return unicodedata.normalize("NFC", kept)
+    return _GROUPED_DIGITS.sub("", unicodedata.normalize("NFC", kept))
+
+
+# A tone mark on the second vowel of a final oa, oe or uy ("hoá", "khoẻ", "thuỷ") moved to
+# the first ("hóa", "khỏe", "thủy"): both placements are in use, and a reader's keyboard
+# picks one. After q, "uy" keeps its mark on y ("quý").
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_ON_SECOND = re.compile(f"([oO])([aAeE])([{_TONES}])$|(?<![qQ])([uU])([yY])([{_TONES}])$")
+
+
+def place_tone(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    moved = _TONE_ON_SECOND.sub(lambda m: m.expand(r"\1\3\2") if m.group(1) else m.expand(r"\4\6\5"), decomposed)
+    return word if moved == decomposed else unicodedata.normalize("NFC", moved)
 
 
 def _is_kept(char: str) -> bool:
@@ -83,13 +106,26 @@ def trim(text: str) -> str:
     return text[start:end]
 
 
+def normal(word: str) -> str:
+    """A word as the index keeps it: trimmed, its tone mark in one place."""
+    return place_tone(trim(word))
+
+
+def ends_clause(word: str) -> bool:
+    """Whether punctuation follows the word ("Hòa," in "Khánh Hòa, Bình Định"): no pair
+    across it, so the pair "hoa_binh" means the words Hòa Bình."""
+    return bool(word) and not _is_kept(word[-1])
+
+
 def vi_trimmer(token: Token, i: int, tokens: list) -> Token | None:
-    token.update(lambda string, metadata: trim(string))
+    if ends_clause(token.string):
+        token.metadata["clause_end"] = True
+    token.update(lambda string, metadata: normal(string))
     return token if token.string else None
 
 
 def vi_bigram(token: Token, i: int, tokens: list) -> list[Token]:
-    if i + 1 < len(tokens):
+    if i + 1 < len(tokens) and not token.metadata.get("clause_end"):
         pair = fold(token.string) + "_" + fold(tokens[i + 1].string)
         return [token, token.clone(lambda string, metadata: pair)]
     return [token]
@@ -120,7 +156,8 @@ class _Memo(dict):
         return value
 
 
-_TRIMMED = _Memo(trim)
+_TRIMMED = _Memo(normal)
+_ENDS = _Memo(ends_clause)
 _FOLDED = _Memo(fold)
 _QUOTED = _Memo(functools.partial(json.dumps, ensure_ascii=False))  # a term as a JSON string
 
@@ -128,14 +165,14 @@ _QUOTED = _Memo(functools.partial(json.dumps, ensure_ascii=False))  # a term as 
 def pipeline_terms(words: list[str]) -> list[str]:
     """What lunr's Pipeline.run of INDEX_PIPELINE makes of these words, in its order
     (tests/test_search.py checks that the two agree)."""
-    trimmed = [term for term in map(_TRIMMED.__getitem__, words) if term]
-    folded = list(map(_FOLDED.__getitem__, trimmed))
+    kept = [(term, _ENDS[word]) for word in words if (term := _TRIMMED[word])]
+    folded = [_FOLDED[term] for term, _ in kept]
     terms = []
-    for term, plain, following in zip(trimmed, folded, folded[1:] + [""]):
+    for (term, ends), plain, following in zip(kept, folded, folded[1:] + [""]):
         terms.append(term)
         if plain != term:
             terms.append(plain)
-        if following:
+        if following and not ends:
             terms.append(plain + "_" + following)
     return terms
 
@@ -167,24 +204,27 @@ def _fields(conference: Conference) -> dict[str, str]:
             *(p.name for p in conference.provinces), *conference.tags]
     return {
         "title": prepare(conference.title),
-        "meta": prepare(" ".join(part for part in meta if part)),
+        "meta": prepare(", ".join(part for part in meta if part)),  # no pair across two facts
         "body": prepare(conference.summary + " " + plain_body(conference.body_markdown)),
     }
 
 
 def _document(conference: Conference) -> dict:
-    """What a result shows, kept short: the browser never sees the whole body."""
+    """What a result shows above its snippet."""
     return {
         "u": conference.url, "t": conference.title, "d": format_date(conference.date),
         "i": conference.date.isoformat(), "n": conference.cluster.name, "kn": conference.kind,
-        "p": [p.name for p in conference.provinces], "s": _shorten(conference.summary, 320),
+        "p": [p.name for p in conference.provinces],
     }
 
 
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
+_MARKUP = re.compile(r"^[\s|:-]*-{3}[\s|:-]*$|^\s{0,3}(?:#+|>|[-*+]|\d+\.)\s+|[*_`|]+", re.MULTILINE)
+
+
+def _text(conference: Conference) -> str:
+    """The text a snippet is cut from: the summary and the body as plain words
+    (Markdown's marks dropped), loaded for a result on screen only."""
+    return prepare(conference.summary + " " + _MARKUP.sub(" ", plain_body(conference.body_markdown)))
 
 
 def _partition(frequency: Mapping[str, int]) -> dict[str, str]:
@@ -271,23 +311,26 @@ def _group_index(documents: list[dict]) -> dict:
     vocabulary = _Vocabulary()
     numbers = _WordNumbers(vocabulary)
     tokens: list[int] = []
+    ends: list[bool] = []  # punctuation after the word: no pair across it
     lengths = []  # words of each field ref
     for document in documents:
         for name, _ in FIELDS:
             before = len(tokens)
-            tokens.extend(map(numbers.__getitem__, words(document[name])))
+            split = words(document[name])
+            tokens.extend(map(numbers.__getitem__, split))
+            ends.extend(map(_ENDS.__getitem__, split))
             lengths.append(len(tokens) - before)
     token = np.array(tokens, dtype=np.int64)
     field_ref = np.repeat(np.arange(count * fields), lengths)
     kept = token >= 0
-    token, field_ref = token[kept], field_ref[kept]
+    token, field_ref, clause_end = token[kept], field_ref[kept], np.array(ends, dtype=bool)[kept]
     # vi-fold: the folded form beside each term that has diacritics
     exact = list(vocabulary.terms)
     folded_of = np.array([vocabulary[_FOLDED[term]] for term in exact], dtype=np.int64)
     folded = folded_of[token] if len(token) else token
     marked = folded != token
     # vi-bigram: each term's folded form joined to the next one's, within a field
-    same = field_ref[:-1] == field_ref[1:]
+    same = (field_ref[:-1] == field_ref[1:]) & ~clause_end[:-1]
     size = len(vocabulary.terms)
     codes, inverse = np.unique(folded[:-1][same] * size + folded[1:][same], return_inverse=True)
     terms = vocabulary.terms
@@ -460,11 +503,15 @@ def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]
 
 
 def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
-    """What results show (d<n>.js, DOCS_PER_FILE articles each) and the filter table (filters.js)."""
+    """What results show (d<n>.js, DOCS_PER_FILE articles each; the text of article n, x<n>.js,
+    for its snippet) and the filter table (filters.js)."""
     files = {}
     for start in range(0, len(conferences), DOCS_PER_FILE):
         name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"
         files[name] = _script(name, [_document(c) for c in conferences[start: start + DOCS_PER_FILE]])
+    for number, conference in enumerate(conferences):
+        name = f"{SCRIPT_DIR}/x{number}.js"
+        files[name] = _script(name, _text(conference))
     clusters = list(site.config.clusters)
     kinds = list(site.config.kinds)
     provinces = [p.name for p in site.provinces]

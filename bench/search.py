@@ -1,6 +1,14 @@
-"""Search at scale: first-result time, download and memory of a query, in headless Chromium.
+"""Search at scale: first-result time, download and memory of a query, in headless Chromium;
+and how well it ranks, beside Pagefind.
 
-    python bench/search.py [--sizes 1000 10000] [--runs 5]
+    python bench/search.py [--sizes 1000 10000] [--runs 5] [--pagefind PATH]
+
+Ranking: the corpus of tests/ranking_corpus.py (1,100 articles with known
+answers to 35 queries) is built into bench/ranking/ and indexed a second
+time by Pagefind with its defaults, over the same article pages
+(node_modules/.bin/pagefind, a dev dependency in package.json, or --pagefind;
+skipped when neither is there). A query scores when its top three results
+(all of them when fewer are right) are right answers.
 
 For each size it writes the synthetic corpus (bench/corpus.py) to
 bench/corpus-N/, builds it, serves output/ on a loopback port and, in a new
@@ -25,11 +33,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.corpus import MARKER, write_corpus  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+import ranking_corpus  # noqa: E402
 
 QUERIES = ["hop tac xa", "Nghệ An", '"kinh tế tập thể"', MARKER]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -73,7 +84,7 @@ def measure(output: Path, runs: int) -> dict:
             context = browser.new_context()
             page = context.new_page()
             fetched: list[str] = []
-            page.on("requestfinished", lambda request: fetched.append(request.url))
+            page.on("requestfinished", lambda request, into=fetched: into.append(request.url))
             page.goto(base)
             page.wait_for_load_state("load")
             page_kb.append(sum(gzip_size(output, url, sizes) for url in fetched) / 1024)
@@ -119,12 +130,88 @@ def measure(output: Path, runs: int) -> dict:
     return {"figures": figures, "heap": heap, "page_kb": page_kb, "found": found}
 
 
+def _serve(folder: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _slug(url: str) -> str:
+    return url.rstrip("/").removesuffix("/index.html").rsplit("/", 1)[-1]
+
+
+def ranking(pagefind: Path | None) -> dict[str, list[bool]]:
+    """Each engine's verdict on each of ranking_corpus.QUERIES: are its top results right answers?"""
+    from playwright.sync_api import sync_playwright
+
+    site = ROOT / "bench" / "ranking"
+    corpus = ranking_corpus.write(site)
+    subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=site, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    output = site / "output"
+    engines = {"this archive": _ours}
+    if pagefind:
+        subprocess.run([str(pagefind), "--site", str(output), "--glob", "[0-9][0-9][0-9][0-9]/*/index.html"],
+                       check=True, stdout=subprocess.DEVNULL)
+        engines["Pagefind (default index)"] = _pagefind
+    server, base = _serve(output)
+    verdicts: dict[str, list[bool]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        for name, engine in engines.items():
+            verdicts[name] = []
+            for query, test in ranking_corpus.QUERIES:
+                right = ranking_corpus.answers(corpus, test)
+                top = [_slug(url) for url in engine(page, base, query)][:min(3, len(right))]
+                verdicts[name].append(len(top) == min(3, len(right)) and set(top) <= right)
+        browser.close()
+    server.shutdown()
+    server.server_close()
+    return verdicts
+
+
+def _ours(page, base: str, query: str) -> list[str]:
+    page.goto(base + "tim-kiem/index.html?" + urlencode({"q": query}))
+    page.wait_for_function("""() => {
+        const text = document.getElementById('search-status').textContent;
+        return text && !text.startsWith('Đang');
+    }""")
+    return page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.href)")
+
+
+def _pagefind(page, base: str, query: str) -> list[str]:
+    if not page.url.startswith(base):
+        page.goto(base)
+    return page.evaluate("""async (query) => {
+        const pagefind = await import('/pagefind/pagefind.js');
+        const search = await pagefind.search(query);
+        const found = await Promise.all(search.results.slice(0, 3).map((result) => result.data()));
+        return found.map((data) => data.url);
+    }""", query)
+
+
+def _print_ranking(verdicts: dict[str, list[bool]]) -> None:
+    queries = [query for query, _ in ranking_corpus.QUERIES]
+    print(f"\nranking: queries whose top 3 are right answers (tests/ranking_corpus.py, {len(queries)} queries)")
+    for name, results in verdicts.items():
+        missed = [query for query, good in zip(queries, results) if not good]
+        print(f"{name:<26} {sum(results):>2}/{len(results)}" + (f"  missed: {', '.join(missed)}" if missed else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="corpus sizes to measure speed on (none: the ranking only)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true", help="measure the corpus already built in bench/corpus-N/")
+    parser.add_argument("--pagefind", type=Path, default=ROOT / "node_modules" / ".bin" / "pagefind",
+                        help="Pagefind's command, to rank the same pages with (default: the npm dev dependency)")
     args = parser.parse_args()
+    pagefind = args.pagefind if args.pagefind.exists() else None
+    if pagefind is None:
+        print(f"Pagefind not found at {args.pagefind} (npm install): ranking this archive's search only")
+    _print_ranking(ranking(pagefind))
     rows = []
     for size in args.sizes:
         if args.no_build:

@@ -42,6 +42,24 @@ def test_fold_drops_marks_and_turns_d_stroke_into_d(text, folded):
     assert search.fold(text) == folded
 
 
+@pytest.mark.parametrize("word, placed", [
+    ("hoá", "hóa"), ("Hoà", "Hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("hóa", "hóa"), ("quý", "quý"),
+    ("thuyền", "thuyền"), ("xoáy", "xoáy"), ("ngoài", "ngoài"), ("thuế", "thuế"), ("hoặc", "hoặc"),
+])
+def test_both_tone_placements_index_as_one_word(word, placed):
+    assert search.place_tone(word) == placed
+
+
+def test_a_number_folds_without_its_thousands_dots():
+    assert python_terms("1.780.121 người") == ["1.780.121", "1780121", "1780121_nguoi", "người", "nguoi"]
+    assert search.fold("2.5") == "2.5" and search.fold("12.3456") == "12.3456"
+
+
+def test_no_pair_across_punctuation():
+    assert python_terms("Khánh Hoà, Bình Định") == [
+        "khánh", "khanh", "khanh_hoa", "hòa", "hoa", "bình", "binh", "binh_dinh", "định", "dinh"]
+
+
 def test_index_terms_keep_the_exact_word_add_the_folded_one_and_the_pair():
     assert python_terms("Hợp tác xã Nghệ An") == [
         "hợp", "hop", "hop_tac", "tác", "tac", "tac_xa", "xã", "xa", "xa_nghe", "nghệ", "nghe", "nghe_an", "an"]
@@ -304,6 +322,7 @@ def _sample_texts() -> list[str]:
 def test_browser_and_build_pipelines_make_identical_terms_of_the_whole_sample():
     texts = _sample_texts()
     texts.append("Ngày 1/12 – “Liên minh HTX” (0) Bình luận… Đắk Lắk, Bà Rịa - Vũng Tàu; 2.425.931 thành viên")
+    texts.append("Thanh Hoá, Khánh Hoà và Hoà Bình: thuỷ lợi, khoẻ mạnh, quý QUỶ Thuỷ 1.780.121 2.5 12.3456 HOÁ")
     result = subprocess.run(["node", str(ROOT / "tests" / "pipeline_terms.js")], input=json.dumps(texts),
                             capture_output=True, text=True, check=True)
     browser = json.loads(result.stdout)

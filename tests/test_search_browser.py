@@ -7,6 +7,8 @@ from urllib.parse import quote
 import pytest
 import yaml
 
+import ranking_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
 
@@ -14,7 +16,7 @@ EXTRA = {
     "2022/2022-12-09-da-nang.md": ("Hội nghị cụm duyên hải tại Đà Nẵng", "duyen-hai-mien-trung", "[Đà Nẵng]",
                                    "Sáng 9/12, tại Đà Nẵng, các Liên minh HTX tổng kết năm."),
     "2022/2022-11-02-cuoc-hop.md": ("Cuộc họp cuối năm của cụm", "hai-phong", "[Hải Phòng]",
-                                    "Các đơn vị họp bàn kế hoạch năm sau."),
+                                    "Các đơn vị cùng bàn kế hoạch năm sau."),
     "2022/2022-11-03-hop-tac.md": ("Hợp tác cuối năm của cụm", "hai-phong", "[Hải Phòng]",
                                    "Các đơn vị cùng bàn kế hoạch năm sau."),
     "2022/2022-11-05-hop-nhat.md": ("Hợp nhất và tổng kết công tác cuối năm", "hai-phong", "[Hải Phòng]",
@@ -163,28 +165,36 @@ def test_da_nang_without_diacritics_finds_da_nang(page, search_site):
     assert titles(page)[0] == "Hội nghị cụm duyên hải tại Đà Nẵng"
 
 
-def test_exact_diacritics_rank_above_a_folded_match(page, search_site):
+def test_exact_diacritics_break_a_tie(page, search_site):
+    # two articles alike but for "Hợp"/"họp" in their titles: the one typed first
     open_search(page, search_site, "hợp")
     found = titles(page)
     assert found.index("Hợp tác cuối năm của cụm") < found.index("Cuộc họp cuối năm của cụm")
-    assert found[-1] == "Cuộc họp cuối năm của cụm"  # the only result that matches "hợp" just when folded
     open_search(page, search_site, "họp")
     found = titles(page)
     assert found.index("Cuộc họp cuối năm của cụm") < found.index("Hợp tác cuối năm của cụm")
-    assert found[-1] != "Cuộc họp cuối năm của cụm"
+    open_search(page, search_site, "hop")  # no diacritics: no preference, the newer first
+    found = titles(page)
+    assert found.index("Hợp tác cuối năm của cụm") < found.index("Cuộc họp cuối năm của cụm")
 
 
-def test_a_quoted_phrase_ranks_contiguous_words_first(page, search_site):
-    open_search(page, search_site, '"hợp tác" cuối năm')
+def test_words_side_by_side_rank_first_and_a_quoted_phrase_restricts(page, search_site):
+    open_search(page, search_site, "hợp tác cuối năm")
     found = titles(page)
     assert found.index("Hợp tác cuối năm của cụm") < found.index("Hợp nhất và tổng kết công tác cuối năm")
+    open_search(page, search_site, '"hợp tác" cuối năm')
+    found = titles(page)
+    assert "Hợp tác cuối năm của cụm" in found
+    assert "Hợp nhất và tổng kết công tác cuối năm" not in found
+    open_search(page, search_site, '"xã hợp tác"')
+    assert titles(page) == []
 
 
 def test_a_prefix_matches_while_typing(page, sample_site):
     open_search(page, sample_site)
     page.locator("#q").press_sequentially("Thừa Thi")
-    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
-    wait_done(page)
+    # the search of the whole word typed so far, not of a part typed before a pause
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('“Thừa Thi”')")
     assert titles(page) == ["Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"]
 
 
@@ -193,3 +203,127 @@ def test_a_title_with_script_shows_as_text(page, search_site):
     assert titles(page)[0] == "<script>window.pwned = 1</script> Hội nghị lạ"
     assert page.evaluate("window.pwned") is None
     assert page.locator("#search-results script, #search-results img").count() == 0
+
+
+@pytest.fixture(scope="module")
+def ranking_site(tmp_path_factory):
+    """tests/ranking_corpus.py built once: about 1,100 articles, two groups of the index."""
+    import subprocess
+    import sys
+
+    import ranking_corpus
+
+    root = tmp_path_factory.mktemp("ranking-site")
+    corpus = ranking_corpus.write(root)
+    result = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return root / "output", corpus
+
+
+def result_slugs(page) -> list[str]:
+    return [href.split("/")[-2] for href in page.eval_on_selector_all(
+        "#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")]
+
+
+@pytest.mark.parametrize("query, test", ranking_corpus.QUERIES, ids=[query for query, _ in ranking_corpus.QUERIES])
+def test_the_top_three_results_are_right_answers(page, ranking_site, query, test):
+    output, corpus = ranking_site
+    right = ranking_corpus.answers(corpus, test)
+    open_search(page, output, query)
+    top = result_slugs(page)[:min(3, len(right))]
+    assert len(top) == min(3, len(right))
+    wrong = [(slug, next(a.title for a in corpus if a.slug == slug)) for slug in top if slug not in right]
+    assert wrong == []
+
+
+FIRST_PAINT = """() => {
+    window.firstPaint = null;
+    new MutationObserver((changes, observer) => {
+        const links = document.querySelectorAll('#search-results h2 a');
+        if (links.length) {
+            window.firstPaint = Array.from(links, (a) => a.getAttribute('href'));
+            observer.disconnect();
+        }
+    }).observe(document.getElementById('search-results'), {childList: true});
+}"""
+
+
+def test_the_first_results_shown_are_in_their_final_order(page, ranking_site):
+    output, _ = ranking_site
+    page.add_init_script(f"document.addEventListener('DOMContentLoaded', {FIRST_PAINT})")
+    open_search(page, output, "hop tac xa nghe an")  # matches in both groups of the index
+    final = page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.getAttribute('href'))")
+    assert len(final) == 20
+    assert page.evaluate("window.firstPaint") == final
+
+
+def test_enter_cancels_the_search_that_typing_started(page, sample_site):
+    # every timer the page sets and has not cleared or run yet
+    page.add_init_script("""(() => {
+        window.pending = new Set();
+        const set = window.setTimeout, clear = window.clearTimeout;
+        window.setTimeout = (fn, ms, ...rest) => {
+            const id = set(() => { window.pending.delete(id); fn(...rest); }, ms);
+            window.pending.add(id);
+            return id;
+        };
+        window.clearTimeout = (id) => { window.pending.delete(id); clear(id); };
+    })()""")
+    open_search(page, sample_site)
+    page.locator("#q").press_sequentially("Nghe An")
+    page.press("#q", "Enter")
+    assert page.evaluate("window.pending.size") == 0
+    wait_done(page)
+    assert titles(page) == ["Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"]
+
+
+def test_partitions_no_longer_used_are_let_go(page, served):
+    page.goto(served + "tim-kiem/index.html")
+    wait_done(page)
+    keys = page.evaluate("JSON.parse(document.getElementById('search-manifest').textContent).groups[0]")
+    words = [key for key in keys if len(key) == 2 and key.isalpha()][:60]
+    assert len(words) == 60
+    # every search file that runs (each hands its data to ArchiveSearch.add)
+    page.evaluate("""() => {
+        const add = ArchiveSearch.add;
+        ArchiveSearch.add = (file, data) => { window.added.push(file); add(file, data); };
+    }""")
+    for _ in range(2):
+        page.evaluate("window.added = []")
+        page.fill("#q", " ".join(words))
+        page.press("#q", "Enter")
+        wait_done(page)
+        partitions = [file for file in page.evaluate("window.added") if file.startswith("search/t0-")]
+    # the second time, what was let go (all but the 40 most recent) is loaded again
+    assert 20 <= len(partitions) < 60
+
+
+def test_a_one_letter_last_word_waits_for_the_next_letter(page, sample_site):
+    open_search(page, sample_site)
+    page.locator("#q").press_sequentially("hop tac x")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('“hop tac x”')")
+    assert page.locator("#search-status").inner_text().startswith("Tìm thấy 5 hội nghị")
+
+
+def test_the_snippet_comes_from_the_matched_text(page, ranking_site):
+    output, _ = ranking_site
+    open_search(page, output, "quynh")
+    snippet = page.locator("#search-results .snippet").first
+    assert snippet.locator("mark").all_inner_texts() == ["Quỳnh"]  # the comma after it is not marked
+    assert "Bà Lê Thị Quỳnh, giám đốc hợp tác xã Tân Phú" in snippet.inner_text()
+
+
+def test_filters_count_their_results_and_work_alone(page, sample_site):
+    open_search(page, sample_site, "nghe an")
+    assert page.locator("#loc-cum option[value='bac-trung-bo']").inner_text() == "Cụm thi đua Bắc Trung Bộ (1)"
+    assert page.locator("#loc-cum option[value='dong-bang-song-hong']").is_disabled()
+    assert page.locator("#loc-tinh option[value='Quảng Ninh']").is_disabled()
+    assert not page.locator("#loc-tinh option[value='Thanh Hóa']").is_disabled()
+    open_search(page, sample_site, "", cum="bac-trung-bo")
+    assert titles(page) == ["Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ: Triển khai nhiệm vụ 6 tháng cuối năm 2024"]
+    assert page.locator("#search-status").inner_text().startswith("Tìm thấy 1 hội nghị với bộ lọc đã chọn")
+
+
+def test_the_search_page_has_one_search_box(page, sample_site):
+    open_search(page, sample_site, "hop tac xa")
+    assert page.locator("input[type=search]").count() == 1

@@ -10,11 +10,33 @@
   "use strict";
 
   function fold(text) {
-    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC")
+      .replace(/(?<=[0-9])\.(?=[0-9]{3}(?![0-9]))/g, "");
   }
 
   function trim(text) {
     return text.replace(/^[^\p{L}\p{N}]+/u, "").replace(/[^\p{L}\p{N}]+$/u, "");
+  }
+
+  /* The tone mark of a final oa, oe, uy on the first vowel: "hoá" -> "hóa", "thuỷ" -> "thủy" (not after q). */
+  var TONE_ON_SECOND = /([oO])([aAeE])([\u0300\u0301\u0303\u0309\u0323])$|(?<![qQ])([uU])([yY])([\u0300\u0301\u0303\u0309\u0323])$/;
+
+  function placeTone(word) {
+    var decomposed = word.normalize("NFD");
+    var moved = decomposed.replace(TONE_ON_SECOND, function (all, o, a, mark, u, y, mark2) {
+      return o ? o + mark + a : u + mark2 + y;
+    });
+    return moved === decomposed ? word : moved.normalize("NFC");
+  }
+
+  /* A word as the index keeps it: trimmed, its tone mark in one place. */
+  function normal(word) {
+    return placeTone(trim(word));
+  }
+
+  /* Punctuation after the word: no pair across it. */
+  function endsClause(word) {
+    return word.length > 0 && !/[\p{L}\p{N}]$/u.test(word);
   }
 
   function prepare(text) {
@@ -22,12 +44,13 @@
   }
 
   var trimmer = function (token) {
-    token.update(function (string) { return trim(string); });
+    if (endsClause(token.toString())) token.metadata.clause_end = true;
+    token.update(function (string) { return normal(string); });
     return token.toString() ? token : undefined;
   };
 
   var bigram = function (token, i, tokens) {
-    if (i + 1 < tokens.length) {
+    if (i + 1 < tokens.length && !token.metadata.clause_end) {
       var pair = fold(token.toString()) + "_" + fold(tokens[i + 1].toString());
       return [token, token.clone(function () { return pair; })];
     }
@@ -47,6 +70,8 @@
   return {
     fold: fold,
     trim: trim,
+    normal: normal,
+    endsClause: endsClause,
     prepare: prepare,
     indexPipeline: [trimmer, bigram, foldToken],
     /* Every term of a field as the index stores it: tokenizer, then the pipeline. */

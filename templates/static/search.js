@@ -1,7 +1,8 @@
 /* The search page. The index is split by term (see archive/search.py): a query
- * loads only the partitions of its words, then the few small files that describe
- * the results on screen. Every file is a script calling ArchiveSearch.add, so
- * search also works from file://. Everything from the index is shown as text. */
+ * loads only the partitions of its words in every group of articles, ranks
+ * once, then loads the few small files that describe the results on screen.
+ * Every file is a script calling ArchiveSearch.add, so search also works from
+ * file://. Everything from the index is shown as text. */
 (function () {
   "use strict";
   var P = window.ArchivePipeline;
@@ -14,10 +15,17 @@
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
   var PAGE = 20;
-  var KEEP_PARTITIONS = 40; // loaded partitions kept in memory, least recently used dropped first
+  var KEEP = { t: 40, x: 100 }; // loaded partitions (t) and texts (x) kept, least recently used dropped first
   var MAX_PREFIX_PARTITIONS = 12;
+  /* A pair of the query's words found side by side adds its own weight this many times:
+   * pair terms are rare, so their weight is already high; this makes adjacency decide. */
+  var PAIR_BOOST = 2;
+  /* A result whose words have the reader's diacritics wins over one that matches only
+   * when folded if the two are otherwise this close: the same match, written differently. */
+  var EXACT_EDGE = 0.1;
+  var SNIPPET_WORDS = 32;
   var loaded = {}; // file -> data (a lunr.Index for partitions)
-  var usage = []; // partition files, least recently used first
+  var usage = { t: [], x: [] }; // evictable files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
   var generation = 0;
   var timer = null;
@@ -25,22 +33,25 @@
 
   window.ArchiveSearch = {
     add: function (file, data) {
-      loaded[file] = data.invertedIndex ? lunr.Index.load(data) : data;
+      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : data;
       (waiting[file] || []).forEach(function (pair) { pair[0](loaded[file]); });
       delete waiting[file];
     }
   };
 
   function remember(file) {
-    if (!/\/t\d+\.js$/.test(file)) return;
-    usage = usage.filter(function (name) { return name !== file; });
-    usage.push(file);
-    while (usage.length > KEEP_PARTITIONS) delete loaded[usage.shift()];
+    var kind = /\/([tx])[\d-]+\.js$/.exec(file);
+    if (!kind) return;
+    var queue = usage[kind[1]];
+    var at = queue.indexOf(file);
+    if (at >= 0) queue.splice(at, 1);
+    queue.push(file);
+    while (queue.length > KEEP[kind[1]]) delete loaded[queue.shift()];
   }
 
   function load(file) {
     return new Promise(function (resolve, reject) {
-      if (loaded[file]) { remember(file); resolve(loaded[file]); return; }
+      if (file in loaded) { remember(file); resolve(loaded[file]); return; }
       var first = !waiting[file];
       (waiting[file] = waiting[file] || []).push([function (data) { remember(file); resolve(data); }, reject]);
       if (!first) return;
@@ -56,28 +67,39 @@
     });
   }
 
-  /* The query as terms. Neighbouring words add a boost for matching side by side,
-   * more for a quoted phrase; while typing, the last word also matches as a prefix. */
+  /* The query as words and pairs. Every word must match; each pair of neighbouring
+   * words (not across punctuation) adds the weight of the two side by side, and the
+   * pairs inside quotes must be there. While typing, the last word also matches as a
+   * prefix, and a last word of one letter waits for the next. */
   function parse(text, typing) {
-    var terms = [];
-    var pairs = [];
+    var words = [];
     var pattern = /"([^"]*)"?|([^"\s]+)/g;
     var match;
+    var phrases = 0;
     while ((match = pattern.exec(text)) !== null) {
-      var piece = match[1] !== undefined ? match[1] : match[2];
-      var words = lunr.tokenizer(P.prepare(piece)).map(function (t) { return P.trim(t.toString()); })
-        .filter(Boolean);
-      var boost = match[1] !== undefined ? 100 : 50;
-      for (var i = 0; i + 1 < words.length; i++) {
-        pairs.push({ folded: P.fold(words[i]) + "_" + P.fold(words[i + 1]), boost: boost });
-      }
-      words.forEach(function (word) { terms.push({ exact: word, folded: P.fold(word) }); });
+      var quoted = match[1] !== undefined;
+      var phrase = quoted ? ++phrases : 0;
+      lunr.tokenizer(P.prepare(quoted ? match[1] : match[2])).forEach(function (token) {
+        var exact = P.normal(token.toString());
+        if (exact) words.push({ exact: exact, folded: P.fold(exact), phrase: phrase, ends: P.endsClause(token.toString()) });
+      });
     }
-    var prefix = Boolean(typing) && terms.length > 0 && !/[\s"]$/.test(text);
-    terms.forEach(function (term, n) {
-      term.prefix = prefix && n === terms.length - 1 && term.folded.length >= 2;
+    var typingLast = Boolean(typing) && words.length > 0 && !/[\s"]$/.test(text);
+    if (typingLast && words[words.length - 1].folded.length < 2) {
+      words.pop();
+      typingLast = false;
+    }
+    words.forEach(function (word, n) {
+      word.prefix = typingLast && n === words.length - 1;
+      word.marked = word.exact !== word.folded;
     });
-    return { terms: terms, pairs: pairs };
+    var pairs = [];
+    for (var i = 0; i + 1 < words.length; i++) {
+      if (words[i].ends) continue;
+      pairs.push({ folded: words[i].folded + "_" + words[i + 1].folded, prefix: words[i + 1].prefix,
+                   required: words[i].phrase > 0 && words[i].phrase === words[i + 1].phrase });
+    }
+    return { words: words, pairs: pairs };
   }
 
   /* The partition files of one article group that can hold a folded term (and, for a
@@ -94,98 +116,185 @@
     return found.map(function (n) { return "search/t" + group + "-" + n + ".js"; });
   }
 
-  /* Every article matching one term: ref -> score, and the refs that match it as written
-   * (with its diacritics), which rank above those that match only when folded. One lunr
-   * query per partition does both: the matched terms of each hit tell which form matched. */
-  function matchTerm(term, group, boost) {
-    var files = partitionsFor(term.folded, term.prefix, group);
-    var marked = term.exact && term.exact !== term.folded;
-    var wildcard = term.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE;
-    return Promise.all(files.map(load)).then(function (indexes) {
+  var has = Object.prototype.hasOwnProperty;
+
+  /* A term's BM25 weight in each article, summed over the fields (each field's boost is in
+   * its weights): what lunr's score of a one-term query is, read from the index directly. */
+  function weights(index, term) {
+    var found = {};
+    if (!has.call(index.invertedIndex, term)) return found;
+    var posting = index.invertedIndex[term];
+    index.fields.forEach(function (field) {
+      Object.keys(posting[field] || {}).forEach(function (ref) {
+        var vector = index.fieldVectors[field + "/" + ref];
+        var at = vector ? vector.positionForIndex(posting._index) : -1;
+        if (at >= 0 && vector.elements[at] === posting._index) found[ref] = (found[ref] || 0) + vector.elements[at + 1];
+      });
+    });
+    return found;
+  }
+
+  /* The terms of an index a lookup stands for: itself, or while typing every folded term
+   * (not a pair, unless the lookup is one) that it begins. */
+  function termsFor(index, term, prefix, pair) {
+    if (!prefix) return [term];
+    return Object.keys(index.invertedIndex).filter(function (candidate) {
+      return candidate.indexOf(term) === 0 && (pair || candidate.indexOf("_") < 0) && P.fold(candidate) === candidate;
+    });
+  }
+
+  /* Every article of a group matching a word or pair: ref -> weight (the best of a
+   * prefix's continuations), and for a word typed with diacritics the refs that have it
+   * as typed. */
+  function lookUp(item, group, pair) {
+    return Promise.all(partitionsFor(item.folded, item.prefix, group).map(load)).then(function (indexes) {
       var found = { scores: {}, exact: {} };
       indexes.forEach(function (index) {
-        index.query(function (q) {
-          q.term(term.folded, { usePipeline: false, boost: boost || 1, wildcard: wildcard });
-          if (marked) q.term(term.exact, { usePipeline: false, boost: 10, wildcard: wildcard });
-        }).forEach(function (hit) {
-          found.scores[hit.ref] = (found.scores[hit.ref] || 0) + hit.score;
-          if (marked && Object.keys(hit.matchData.metadata).some(function (matched) {
-            return matched === term.exact || (term.prefix && matched.indexOf(term.exact) === 0);
-          })) found.exact[hit.ref] = true;
+        termsFor(index, item.folded, item.prefix, pair).forEach(function (term) {
+          var scores = weights(index, term);
+          Object.keys(scores).forEach(function (ref) {
+            found.scores[ref] = Math.max(found.scores[ref] || 0, scores[ref]);
+          });
         });
+        if (!pair && item.marked) {
+          var exact = item.prefix ? Object.keys(index.invertedIndex).filter(function (term) {
+            return term.indexOf(item.exact) === 0;
+          }) : [item.exact];
+          exact.forEach(function (term) {
+            if (!has.call(index.invertedIndex, term)) return;
+            var posting = index.invertedIndex[term];
+            index.fields.forEach(function (field) {
+              Object.keys(posting[field] || {}).forEach(function (ref) { found.exact[ref] = true; });
+            });
+          });
+        }
       });
       return found;
     });
   }
 
-  function filterRows(state) {
-    var active = FILTERS.some(function (name) { return state[name]; });
-    return active ? load(manifest.filters) : Promise.resolve(null);
+  /* One group's matches: every word present, every quoted pair side by side. */
+  function rankGroup(query, group) {
+    var words = Promise.all(query.words.map(function (word) { return lookUp(word, group, false); }));
+    var pairs = Promise.all(query.pairs.map(function (pair) { return lookUp(pair, group, true); }));
+    return Promise.all([words, pairs]).then(function (parts) {
+      var perWord = parts[0];
+      var perPair = parts[1];
+      var marked = query.words.filter(function (word) { return word.marked; }).length;
+      var results = [];
+      Object.keys(perWord[0].scores).forEach(function (ref) {
+        var score = 0;
+        var exact = 0;
+        for (var i = 0; i < perWord.length; i++) {
+          if (!has.call(perWord[i].scores, ref)) return;
+          score += perWord[i].scores[ref];
+          if (perWord[i].exact[ref]) exact += 1;
+        }
+        for (var j = 0; j < perPair.length; j++) {
+          var side = perPair[j].scores[ref] || 0;
+          if (query.pairs[j].required && !side) return;
+          score += PAIR_BOOST * side;
+        }
+        results.push({ id: Number(ref), score: score * (1 + (marked ? EXACT_EDGE * exact / marked : 0)) });
+      });
+      return results;
+    });
   }
 
-  function passes(row, table, state) {
-    return (!state.cum || table.clusters[row[0]] === state.cum) && (!state.nam || String(row[1]) === state.nam) &&
-      (!state.loai || table.kinds[row[2]] === state.loai) &&
-      (!state.tinh || row[3].some(function (p) { return table.provinces[p] === state.tinh; }));
+  function passes(row, table, state, skip) {
+    return (skip === "cum" || !state.cum || table.clusters[row[0]] === state.cum) &&
+      (skip === "nam" || !state.nam || String(row[1]) === state.nam) &&
+      (skip === "loai" || !state.loai || table.kinds[row[2]] === state.loai) &&
+      (skip === "tinh" || !state.tinh || row[3].some(function (p) { return table.provinces[p] === state.tinh; }));
+  }
+
+  function valuesOf(row, table, name) {
+    if (name === "cum") return [table.clusters[row[0]]];
+    if (name === "nam") return [String(row[1])];
+    if (name === "loai") return [table.kinds[row[2]]];
+    return row[3].map(function (p) { return table.provinces[p]; });
+  }
+
+  /* Each filter's options with the number of results each would give (the other filters
+   * applied); an option that would give none is disabled, unless it is chosen. */
+  function showCounts(matches, table, state) {
+    FILTERS.forEach(function (name) {
+      var counts = {};
+      if (matches) {
+        matches.forEach(function (id) {
+          var row = table.rows[id];
+          if (!passes(row, table, state, name)) return;
+          valuesOf(row, table, name).forEach(function (value) { counts[value] = (counts[value] || 0) + 1; });
+        });
+      }
+      Array.prototype.forEach.call(form.elements[name].options, function (option) {
+        if (!option.hasAttribute("data-label")) option.setAttribute("data-label", option.textContent);
+        var label = option.getAttribute("data-label");
+        if (!matches || !option.value) {
+          option.textContent = label;
+          option.disabled = false;
+          return;
+        }
+        var count = counts[option.value] || 0;
+        option.textContent = label + " (" + count.toLocaleString("vi-VN") + ")";
+        option.disabled = count === 0 && option.value !== state[name];
+      });
+    });
   }
 
   function search(state, typing) {
     var mine = ++generation;
     var query = parse(state.q, typing);
-    if (!query.terms.length) {
+    var filtered = FILTERS.some(function (name) { return state[name]; });
+    if (!query.words.length && !filtered) {
       list.textContent = "";
       more.hidden = true;
+      shown = { results: [], count: 0, query: query, state: state };
+      showCounts(null);
       status.textContent = "Nhập tên tỉnh, cụm thi đua, người hay cụm từ bạn nhớ, có dấu hoặc không dấu.";
       return;
     }
     status.textContent = "Đang tìm…";
-    var results = [];
-    shown = { results: results, count: 0, query: query, state: state, more: true };
-    var group = manifest.groups.length - 1;
-    /* Article groups (numbered oldest first) are read newest first; the results so far show after each. */
-    var next = function () {
-      var lookups = query.terms.map(function (term) { return matchTerm(term, group); });
-      var boosts = query.pairs.map(function (pair) { return matchTerm({ folded: pair.folded }, group, pair.boost); });
-      return Promise.all([Promise.all(lookups), Promise.all(boosts), filterRows(state)]).then(function (parts) {
-        if (mine !== generation) return;
-        var perTerm = parts[0];
-        var table = parts[2];
-        Object.keys(perTerm[0].scores).forEach(function (ref) {
-          var score = 0;
-          var exact = 0;
-          for (var i = 0; i < perTerm.length; i++) {
-            if (!(ref in perTerm[i].scores)) return; // every word must match
-            score += perTerm[i].scores[ref];
-            if (perTerm[i].exact[ref]) exact += 1;
-          }
-          parts[1].forEach(function (pair) { score += pair.scores[ref] || 0; });
-          if (table && !passes(table.rows[Number(ref)], table, state)) return;
-          results.push({ id: Number(ref), score: score, exact: exact });
-        });
-        results.sort(function (a, b) { return b.exact - a.exact || b.score - a.score || b.id - a.id; });
-        group -= 1;
-        shown.more = group >= 0;
-        var visible = Math.max(PAGE, shown.count);
-        shown.count = 0;
-        list.textContent = "";
-        return showMore(mine, visible).then(function () { if (shown.more) return next(); });
-      });
-    };
-    next().catch(function () {
+    var groups = manifest.groups.map(function (_, group) { return group; });
+    var ranked = query.words.length ? Promise.all(groups.map(function (group) { return rankGroup(query, group); }))
+      : Promise.resolve(null);
+    /* Every group is read before anything is shown, so that the first results on screen are the final ones. */
+    Promise.all([ranked, load(manifest.filters)]).then(function (parts) {
+      if (mine !== generation) return;
+      var table = parts[1];
+      var matches;
+      if (parts[0]) {
+        matches = [].concat.apply([], parts[0]);
+        matches.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
+      } else { // filters alone: every article they allow, newest first
+        matches = table.rows.map(function (_, id) { return { id: id, score: 0 }; }).reverse();
+      }
+      showCounts(matches.map(function (result) { return result.id; }), table, state);
+      var results = matches.filter(function (result) { return passes(table.rows[result.id], table, state); });
+      shown = { results: results, count: 0, query: query, state: state, rendered: [] };
+      return showMore(mine, PAGE, true);
+    }).catch(function () {
       if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
     });
   }
 
   /* Describe the next PAGE results, loading the files that hold them. */
-  function showMore(mine, size) {
+  function showMore(mine, size, fresh) {
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
     var files = {};
-    page.forEach(function (result) { files["search/d" + Math.floor(result.id / manifest.perFile) + ".js"] = true; });
-    return Promise.all(Object.keys(files).map(load)).then(function () {
+    page.forEach(function (result) {
+      files[docsFile(result.id)] = true;
+      files[textFile(result.id)] = true;
+    });
+    var names = Object.keys(files);
+    return Promise.all(names.map(load)).then(function (data) {
       if (mine !== generation) return;
+      var byName = {};
+      names.forEach(function (name, n) { byName[name] = data[n]; });
+      if (fresh) list.textContent = "";
       page.forEach(function (result) {
-        var docs = loaded["search/d" + Math.floor(result.id / manifest.perFile) + ".js"];
-        list.appendChild(item(docs[result.id % manifest.perFile], shown.query));
+        var doc = byName[docsFile(result.id)][result.id % manifest.perFile];
+        list.appendChild(item(doc, byName[textFile(result.id)], shown.query));
       });
       shown.count += page.length;
       more.hidden = shown.count >= shown.results.length;
@@ -193,42 +302,81 @@
     });
   }
 
+  function docsFile(id) { return "search/d" + Math.floor(id / manifest.perFile) + ".js"; }
+
+  function textFile(id) { return "search/x" + id + ".js"; }
+
   function describe() {
     var state = shown.state;
     var total = shown.results.length;
     var filtered = FILTERS.some(function (name) { return state[name]; });
+    var asked = state.q ? " cho “" + state.q + "”" : "";
     if (total) {
-      status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị cho “" + state.q + "”" +
-        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") : "") +
-        (shown.more ? " (đang tìm thêm…)" : ".");
-    } else if (shown.more) {
-      status.textContent = "Đang tìm…";
+      status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị" + asked +
+        (filtered ? " với bộ lọc đã chọn" : "") +
+        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") : "") + ".";
     } else {
-      status.textContent = "Không tìm thấy hội nghị nào cho “" + state.q + "”" + (filtered ? " với bộ lọc đã chọn" : "") +
+      status.textContent = "Không tìm thấy hội nghị nào" + asked + (filtered ? " với bộ lọc đã chọn" : "") +
         ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
     }
   }
 
-  function matches(word, query) {
-    var folded = P.fold(P.trim(word.toLowerCase()));
-    if (!folded) return false;
-    return query.terms.some(function (term) {
-      return folded === term.folded || (term.prefix && folded.indexOf(term.folded) === 0);
+  /* Whether a word of the text (its letters and digits, as the index keeps them) is one of the
+   * query's: its folded form, or false (each distinct word worked out once per query). */
+  function matches(core, query) {
+    var seen = query.seen || (query.seen = Object.create(null));
+    if (core in seen) return seen[core];
+    var folded = P.fold(P.normal(core.toLowerCase()));
+    var found = Boolean(folded) && query.words.some(function (word) {
+      return folded === word.folded || (word.prefix && folded.indexOf(word.folded) === 0);
     });
+    return (seen[core] = found && folded);
   }
 
-  function highlighted(text, query) {
+  /* A run of text with the query's words marked; punctuation around a word stays outside its mark. */
+  function highlighted(words, query) {
     var fragment = document.createDocumentFragment();
-    text.split(/(\s+)/).forEach(function (word) {
-      if (word && !/^\s+$/.test(word) && matches(word, query)) {
-        var mark = document.createElement("mark");
-        mark.textContent = word;
-        fragment.appendChild(mark);
+    words.forEach(function (word, n) {
+      if (n) fragment.appendChild(document.createTextNode(" "));
+      var parts = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u.exec(word);
+      if (parts[2] && matches(parts[2], query)) {
+        if (parts[1]) fragment.appendChild(document.createTextNode(parts[1]));
+        fragment.appendChild(element("mark", "", parts[2]));
+        if (parts[3]) fragment.appendChild(document.createTextNode(parts[3]));
       } else {
         fragment.appendChild(document.createTextNode(word));
       }
     });
     return fragment;
+  }
+
+  /* The stretch of the text with the most of the query's words (side by side counting
+   * more), or its start when the match lies in the title or the facts only. */
+  function snippet(text, query) {
+    var words = text.split(" ");
+    var hits = words.map(function (word) {
+      return matches(P.trim(word), query) || null;
+    });
+    var best = 0;
+    var bestScore = 0;
+    for (var start = 0; start < words.length; start++) {
+      if (hits[start] === null) continue;
+      var from = Math.max(0, start - 6);
+      var seen = {};
+      var score = 0;
+      for (var n = from; n < Math.min(words.length, from + SNIPPET_WORDS); n++) {
+        if (hits[n] === null) continue;
+        score += seen[hits[n]] ? 1 : 10;
+        seen[hits[n]] = true;
+        if (n > from && hits[n - 1] !== null) score += 5;
+      }
+      if (score > bestScore) { bestScore = score; best = from; }
+    }
+    var node = element("p", "snippet");
+    if (best > 0) node.appendChild(document.createTextNode("… "));
+    node.appendChild(highlighted(words.slice(best, best + SNIPPET_WORDS), query));
+    if (best + SNIPPET_WORDS < words.length) node.appendChild(document.createTextNode(" …"));
+    return node;
   }
 
   function element(tag, className, text) {
@@ -238,12 +386,12 @@
     return node;
   }
 
-  function item(doc, query) {
+  function item(doc, text, query) {
     var node = element("li", "result");
     var heading = element("h2");
     var link = element("a");
     link.href = root + doc.u + "index.html";
-    link.appendChild(highlighted(doc.t, query));
+    link.appendChild(highlighted(doc.t.split(" "), query));
     heading.appendChild(link);
     node.appendChild(heading);
     var meta = element("p", "meta");
@@ -253,9 +401,7 @@
     meta.appendChild(document.createTextNode(" · " + doc.n + " · " + doc.kn));
     node.appendChild(meta);
     if (doc.p.length) node.appendChild(element("p", "meta", "Tỉnh, thành phố: " + doc.p.join(", ")));
-    var snippet = element("p", "snippet");
-    snippet.appendChild(highlighted(doc.s, query));
-    node.appendChild(snippet);
+    node.appendChild(snippet(text, query));
     return node;
   }
 
@@ -285,6 +431,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    window.clearTimeout(timer); // a search while typing must not run after Enter
     var state = formState();
     try {
       window.history.pushState(null, "", queryString(state));
@@ -307,6 +454,7 @@
   more.addEventListener("click", function () { showMore(generation); });
 
   window.addEventListener("popstate", function () {
+    window.clearTimeout(timer);
     var state = readState();
     showState(state);
     search(state);
