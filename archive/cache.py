@@ -115,6 +115,15 @@ class Store:
         self.used.add(key)
         self.changed = True
 
+    def begin(self) -> None:
+        """A build starts: from now on, what it asks for or puts is what is kept."""
+        self.used = set()
+
+    def trim(self) -> None:
+        """Forget in memory what the build did not use (the live preview keeps its stores from one
+        build to the next: without this, every version of an edited search group would stay)."""
+        self.entries = {key: value for key, value in self.entries.items() if key in self.used}
+
     def save(self) -> None:
         """Write what this build used (entries nobody asked for are dropped)."""
         if not self.path or (not self.changed and self.used == set(self.entries)):
@@ -153,6 +162,10 @@ class FileStore(Store):
     def put(self, key: str, value: Any) -> None:
         super().put(key, value)
         self.fresh.add(key)
+
+    def trim(self) -> None:
+        super().trim()
+        self.fresh &= self.used
 
     def save(self) -> None:
         """Write this build's new entries; drop those nobody asked for."""

@@ -71,6 +71,14 @@ class Caches:
         self.markdown = Store(folder, "markdown")
         self.search = FileStore(folder, "search")
 
+    def begin(self) -> None:
+        for store in (self.articles, self.markdown, self.search):
+            store.begin()
+
+    def trim(self) -> None:
+        for store in (self.articles, self.markdown, self.search):
+            store.trim()
+
     def save(self) -> None:
         for store in (self.articles, self.markdown, self.search):
             store.save()
@@ -350,6 +358,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     if fingerprint and (unchanged := _last_build(options, fingerprint)):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
     caches = memory.caches if memory is not None else Caches(options.cache)
+    caches.begin()
     site, warnings = load_site(options, caches, progress)
     last = memory.made if memory is not None and options.output.is_dir() else None
     sink: Sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
@@ -368,6 +377,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
         if memory is not None:
             memory.made = None  # what output/ holds is no longer known for sure: the next build starts afresh
         raise
+    caches.trim()
     if memory is not None:
         memory.made = made
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)

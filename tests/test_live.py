@@ -162,3 +162,16 @@ def test_a_photo_added_after_the_error_it_caused_is_picked_up(tmp_path, monkeypa
     scratch.write("content/2023/toan-canh.png", b"\x89PNG\r\n\x1a\n")
     build(options, memory=memory)
     assert (scratch.output / "2023/anh/toan-canh.png").exists()
+
+
+def test_edits_do_not_pile_up_in_the_preview_s_memory(served, monkeypatch):
+    from archive import search
+
+    options, memory = served
+    article = sorted(Path("content").rglob("*.md"))[-1]
+    for n in range(4):
+        edit(article, "title: ", f"title: Lần {n} ")
+        build(options, memory=memory)
+    groups = -(-len(load_site(options)[0].conferences) // search.GROUP)
+    assert len(memory.caches.search.entries) == groups  # the last version of each search group only
+    assert len(memory.caches.articles.entries) == 1
