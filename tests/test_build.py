@@ -217,3 +217,17 @@ def test_help_explains_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("check", "serve", "--drafts", "--output", "--config", "--port"):
         assert option in text
+
+
+def test_build_py_run_by_a_python_without_the_packages_says_which_command_to_use(tmp_path):
+    import subprocess
+    import venv
+
+    venv.create(tmp_path / "bare", with_pip=False)  # a Python with nothing but the standard library
+    bare = tmp_path / "bare" / "bin" / "python"
+    done = subprocess.run([str(bare), str(ROOT / "build.py"), "check"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("Python này thiếu gói '")
+    assert done.stderr.strip().endswith("rồi dùng: .venv/bin/python build.py check")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
