@@ -115,6 +115,10 @@ class _Rebuilder:
             self.memory.caches.save()
 
 
+def _errors_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.ERROR
+
+
 def _settle() -> None:
     """After a build: collect its garbage cycles once, then move what is left (for a large site,
     millions of objects kept until the next edit) out of the collector's sight, so that no
@@ -135,9 +139,10 @@ def serve(options: Options, host: str, port: int) -> int:
         return 1
     memory.caches.save()
     _settle()
-    # livereload's and tornado's messages (a tab connected, a reload sent) are not for editors.
+    # livereload's and tornado's messages (a tab connected, a reload sent, a page not found) are not
+    # for editors; errors still show. (livereload sets its own level when it starts: a filter stays.)
     for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).addFilter(_errors_only)
     tabs = _Tabs()
     rebuilder = _Rebuilder(options, memory, tabs)
     stop = threading.Event()
