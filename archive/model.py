@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +114,10 @@ class YearGroup:
     conferences: tuple[Conference, ...]
 
 
+def _year(conference: Conference) -> int:
+    return conference.date.year
+
+
 @dataclass(frozen=True)
 class Listing:
     """A page that lists conferences: a cluster, a year or a province."""
@@ -124,10 +129,9 @@ class Listing:
     feed_url: str = ""
 
     def by_year(self, conferences: tuple[Conference, ...] | None = None) -> tuple[YearGroup, ...]:
-        groups: dict[int, list[Conference]] = {}
-        for conference in self.conferences if conferences is None else conferences:
-            groups.setdefault(conference.date.year, []).append(conference)
-        return tuple(YearGroup(year, tuple(items)) for year, items in groups.items())
+        """The conferences (newest first, so each year's are together) in a group per year."""
+        listed = self.conferences if conferences is None else conferences
+        return tuple(YearGroup(year, tuple(items)) for year, items in itertools.groupby(listed, _year))
 
 
 @dataclass(frozen=True)

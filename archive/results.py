@@ -104,8 +104,10 @@ def _latest_by_period(reports: Iterable[tuple[Conference, Figure]]) -> dict[tupl
     A year-end review thus overrides the mid-year review of the same period. reports: newest
     conference first, as the site lists them (by date, then address)."""
     chosen: dict[tuple[int, str], Cell] = {}
-    for conference, figure in reversed(list(reports)):
-        chosen[(conference.period, figure.indicator.key)] = Cell(figure, conference)
+    for conference, figure in reports:
+        key = (conference.period, figure.indicator.key)
+        if key not in chosen:  # the first met is the latest
+            chosen[key] = Cell(figure, conference)
     return chosen
 
 
