@@ -6,7 +6,7 @@ import functools
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 import jinja2
@@ -42,8 +42,10 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters.update(
         date_vi=_date_vi, short_date=format_short_date, number=format_number, quantity=format_quantity,
-        href=_href, absolute=_absolute, iso=_iso,
+        href=_href, absolute=_absolute, iso=_iso, canonical=_canonical,
     )
+    env.globals.update(news_article=_news_article, breadcrumbs=_breadcrumbs)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
 
@@ -68,6 +70,46 @@ def _href(context: jinja2.runtime.Context, url: str) -> str:
 @jinja2.pass_context
 def _absolute(context: jinja2.runtime.Context, url: str) -> str:
     return context["config"].base_url + url
+
+
+@jinja2.pass_context
+def _canonical(context: jinja2.runtime.Context, path: str) -> str:
+    """A page's published address: a folder's ends in /, as shared links and the sitemap have it."""
+    return context["config"].base_url + (path[: -len("index.html")] if path.endswith("index.html") else path)
+
+
+SHARE_IMAGE = "static/chia-se.png"  # what a shared link shows when the page has no photo of its own
+
+
+@jinja2.pass_context
+def _news_article(context: jinja2.runtime.Context, conference: Conference) -> dict:
+    """schema.org NewsArticle of an article page, for search engines and shared links."""
+    config = context["config"]
+    url = config.base_url + conference.url
+    photos = [url + image.src for image in conference.images if image.src]
+    publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
+    article = {
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": conference.title,
+        "description": conference.summary, "url": url, "mainEntityOfPage": url, "inLanguage": "vi",
+        "datePublished": (conference.published or conference.date).isoformat(),
+        "dateModified": conference.updated.isoformat(),
+        "image": photos or [config.base_url + SHARE_IMAGE], "publisher": publisher,
+        "author": {"@type": "Person", "name": conference.author} if conference.author else publisher,
+        "about": [conference.cluster.name, *(province.name for province in conference.provinces)],
+    }
+    if conference.location:
+        article["contentLocation"] = {"@type": "Place", "name": conference.location}
+    return article
+
+
+@jinja2.pass_context
+def _breadcrumbs(context: jinja2.runtime.Context, *steps: Any) -> dict:
+    """schema.org BreadcrumbList from the home page through these steps (each a name and an address)."""
+    config = context["config"]
+    trail = [("Trang chủ", ""), *steps]
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": number, "name": name, "item": config.base_url + url}
+        for number, (name, url) in enumerate(trail, start=1)]}
 
 
 def _iso(moment: dt.datetime | dt.date) -> str:
@@ -107,11 +149,29 @@ def plan_pages(site: Site, tables: results.Tables) -> list[Page]:
         "columns": results.COLUMNS, "rows": tables.rows,
         "csv_url": config.urls["data"] + results.CSV_FILE, "json_url": config.urls["data"] + results.JSON_FILE}))
     pages.append(Page("404.html", "404.html", {}))
-    listed = [page.path[: -len("index.html")] for page in pages if page.path.endswith("index.html")]
-    listed.insert(1, config.urls["search"])
+    newest = _newest(site.conferences)
+    listed = [(page.path[: -len("index.html")], _changed(page) or newest)
+              for page in pages if page.path.endswith("index.html")]
+    listed.insert(1, (config.urls["search"], newest))
     pages.append(Page("sitemap.xml", "sitemap.xml", {"urls": listed}))
     pages.append(Page("robots.txt", "robots.txt", {}))
     return pages
+
+
+def _newest(conferences: Iterable[Conference]) -> dt.datetime | None:
+    return max((conference.updated for conference in conferences), default=None)
+
+
+def _changed(page: Page) -> dt.datetime | None:
+    """When what a page shows last changed, for the sitemap: its article's, or the newest of those it lists."""
+    data = page.context
+    if "conference" in data:
+        return data["conference"].updated
+    if "groups" in data:
+        return _newest(c for group in data["groups"] for c in group.conferences)
+    if isinstance(data.get("listing"), Listing):
+        return _newest(data["listing"].conferences)
+    return None
 
 
 def search_page(site: Site, manifest: dict) -> Page:

@@ -79,6 +79,10 @@ def assert_inert(where: str, text: str) -> _Markup:
     found = markup(text)
     assert found.handlers == [], f"{where}: event handlers {found.handlers}"
     for attrs, body in found.scripts:
+        if attrs.get("type") in ("application/json", "application/ld+json"):
+            # A data block, never run: it must stay data (JSON, no "<" that could close the script early).
+            assert "<" not in body and json.loads(body) is not None, f"{where}: a data block that is not inert"
+            continue
         assert "__xss" not in body, f"{where}: a script runs hostile text: {body[:120]!r}"
         assert attrs.get("src", "").startswith(("../", "static/", "/static/")) or attrs.get("type") == "application/json" \
             or not attrs.get("src"), f"{where}: a foreign script {attrs}"
