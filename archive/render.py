@@ -44,7 +44,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         date_vi=_date_vi, short_date=format_short_date, number=format_number, quantity=format_quantity,
         href=_href, absolute=_absolute, iso=_iso, canonical=_canonical,
     )
-    env.globals.update(news_article=_news_article, breadcrumbs=_breadcrumbs)
+    env.globals.update(news_article=_news_article, breadcrumbs=_breadcrumbs, hub_url=_hub_url)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
@@ -102,6 +102,22 @@ def _news_article(context: jinja2.runtime.Context, conference: Conference) -> di
     return article
 
 
+# The index pages of all clusters, years and provinces: (kind of url, label); each lies at the
+# part of its kind's address before the first placeholder ("cum/{cluster}/" -> "cum/").
+HUBS = (("cluster", "Cụm thi đua"), ("year", "Các năm"), ("province", "Tỉnh, thành phố"))
+
+
+def hub_of(config: SiteConfig, kind: str) -> str:
+    """The address of the index page of a kind of listing ("cum/"); "" when its pattern has no fixed folder."""
+    folder = config.urls[kind].split("{", 1)[0]
+    return folder if folder.endswith("/") and folder != "/" else ""
+
+
+@jinja2.pass_context
+def _hub_url(context: jinja2.runtime.Context, kind: str) -> str:
+    return hub_of(context["config"], kind)
+
+
 @jinja2.pass_context
 def _breadcrumbs(context: jinja2.runtime.Context, *steps: Any) -> dict:
     """schema.org BreadcrumbList from the home page through these steps (each a name and an address)."""
@@ -129,26 +145,38 @@ def plan_pages(site: Site, tables: results.Tables) -> list[Page]:
     config = site.config
     hubs = {"clusters": tuple(map(Entry.of, site.clusters)), "years": tuple(map(Entry.of, site.years)),
             "provinces": tuple(map(Entry.of, site.provinces))}
-    pages = [Page("index.html", "home.html", {"conferences": site.conferences[: config.per_page], **hubs})]
+    trails: dict[str, tuple[tuple[str, str], ...]] = {
+        kind: ((label, hub_of(config, kind)),) if hub_of(config, kind) else () for kind, label in HUBS}
+    pages = [Page("index.html", "home.html", {"conferences": site.conferences[: config.per_page], **hubs,
+                                              "trail": ()})]
+    for (kind, label), entries in zip(HUBS, hubs.values()):
+        if hub_of(config, kind):
+            pages.append(Page(hub_of(config, kind) + "index.html", "hub.html",
+                              {"heading": label, "entries": entries, "kind": kind, "trail": trails[kind]}))
     for conference in site.conferences:
         older, newer = site.neighbours.get(conference.url, (None, None))
         pages.append(Page(conference.url + "index.html", "article.html", {
             "conference": conference, "older": older, "newer": newer,
-            "breakdown": tables.breakdowns.get(conference.url)}))
+            "breakdown": tables.breakdowns.get(conference.url),
+            "trail": (*trails["cluster"], (conference.cluster.name, conference.cluster.url),
+                      (conference.title, conference.url))}))
     for cluster in site.clusters:
-        pages += _cluster_pages(config, cluster, tables.clusters.get(cluster.key))
+        pages += _cluster_pages(config, cluster, tables.clusters.get(cluster.key), trails["cluster"])
     for year in site.years:
-        pages.append(Page(year.url + "index.html", "year.html",
-                          {"listing": year, "comparison": tables.years.get(year.key)}))
+        pages.append(Page(year.url + "index.html", "year.html", {
+            "listing": year, "comparison": tables.years.get(year.key),
+            "trail": (*trails["year"], (year.name, year.url))}))
     for province in site.provinces:
         pages.append(Page(province.url + "index.html", "province.html", {
             "listing": Entry.of(province), "groups": province.by_year(),
-            "history": tables.provinces.get(province.name)}))
+            "history": tables.provinces.get(province.name),
+            "trail": (*trails["province"], (province.name, province.url))}))
     pages.append(_feed(url_for(config, "feed"), config.title, "", site.conferences[: config.per_page], site))
     pages.append(Page(config.urls["data"] + "index.html", "data.html", {
         "columns": results.COLUMNS, "rows": tables.rows,
-        "csv_url": config.urls["data"] + results.CSV_FILE, "json_url": config.urls["data"] + results.JSON_FILE}))
-    pages.append(Page("404.html", "404.html", {}))
+        "csv_url": config.urls["data"] + results.CSV_FILE, "json_url": config.urls["data"] + results.JSON_FILE,
+        "trail": (("Dữ liệu kết quả", config.urls["data"]),)}))
+    pages.append(Page("404.html", "404.html", {"trail": ()}))
     newest = _newest(site.conferences)
     listed = [(page.path[: -len("index.html")], _changed(page) or newest)
               for page in pages if page.path.endswith("index.html")]
@@ -178,7 +206,8 @@ def search_page(site: Site, manifest: dict) -> Page:
     """The search page, which embeds the search index's manifest (see search.manifest)."""
     return Page(site.config.urls["search"] + "index.html", "search.html", {
         "manifest": manifest, "clusters": tuple(map(Entry.of, site.clusters)),
-        "years": tuple(map(Entry.of, site.years)), "provinces": tuple(map(Entry.of, site.provinces))})
+        "years": tuple(map(Entry.of, site.years)), "provinces": tuple(map(Entry.of, site.provinces)),
+        "trail": (("Tìm kiếm", site.config.urls["search"]),)})
 
 
 def _feed(url: str, title: str, link: str, entries: tuple[Conference, ...], site: Site) -> Page:
@@ -191,7 +220,7 @@ def _feed(url: str, title: str, link: str, entries: tuple[Conference, ...], site
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def _cluster_pages(config, cluster: Listing, history: results.Table | None) -> list[Page]:
+def _cluster_pages(config, cluster: Listing, history: results.Table | None, trail: tuple) -> list[Page]:
     """A cluster's pages (per_page conferences each, the results on the first) and its feed."""
     pages = []
     entry = Entry.of(cluster)
@@ -203,6 +232,7 @@ def _cluster_pages(config, cluster: Listing, history: results.Table | None) -> l
         pages.append(Page(url + "index.html", "cluster.html", {
             "listing": entry, "feed_url": cluster.feed_url, "groups": cluster.by_year(chunk),
             "history": history if number == 1 else None,
+            "trail": (*trail, (cluster.name, cluster.url), *([(f"Trang {number}", url)] if number > 1 else [])),
             "pagination": {"number": number, "count": len(chunks),
                            "previous": urls[number - 2] if number > 1 else None,
                            "next": urls[number] if number < len(chunks) else None}}))

@@ -101,6 +101,8 @@ def build_full_site(root: Path) -> Path:
 # One page of each type, relative to the output folder.
 PAGE_TYPES = {
     "home": "index.html",
+    "clusters": "cum/index.html",
+    "provinces": "tinh/index.html",
     "article": "2024/bac-trung-bo-so-ket-6-thang-2024/index.html",
     "hostile article": HOSTILE_ARTICLE + "index.html",
     "cluster": "cum/bac-trung-bo/index.html",

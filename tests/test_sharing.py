@@ -52,12 +52,13 @@ def head_of(page: Path) -> Head:
 
 def one_of_each(site: Path) -> dict[str, Path]:
     article = next(site.glob("20*/*/index.html"))
-    return {"home": site / "index.html", "article": article, "cluster": next(site.glob("cum/*/index.html")),
+    return {"home": site / "index.html", "article": article, "hub": site / "cum/index.html",
+            "cluster": next(site.glob("cum/*/index.html")),
             "year": next(site.glob("nam/*/index.html")), "province": next(site.glob("tinh/*/index.html")),
             "search": site / "tim-kiem/index.html", "data": site / "du-lieu/index.html"}
 
 
-@pytest.mark.parametrize("kind", ["home", "article", "cluster", "year", "province", "search", "data"])
+@pytest.mark.parametrize("kind", ["home", "article", "hub", "cluster", "year", "province", "search", "data"])
 def test_every_page_type_has_its_canonical_address_and_share_tags(sample_site, kind):
     page = one_of_each(sample_site)[kind]
     head = head_of(page)
@@ -86,13 +87,14 @@ def test_an_article_is_a_news_article_with_its_breadcrumbs(sample_site):
     assert article["datePublished"][:10] == head.meta["article:published_time"][:10]
     assert article["publisher"]["name"] and article["image"][0].startswith(BASE)
     trail = next(item for item in head.structured if item["@type"] == "BreadcrumbList")["itemListElement"]
-    assert [step["position"] for step in trail] == [1, 2, 3]
+    assert [step["position"] for step in trail] == [1, 2, 3, 4]
     assert trail[0] == {"@type": "ListItem", "position": 1, "name": "Trang chủ", "item": BASE}
-    assert trail[1]["item"].startswith(BASE + "cum/") and trail[-1]["item"] == head.canonical[0]
+    assert trail[1] == {"@type": "ListItem", "position": 2, "name": "Cụm thi đua", "item": BASE + "cum/"}
+    assert trail[2]["item"].startswith(BASE + "cum/") and trail[-1]["item"] == head.canonical[0]
 
 
 def test_listing_pages_have_breadcrumbs_to_themselves(sample_site):
-    for kind in ("cluster", "year", "province", "data"):
+    for kind in ("hub", "cluster", "year", "province", "data"):
         head = head_of(one_of_each(sample_site)[kind])
         trail = next(item for item in head.structured if item["@type"] == "BreadcrumbList")["itemListElement"]
         assert trail[0]["item"] == BASE and trail[-1]["item"] == head.canonical[0], kind
@@ -115,3 +117,52 @@ def test_the_sitemap_says_when_each_page_last_changed(sample_site):
     head = head_of(article)
     assert changed[head.canonical[0]][:10] == head.meta["article:published_time"][:10]
     assert all(changed.values()) and len(changed) == len(urls)
+
+
+class Trail(HTMLParser):
+    """The visible breadcrumbs: each step's text and link (None for the page itself)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[tuple[str, str | None]] = []
+        self._inside = self._step = False
+        self._href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "nav" and found.get("class") == "breadcrumb":
+            self._inside = True
+        elif self._inside and tag == "li":
+            self._step, self._href = True, None
+        elif self._inside and tag == "a":
+            self._href = found["href"]
+
+    def handle_data(self, data):
+        if self._step and data.strip():
+            self.steps.append((data.strip(), self._href))
+            self._step = False
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._inside = False
+
+
+@pytest.mark.parametrize("kind", ["article", "hub", "cluster", "year", "province", "search", "data"])
+def test_every_page_but_home_shows_the_way_back_home_as_its_data_says(sample_site, kind):
+    page = one_of_each(sample_site)[kind]
+    trail = Trail()
+    trail.feed(page.read_text(encoding="utf-8"))
+    listed = next(item for item in head_of(page).structured if item["@type"] == "BreadcrumbList")["itemListElement"]
+    assert [name for name, _ in trail.steps] == [step["name"] for step in listed]
+    assert trail.steps[0][0] == "Trang chủ" and trail.steps[-1][1] is None  # the page itself is no link
+    for (_, href), step in zip(trail.steps[:-1], listed):
+        assert (page.parent / href).resolve() == (sample_site / step["item"][len(BASE):] / "index.html").resolve()
+
+
+def test_hub_pages_list_every_cluster_year_and_province(sample_site):
+    for hub, pages in (("cum", "cum/*/index.html"), ("nam", "nam/*/index.html"), ("tinh", "tinh/*/index.html")):
+        text = (sample_site / hub / "index.html").read_text(encoding="utf-8")
+        listed = sorted(sample_site.glob(pages))
+        assert listed and all(f'href="../{page.relative_to(sample_site).as_posix()}"' in text for page in listed), hub
+    navigation = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="cum/index.html">Cụm thi đua' in navigation and 'href="tinh/index.html">Tỉnh, thành phố' in navigation
