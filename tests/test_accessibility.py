@@ -50,11 +50,15 @@ def _open(page, site_url: str, name: str) -> None:
         page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_axe_finds_no_violation_on_a_page_it_really_checked(page, site_url, name):
+def test_axe_finds_no_violation_on_a_page_it_really_checked(page, site_url, name, scheme):
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing; run 'npm ci' (make test does)")
+    page.emulate_media(color_scheme=scheme)  # the reader's system setting: the page follows it
     _open(page, site_url, name)
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                                         resultTypes: ['violations']})
