@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .pipeline import Options, build, check
-from .problems import BuildFailed
+from .problems import BuildFailed, Refused
 from .vietnamese import format_number
 
 DESCRIPTION = """Build the archive of cooperative-alliance conferences from content/ into output/.
@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         print_problems(failure.problems)
         errors = sum(1 for p in failure.problems if not p.warning)
         print(f"Không xây dựng được: {errors} lỗi. {options.output} giữ nguyên như trước.", file=sys.stderr)
+        return 1
+    except Refused as refusal:
+        print(refusal, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Protocol
 
+from .problems import Refused
+
 
 class Sink(Protocol):
     def put(self, relative: str, data: bytes) -> None: ...  # a file of these bytes
@@ -73,6 +75,43 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
         return True
     except OSError:
         return False
+
+
+def _vcs_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path) -> None:
+    """Refuse (problems.Refused) an output folder whose replacement would lose a file: one that is
+    a regular file, is or holds a source (the content, the templates, the config file, the code,
+    a VCS root, the home folder), or lies inside the content, the templates or the code.
+    The build replaces output/ whole, so any of these would be deleted."""
+    out = out_dir.resolve()
+    if out.exists() and not out.is_dir():
+        raise Refused(f"{out_dir}: --output: expected a folder for the built site, got a file; "
+                      "nothing was touched, choose another --output")
+    held = {name: path.resolve() for name, path in sources.items()}
+    held["the code (archive/)"] = code
+    home = os.path.expanduser("~")
+    if home not in ("~", "/"):
+        held["the home folder"] = Path(home).resolve()
+    vcs = _vcs_root(held["the config file"].parent)
+    if vcs is not None:
+        held["the repository (.git)"] = vcs
+    for name, source in held.items():
+        if out == source or out in source.parents:
+            what = "is" if out == source else "holds"
+            raise Refused(f"{out_dir}: --output: expected a folder of its own for the built site, got one that "
+                          f"{what} {name} ({source}), which a build would delete; nothing was touched, "
+                          "choose another --output, such as output")
+    for name in ("the content", "the templates", "the code (archive/)"):
+        if held[name] in out.parents:
+            raise Refused(f"{out_dir}: --output: expected a folder outside the content, the templates and the "
+                          f"code, got one inside {name} ({held[name]}); nothing was touched, choose another "
+                          "--output, such as output")
 
 
 class Staging:

@@ -27,7 +27,7 @@ from .cache import FileStore, Store, code_digest, digest
 from .config import SiteConfig, load_config
 from .content import list_content, read_article, shown_path
 from .model import Conference, Site, build_site
-from .output import Discard, InPlace, Sink, Staging
+from .output import Discard, InPlace, Sink, Staging, refuse_unsafe_output
 from .parallel import Runner
 from .problems import BuildFailed, Problem
 from .validate import check_article, check_unique_urls
@@ -337,6 +337,12 @@ def _lunr() -> Path:
 
 # --- The three callers ---------------------------------------------------------------------------
 
+def refuse_unsafe(options: Options) -> None:
+    """Refuse an --output whose replacement would delete a source (output.refuse_unsafe_output)."""
+    refuse_unsafe_output(options.output, {"the content": options.content, "the templates": options.templates,
+                                          "the config file": options.config}, CODE)
+
+
 def build(options: Options, progress: Progress = _quiet, memory: Memory | None = None,
           pages_done: Callable[[], None] = lambda: None) -> Report:
     """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
@@ -345,6 +351,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     only the files whose inputs changed are made again and written in place; pages_done() is
     called once the pages are written, if any changed (the search index and downloads follow)."""
     started = time.perf_counter()
+    refuse_unsafe(options)
     fingerprint = _fingerprint(options) if options.cache and memory is None else ""
     if fingerprint and (unchanged := _last_build(options, fingerprint)):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)

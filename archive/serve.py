@@ -29,8 +29,8 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from .cli import print_problems
-from .pipeline import Caches, Memory, Options, build
-from .problems import BuildFailed
+from .pipeline import Caches, Memory, Options, build, refuse_unsafe
+from .problems import BuildFailed, Refused
 from .vietnamese import format_number
 
 
@@ -41,6 +41,9 @@ def _rebuild(options: Options, memory: Memory, pages_done: Callable[[], None] = 
     except BuildFailed as failure:
         print_problems(failure.problems)
         print("Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.", file=sys.stderr, flush=True)
+        return False
+    except Refused as refusal:  # the system refused (a full disk, a permission): the last good site stays
+        print(refusal, file=sys.stderr, flush=True)
         return False
     print_problems(report.warnings)
     print(f"Đã xây dựng lại: {format_number(report.pages)} trang, {format_number(round(report.seconds, 2))} s",
@@ -119,6 +122,7 @@ def _watch(paths: list[Path], changed: Callable[[set[Path]], None], stop: thread
 
 
 def serve(options: Options, host: str, port: int) -> int:
+    refuse_unsafe(options)  # before anything is built or served
     memory = Memory(Caches(options.cache))
     if not _rebuild(options, memory) and not options.output.is_dir():
         return 1
