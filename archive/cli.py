@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -81,9 +83,41 @@ def print_problems(problems) -> None:
         print(problem, file=sys.stderr)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the build stops as on Ctrl+C, its workers end and its temporary folder goes."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    for name in ("SIGTERM", "SIGHUP"):  # once is enough: the cleanup must not be cut short
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def _stop_on_signals() -> dict:
+    """Install _stop for SIGTERM and SIGHUP; the handlers it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    signums = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    return {signum: signal.signal(signum, _stop) for signum in signums}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = _stop_on_signals()
+    try:
+        return _run(parser, args)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.files and args.command != "import":
         parser.error(f"only 'import' takes files, got {args.files[0]} after '{args.command}'")
     options = Options(config=args.config, content=args.content, templates=args.templates,
@@ -120,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:
+        print(f"Đã dừng; {options.output} giữ nguyên như trước.", file=sys.stderr)
+        return 128 + stop.signum if isinstance(stop, Stopped) else 130
     print_problems(report.warnings)
     if report.unchanged:
         print(f"Không có gì thay đổi từ lần xây dựng trước; {options.output} giữ nguyên "

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -18,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from .problems import Refused
 
@@ -29,6 +30,56 @@ class Sink(Protocol):
     def keep(self, relative: str) -> None: ...  # the file the last build wrote there, unchanged
     def commit(self, files: int = 0) -> None: ...  # every file is made: put them in place
     def abandon(self) -> None: ...  # the build failed: leave output/ as it was
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock (a single user's machine)
+    fcntl = None  # type: ignore[assignment]
+
+_held: set[int] = set()  # the lock files this process holds open
+
+
+def _forget_locks() -> None:
+    """In a forked child (a worker): close the inherited lock files, so that only the build
+    itself holds the lock and a worker that outlives it never does."""
+    for fd in _held:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks)
+
+
+def lock_path(out_dir: Path) -> Path:
+    out = out_dir.resolve()
+    return out.parent / f".{out.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, waiting: Callable[[Path], None]) -> Iterator[None]:
+    """One build at a time per output folder, the command line's and the preview's alike: an OS
+    lock (flock) on a file beside it, released when the build ends or its process dies. A second
+    build calls waiting(lock file) and waits for the first to finish."""
+    if fcntl is None:
+        yield
+        return
+    path = lock_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _held.add(fd)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(path)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        _held.discard(fd)
+        os.close(fd)
+
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -120,6 +171,8 @@ class Staging:
     a build from the command line writes into, and the live preview's first build."""
 
     def __init__(self, out_dir: Path):
+        """Made only while holding the lock (locked()): another build's folder is never taken for a
+        leftover."""
         self.out_dir = out_dir.resolve()
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         for stale in _leftovers(self.out_dir):  # from a build that was killed

@@ -13,8 +13,12 @@ with the task, and the return value travels back.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
@@ -28,6 +32,33 @@ _shared: Any = None  # in a worker: what the pool was started with
 def _receive(shared: Any) -> None:
     global _shared
     _shared = shared
+    _bound_to_parent()
+
+
+def _bound_to_parent() -> None:
+    """A worker ends with the build: SIGTERM and SIGHUP end it at once, Ctrl+C is the build's to
+    handle (it stops the pool), and on Linux the worker is sent SIGKILL if the build dies first."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the build died before prctl took effect
+        os._exit(1)
+
+
+def _libc():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+_LIBC = _libc()
 
 
 def _call(task: Callable[[Any, Any], Any], item: Any) -> Any:

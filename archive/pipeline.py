@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ from .cache import FileStore, Store, code_digest, digest
 from .config import SiteConfig, load_config
 from .content import list_content, read_article, shown_path
 from .model import Conference, Site, build_site
-from .output import Discard, InPlace, Sink, Staging, refuse_unsafe_output
+from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
 from .problems import BuildFailed, Problem
 from .validate import check_article, check_unique_urls
@@ -94,6 +95,7 @@ class Memory:
 
     caches: Caches
     made: Made | None = None
+    output: str = ""  # output/'s stamp as the last build left it: another build may have replaced it since
 
 
 # --- Reading: config -> content -> validate -> model -------------------------------------------
@@ -352,11 +354,24 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     called once the pages are written, if any changed (the search index and downloads follow)."""
     started = time.perf_counter()
     refuse_unsafe(options)
+    with locked(options.output, _say_waiting):
+        return _build(options, progress, memory, pages_done, started)
+
+
+def _say_waiting(lock: Path) -> None:
+    print(f"Đang chờ một bản xây dựng khác vào cùng thư mục xong ({lock})…", file=sys.stderr, flush=True)
+
+
+def _build(options: Options, progress: Progress, memory: Memory | None, pages_done: Callable[[], None],
+           started: float) -> Report:
+    """build(), holding the output folder's lock."""
     fingerprint = _fingerprint(options) if options.cache and memory is None else ""
     if fingerprint and (unchanged := _last_build(options, fingerprint)):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
     caches = memory.caches if memory is not None else Caches(options.cache)
     site, warnings = load_site(options, caches, progress)
+    if memory is not None and memory.output != _output_stamp(options.output):
+        memory.made = None  # output/ is not what this preview left: start afresh
     last = memory.made if memory is not None and options.output.is_dir() else None
     sink: Sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
 
@@ -374,7 +389,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
             memory.made = None  # what output/ holds is no longer known for sure: the next build starts afresh
         raise
     if memory is not None:
-        memory.made = made
+        memory.made, memory.output = made, _output_stamp(options.output)
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
         caches.save()
     if fingerprint:
