@@ -125,6 +125,30 @@ CASES = [
     ("image that links out of the content folder", article(GOOD + "images:\n  - {src: lien-ket.jpg, caption: x}\n"),
      f"{PATH}:7: images.0.src: the image file 'lien-ket.jpg' is a link to a file outside the content folder; "
      "copy the photo itself into the folder"),
+    ("remote image in the body", article(GOOD, "Ảnh:\n\n![Hội nghị](https://tracker.example/pixel.gif)\n"),
+     f"{PATH}:9: body: expected a photo file kept in the repository, got the address "
+     "'https://tracker.example/pixel.gif' on another site, which every reader's browser would load; "
+     "save the photo beside the article and write its file name"),
+    ("image from another host", article(GOOD, "![x](//tracker.example/p.gif)\n"),
+     f"{PATH}:7: body: expected a photo file kept in the repository, got the address "
+     "'//tracker.example/p.gif' on another site, which every reader's browser would load; "
+     "save the photo beside the article and write its file name"),
+    *[(f"30.000 '{unit}' in a paragraph", article(GOOD, "Mở đầu.\n\n" + unit * 30000 + "\n"),
+       f"{PATH}:9: body: expected at most 200 '[' in one paragraph, got more from this line on; "
+       "break the paragraph with blank lines or write the brackets as \\[")
+      for unit in ("[", "![", "[a](")],
+    ("'[' over many lines of one paragraph", article(GOOD, "[a]\n" * 150 + "[b] [c]\n" * 30),
+     f"{PATH}:182: body: expected at most 200 '[' in one paragraph, got more from this line on; "
+     "break the paragraph with blank lines or write the brackets as \\["),
+    ("3.000 '[' in paragraphs of 30", article(GOOD, "[a] " * 30 + "\n\n" + ("[b] " * 30 + "\n\n") * 99),
+     f"{PATH}:7: body: expected at most 2000 '[' in the text, got 3000; write the brackets that are not links "
+     "as \\["),
+    ("a line of 1.5 KB of '1. '", article(GOOD, "1. " * 500 + "\n"),
+     f"{PATH}:7: body: expected lists and quotes nested at most 50 deep, got 500 markers or indents "
+     "at the start of this line"),
+    ("quotes and lists nested 60 deep", article(GOOD, "> - " * 30 + "x\n"),
+     f"{PATH}:7: body: expected lists and quotes nested at most 50 deep, got 60 markers or indents "
+     "at the start of this line"),
 ]
 
 
