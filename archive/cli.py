@@ -48,8 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="build everything afresh, neither reading nor writing .cache/ (results are the same)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="serve: the address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=int, default=8000, metavar="N", help="serve: the port (default: 8000)")
+    parser.add_argument("--port", type=_port, default=8000, metavar="N",
+                        help="serve: the port, 1 to 65535 (default: 8000)")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return int(text)
 
 
 class ProgressBar:

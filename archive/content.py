@@ -55,14 +55,23 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def unreadable(path: Path, error: OSError) -> Problem:
+    """An article the system would not read (permission, a dangling link, a disk error)."""
+    return Problem(shown_path(path), 0, "file", f"expected a readable file, got an error from the system: "
+                   f"{error.strerror or error}; check the file (its permissions, the disk) or remove it")
+
+
 def read_article(path: Path) -> SourceFile | Problem:
-    """Read one article; a Problem when the file cannot be split and loaded."""
+    """Read one article; a Problem when the file cannot be read, split and loaded."""
     shown = shown_path(path)
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        return Problem(shown, 1, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
-                       f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB); split it or remove pasted data")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return Problem(shown, 1, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
+                           f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB); split it or remove pasted data")
+        raw = path.read_bytes()
+    except OSError as error:
+        return unreadable(path, error)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -16,6 +16,7 @@ in this process otherwise. Results worth keeping between builds are in Caches (.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import sys
 import time
@@ -26,11 +27,11 @@ from typing import Any, Callable
 from . import content, markup, render, results, search, validate
 from .cache import FileStore, Store, code_digest, digest
 from .config import SiteConfig, load_config
-from .content import list_content, read_article, shown_path
+from .content import list_content, read_article, shown_path, unreadable
 from .model import Conference, Site, build_site
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, Refused
 from .validate import check_article, check_unique_urls
 
 CODE = Path(__file__).resolve().parent
@@ -113,7 +114,10 @@ def _check_span(shared: tuple, paths: list[Path]) -> list[tuple[Checked, str | N
 
 
 def _check_file(path: Path, config: SiteConfig, options: Options, converted: dict, md) -> tuple[Checked, str | None]:
-    stamp = _stamp(path)
+    try:
+        stamp = _stamp(path)
+    except OSError as error:
+        return ((0, 0), None, [unreadable(path, error)], ""), None
     source = read_article(path)
     if isinstance(source, Problem):
         return (stamp, None, [source], ""), None
@@ -354,8 +358,33 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     called once the pages are written, if any changed (the search index and downloads follow)."""
     started = time.perf_counter()
     refuse_unsafe(options)
-    with locked(options.output, _say_waiting):
-        return _build(options, progress, memory, pages_done, started)
+    try:
+        with locked(options.output, _say_waiting):
+            return _build(options, progress, memory, pages_done, started)
+    except OSError as error:  # the system refused a read or a write: say where and what to do
+        raise Refused(os_problem(error, options.output)) from None
+
+
+# What to do about the operating system's refusals, by errno.
+_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EACCES: "permission denied: make the folder writable for you (or readable, for a source)",
+    errno.EPERM: "not permitted: the folder may be immutable (lsattr; chattr -i) or owned by someone else",
+    errno.EBUSY: "the folder is busy, or a mount point that cannot be replaced: mount the folder above "
+                 "it instead, or choose another --output",
+    errno.EROFS: "the disk is mounted read-only: choose another --output",
+    errno.EIO: "the disk reported an input/output error: check the disk, or copy the file again",
+    errno.EXDEV: "the output folder and its temporary folder lie on different disks: choose another --output",
+}
+
+
+def os_problem(error: OSError, output: Path) -> str:
+    """One line for an operating-system error: the path, what happened, what to do."""
+    where = error.filename or output
+    name = errno.errorcode.get(error.errno or 0, "error")
+    advice = _ADVICE.get(error.errno or 0, f"{error.strerror or error}")
+    return (f"{where}: {name}: {advice}; then build again. Nothing was changed in {output}")
 
 
 def _say_waiting(lock: Path) -> None:
@@ -414,10 +443,18 @@ def _fingerprint(options: Options) -> str:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    parts += [str(path.relative_to(folder)), path.read_bytes()]
+                    parts += [str(path.relative_to(folder)), _bytes(path)]
     for path in (options.config, search.lunr_script()):
         parts += [str(path), path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
+
+
+def _bytes(path: Path) -> bytes:
+    """A file's bytes for the fingerprint; an unreadable one is reported by the build itself."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return f"unreadable: {error}".encode()
 
 
 def _output_stamp(folder: Path) -> str:

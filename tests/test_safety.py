@@ -4,7 +4,9 @@ An --output that is, holds or lies inside a source (README "The command line").
 """
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,86 @@ def test_an_output_beside_the_sources_is_built(scratch, monkeypatch, capsys):
         assert main(["--output", output]) == 0, capsys.readouterr().err
         assert (scratch.root / output / "index.html").is_file()
     assert sorted(os.listdir(scratch.content)) == ["2023"]
+
+
+def _refuse(errno_name: str, filename: str):
+    number = getattr(errno, errno_name)
+
+    def refused(*args, **kwargs):
+        raise OSError(number, os.strerror(number), filename)
+
+    return refused
+
+
+OS_ERRORS = [
+    # (name, what to break, errno, what the line says to do)
+    ("full disk while writing", "archive.output.Staging.put", "ENOSPC", "the disk is full: free some space"),
+    ("permission denied making the temporary folder", "archive.output.tempfile.mkdtemp", "EACCES",
+     "permission denied"),
+    ("busy mount on the swap", "archive.output.os.rename", "EBUSY", "mount the folder above it instead"),
+    ("immutable output folder", "archive.output.os.rename", "EPERM", "chattr -i"),
+    ("read-only disk", "archive.output.os.rename", "EROFS", "mounted read-only"),
+    ("no room for the lock", "archive.output.os.open", "ENOSPC", "the disk is full"),
+]
+
+
+@pytest.mark.parametrize("name, target, errno_name, says", OS_ERRORS, ids=[case[0] for case in OS_ERRORS])
+def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeypatch, capsys, name, target,
+                                                                errno_name, says):
+    monkeypatch.chdir(scratch.root)
+    assert main([]) == 0
+    before = scratch.snapshot()
+    scratch.write("content/2023/2023-12-02-moi.md", (scratch.content / "2023/2023-12-01-trung-du-bac-bo.md")
+                  .read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1))
+    capsys.readouterr()
+    monkeypatch.setattr("archive.output._exchange", lambda first, second: False)  # the two-rename swap
+    monkeypatch.setattr(target, _refuse(errno_name, str(scratch.output)))
+    assert main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"{scratch.output}: {errno_name}: ") and says in err[0], err
+    assert err[0].endswith("then build again. Nothing was changed in output"), err
+    monkeypatch.undo()
+    assert scratch.snapshot() == before
+    assert not list(scratch.root.glob(".output.*.tmp"))
+
+
+@pytest.mark.parametrize("errno_name", ["EIO", "EACCES"])
+def test_an_article_the_system_will_not_read_is_reported_as_a_problem(scratch, monkeypatch, capsys, errno_name):
+    monkeypatch.chdir(scratch.root)
+    broken = scratch.write("content/2023/2023-12-02-hong.md", "---\n")
+    read_bytes = Path.read_bytes
+
+    def failing(path: Path) -> bytes:
+        if path.name == broken.name:
+            raise OSError(getattr(errno, errno_name), os.strerror(getattr(errno, errno_name)), str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    assert main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("content/2023/2023-12-02-hong.md: file: expected a readable file, got an error from the "
+                      f"system: {os.strerror(getattr(errno, errno_name))}; check the file (its permissions, the "
+                      "disk) or remove it"), err
+    assert not scratch.output.exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "http"])
+def test_an_impossible_port_is_refused(scratch, monkeypatch, capsys, port):
+    monkeypatch.chdir(scratch.root)
+    with pytest.raises(SystemExit) as exit:
+        main(["serve", "--port", port])
+    assert exit.value.code == 2
+    assert f"--port: expected a port from 1 to 65535, got '{port}'" in capsys.readouterr().err
+    assert not scratch.output.exists()
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_built(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"127.0.0.1:{port}: port: expected a free port, got one in use (another preview?); stop the "
+                   f"other server or choose another port, e.g. --port {port + 1}"]
+    assert not scratch.output.exists()
