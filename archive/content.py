@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlload
-from .problems import Problem
+from .problems import BuildFailed, Problem
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -27,13 +29,33 @@ def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
     stable order, from one walk (os.walk: several times faster than Path.rglob)."""
     articles: list[str] = []
     others: list[str] = []
-    for folder, _, names in os.walk(content_dir, followlinks=True):
+    for folder, folders, names in os.walk(content_dir, followlinks=True):
+        _refuse_loops(folder, folders)
         for name in names:
             path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                (articles if name.endswith(".md") else others).append(path)
+            if _EDITOR_FILE.match(name):
+                continue
+            if name.lower().endswith(".md"):  # .MD too; a dangling link is read, and reported
+                articles.append(path)
+            elif os.path.isfile(path):
+                others.append(path)
     # Sorted by their parts, as Path objects sort, but as strings: many times faster.
     return [Path(p) for p in sorted(articles, key=_parts)], [Path(p) for p in sorted(others, key=_parts)]
+
+
+def _refuse_loops(folder: str, folders: list[str]) -> None:
+    """A link to a folder that holds it would be walked again and again: one error, not a flood."""
+    real = os.path.realpath(folder)
+    for name in folders:
+        path = os.path.join(folder, name)
+        target = os.path.realpath(path)
+        if os.path.islink(path) and (real == target or real.startswith(target.rstrip(os.sep) + os.sep)):
+            raise BuildFailed([Problem(shown_path(Path(path)), 0, "file", f"expected a folder of articles, got a "
+                                       f"link to {target}, which holds it (a loop); remove the link")])
+
+
+# An editor's lock, backup or swap file, or macOS's resource file: never an article or a photo.
+_EDITOR_FILE = re.compile(r"^(?:\.#.*|\._.*|.*~|\..*\.sw[a-p])$")
 
 
 def _parts(path: str) -> list[str]:
@@ -73,7 +95,7 @@ def read_article(path: Path) -> SourceFile | Problem:
     except OSError as error:
         return unreadable(path, error)
     try:
-        text = raw.decode("utf-8-sig")
+        text = unicodedata.normalize("NFC", raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return Problem(shown, line, "file", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
@@ -83,7 +105,7 @@ def read_article(path: Path) -> SourceFile | Problem:
     if lines[0].strip() != "---":
         return Problem(shown, 1, "front matter", f"expected the file to start with a '---' line, got {lines[0][:40]!r}")
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))  # (YAML's own end)
     except StopIteration:
         return Problem(shown, 1, "front matter", "the front matter is not closed; add a '---' line after it")
     try:

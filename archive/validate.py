@@ -84,7 +84,25 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
         photo_files=body_photos + tuple((image.src, image.file) for image in images if image.file),
         year=Link(str(date.year), url_for(config, "year", year=date.year)),
     )
-    return conference, problems
+    return conference, _date_warnings(date, period, front, source.shown)
+
+
+FUTURE_DAYS = 366  # a conference dated further ahead than this is probably a typo of the year
+PERIOD_DISTANCE = 1  # a review covers the year of its date or the year before (a January review)
+
+
+def _date_warnings(date: dt.date, period: int, front: Any, shown: str) -> list[Problem]:
+    """Warnings, not errors: a date far in the future, a period far from the date."""
+    found = []
+    today = dt.date.today()
+    if (date - today).days > FUTURE_DAYS:
+        found.append(Problem(shown, front.line("date"), "date", f"{date.isoformat()} is more than a year after "
+                             f"today ({today.isoformat()}); check the year", warning=True))
+    if period and abs(period - date.year) > PERIOD_DISTANCE:
+        found.append(Problem(shown, front.line("period") or front.line("date"), "period", f"the year reviewed, "
+                             f"{period}, is {abs(period - date.year)} years from the conference's date "
+                             f"{date.isoformat()}; check the year", warning=True))
+    return found
 
 
 def check_unique_urls(conferences: list[Conference]) -> list[Problem]:
