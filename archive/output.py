@@ -214,7 +214,11 @@ class Staging:
         if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
             previous = self.out_dir.with_name(f".{self.out_dir.name}.previous.tmp")
             os.rename(self.out_dir, previous)
-            os.rename(self.path, self.out_dir)
+            try:
+                os.rename(self.path, self.out_dir)
+            except OSError:
+                os.rename(previous, self.out_dir)  # the old site back in its place
+                raise
             shutil.rmtree(previous)
         else:
             os.rename(self.path, self.out_dir)

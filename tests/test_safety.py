@@ -86,6 +86,7 @@ OS_ERRORS = [
     ("busy mount on the swap", "archive.output.os.rename", "EBUSY", "mount the folder above it instead"),
     ("immutable output folder", "archive.output.os.rename", "EPERM", "chattr -i"),
     ("read-only disk", "archive.output.os.rename", "EROFS", "mounted read-only"),
+    ("busy new folder on the swap", "second rename", "EBUSY", "mount the folder above it instead"),
     ("no room for the lock", "archive.output.os.open", "ENOSPC", "the disk is full"),
 ]
 
@@ -100,7 +101,14 @@ def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeyp
                   .read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1))
     capsys.readouterr()
     monkeypatch.setattr("archive.output._exchange", lambda first, second: False)  # the two-rename swap
-    monkeypatch.setattr(target, _refuse(errno_name, str(scratch.output)))
+    if target == "second rename":  # the old site moved aside, then the new one refused: the old one goes back
+        rename = os.rename
+        refuse = _refuse(errno_name, str(scratch.output))
+        monkeypatch.setattr("archive.output.os.rename",
+                            lambda first, second: refuse() if str(second) == str(scratch.output.resolve())
+                            and "previous" not in str(first) else rename(first, second))
+    else:
+        monkeypatch.setattr(target, _refuse(errno_name, str(scratch.output)))
     assert main([]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1, err
@@ -150,3 +158,24 @@ def test_a_port_in_use_is_one_line_before_anything_is_built(scratch, monkeypatch
     assert err == [f"127.0.0.1:{port}: port: expected a free port, got one in use (another preview?); stop the "
                    f"other server or choose another port, e.g. --port {port + 1}"]
     assert not scratch.output.exists()
+
+
+def test_the_preview_and_the_command_line_share_the_lock(scratch, monkeypatch, capsys):
+    import fcntl
+    import threading
+    import time
+
+    from archive.pipeline import Caches, Memory, Options
+    from archive.serve import _rebuild
+
+    monkeypatch.chdir(scratch.root)
+    with (scratch.root / ".output.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a build from the command line, running
+        preview = threading.Thread(target=_rebuild, args=(Options(), Memory(Caches(None))))
+        preview.start()
+        time.sleep(1.5)
+        assert preview.is_alive() and not scratch.output.exists(), "the preview did not wait for the lock"
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    preview.join(60)
+    assert (scratch.output / "index.html").is_file()
+    assert "Đang chờ một bản xây dựng khác vào cùng thư mục xong" in capsys.readouterr().err
