@@ -139,7 +139,8 @@ def quantities(sentence: str) -> list[Quantity]:
         before = folded[max(0, match.start() - 80):match.start()]
         before = re.split(r"[;(]|\.\s", before)[-1]
         after = folded[match.end():match.end() + 60]
-        if re.match(r"\s*(?:nam|thang|ngay|gio|phut|%|/)", after) or re.search(r"(?:nam|ngay|thang|so|khoa|lan thu)\s*$", before):
+        if (re.match(r"\s*(?:nam|thang|ngay|gio|phut|%|/)", after)
+                or re.search(r"(?:nam|ngay|thang|so|khoa|lan thu)\s*$", before)):
             continue  # years, dates, durations, document numbers
         scale = re.match(r"\s*(nghin|ngan|trieu|ty|ti)\b", after)
         offset = match.end()
@@ -186,7 +187,8 @@ def indicator_of(quantity: Quantity, sentence_folded: str) -> str:
     """The indicator key a quantity counts, or "" when its words do not make it clear."""
     unit = quantity.unit or _total_of(quantity.before)
     key = next((key for prefix, key in _UNITS if unit.startswith(prefix)), "")
-    if not key and unit.startswith("nguoi") and re.search(r"thanh vien[^,;]{0,25}(?:dat|la|len|co)\s*$", quantity.before):
+    if (not key and unit.startswith("nguoi")
+            and re.search(r"thanh vien[^,;]{0,25}(?:dat|la|len|co)\s*$", quantity.before)):
         return "members"  # "tổng số thành viên đạt 4.960 người"
     if not key or _SUBSET.match(unit):
         return ""
@@ -203,7 +205,8 @@ def indicator_of(quantity: Quantity, sentence_folded: str) -> str:
         return ""
     if key in ("members", "cooperatives") and re.search(r"(?:hop tac xa|htx) thanh vien\b[^,;]{0,40}$"
                                                         r"|thanh vien cua (?:lien minh|lmhtx)[^,;]{0,30}$", before):
-        return "member_cooperatives"  # "nâng tổng số HTX thành viên lên 187 HTX", "… thành viên của Liên minh lên 88 HTX"
+        # "nâng tổng số HTX thành viên lên 187 HTX", "… thành viên của Liên minh lên 88 HTX"
+        return "member_cooperatives"
     return key
 
 
@@ -218,7 +221,8 @@ _CLUSTER_SCOPE = re.compile(r"toan cum|trong cum|ca cum|dia ban cum|toan khoi|tr
                             r"|lien minh (?:htx|hop tac xa) cac tinh|\d+ tinh(?:, thanh pho)? trong cum")
 _NATIONAL_SCOPE = re.compile(r"ca nuoc|toan quoc")
 # One province, or its alliance, named without the province's name: "toàn tỉnh", "Liên minh HTX tỉnh", "Liên minh".
-_LOCAL_SCOPE = re.compile(r"toan tinh|dia ban tinh|toan thanh pho|dia ban thanh pho|(?:htx|hop tac xa) (?:tinh|thanh pho)\b"
+_LOCAL_SCOPE = re.compile(r"toan tinh|dia ban tinh|toan thanh pho|dia ban thanh pho"
+                          r"|(?:htx|hop tac xa) (?:tinh|thanh pho)\b"
                           r"|\blien minh\b(?! (?:htx|hop tac xa) (?:viet nam|cac tinh))")
 _ALLIANCE_WORDS = re.compile(r"lien minh|ket nap|thanh vien cua")
 
@@ -336,7 +340,8 @@ def _markers(folded: str, mentions: list[tuple[int, int, str]], limit: int) -> l
     return sorted(found, key=lambda item: (-item[0], item[1]))
 
 
-def _scope(folded: str, quantity: Quantity, mentions: list[tuple[int, int, str]], unit: Unit) -> tuple[tuple[str, str] | None, str]:
+def _scope(folded: str, quantity: Quantity, mentions: list[tuple[int, int, str]],
+           unit: Unit) -> tuple[tuple[str, str] | None, str]:
     """(("cluster", "") or ("province", name)) of a quantity by the nearest scope word before it, or (None, why)."""
     markers = _markers(folded, mentions, quantity.start)
     if not markers:
@@ -824,7 +829,8 @@ def awards(paragraphs: list[str]) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     for paragraph in paragraphs:
         for sentence in sentences(paragraph):
-            given = list(re.finditer(rf"(?:(?P<giver>Liên minh (?:HTX|Hợp tác xã) [^,;]{{2,40}}?|Chủ tịch [^,;]{{2,40}}?"
+            given = list(re.finditer(rf"(?:(?P<giver>Liên minh (?:HTX|Hợp tác xã) [^,;]{{2,40}}?"
+                                     rf"|Chủ tịch [^,;]{{2,40}}?"
                                      rf"|UBND [^,;]{{2,30}}?) )?(?:xét |trao |đề nghị )*tặng "
                                      rf"(?P<award>{_AWARD_NAME}[^,;.]{{0,60}}?) cho ", sentence))
             for number, match in enumerate(given):
@@ -852,17 +858,21 @@ def awards(paragraphs: list[str]) -> list[dict[str, str]]:
 
 # ---------------------------------------------------------------- source and author
 
-_OUTLET = re.compile(r"^(?:báo|cổng thông tin|trang thông tin|tạp chí|đài|thông tấn|ttxvn|vov|vtv|liên minh|cổng ttđt)\b",
+_OUTLET = re.compile(r"^(?:báo|cổng thông tin|trang thông tin|tạp chí|đài|thông tấn|ttxvn|vov|vtv|liên minh"
+                     r"|cổng ttđt)\b",
                      re.IGNORECASE)
 # Words that no writer's name holds: a truncated line of the text or an office is no signature.
-_NOT_A_NAME = re.compile(r"\b(?:chu tich|uy ban|ubnd|lien minh|hoi nghi|htx|hop tac xa|van phong|ban chap hanh|cum thi dua"
+_NOT_A_NAME = re.compile(r"\b(?:chu tich|uy ban|ubnd|lien minh|hoi nghi|htx|hop tac xa|van phong|ban chap hanh"
+                         r"|cum thi dua"
                          r"|tinh uy|so |phong |trung tam|quan tri|admin|ban bien tap|tong hop|chu nhat"
                          r"|thu (?:hai|ba|tu|nam|sau|bay))\b")
-_GENERIC_AUTHOR = re.compile(r"^(?:admin|administrator|quản trị|quan tri|ban biên tập|bbt|editor|webmaster)$", re.IGNORECASE)
+_GENERIC_AUTHOR = re.compile(r"^(?:admin|administrator|quản trị|quan tri|ban biên tập|bbt|editor|webmaster)$",
+                             re.IGNORECASE)
 
 
 def _titled(name: str) -> str:
-    name = re.sub(r"(?i)đài phát thanh (và|-|–) truyền hình", lambda m: f"Đài Phát thanh {m.group(1)} Truyền hình", name)
+    name = re.sub(r"(?i)đài phát thanh (và|-|–) truyền hình", lambda m: f"Đài Phát thanh {m.group(1)} Truyền hình",
+                  name)
     return name[:1].upper() + name[1:]
 
 
@@ -947,7 +957,8 @@ def author(tail: list[str], before_date: str, meta: Mapping[str, str], is_signat
            signature_name: Callable[[str], str]) -> Found:
     """The writer: the page's author metadata (not "admin"), else the last signature line, else the initials
     before the publication date; "Theo Thu Trang (Báo Nghệ An)" gives Thu Trang."""
-    if meta.get("author") and not _GENERIC_AUTHOR.match(meta["author"]) and not _NOT_A_NAME.search(fold(meta["author"])):
+    if (meta.get("author") and not _GENERIC_AUTHOR.match(meta["author"])
+            and not _NOT_A_NAME.search(fold(meta["author"]))):
         return Found(meta["author"], "tác giả trong siêu dữ liệu của trang")
     for line in reversed(tail):
         outlet = re.match(r"^\(?[Tt]heo\s+(.+?)\s*\((.+)\)\)?\.?$", line.strip())

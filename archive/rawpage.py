@@ -112,7 +112,7 @@ def _decode(path: Path) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise PageError("file not found")
+        raise PageError("file not found") from None
     if size > MAX_PAGE_BYTES:
         raise PageError(f"{size / 1024 / 1024:.1f} MB is too large for one news page (at most "
                         f"{MAX_PAGE_BYTES // 1024 // 1024} MB)")
@@ -125,7 +125,7 @@ def _decode(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise PageError(f"not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line}); "
-                        "save the page as UTF-8 (in a browser: Save as… Web page, HTML only)")
+                        "save the page as UTF-8 (in a browser: Save as… Web page, HTML only)") from None
     if not text.strip():
         raise PageError("the file is empty")
     return unicodedata.normalize("NFC", text)
@@ -219,7 +219,8 @@ def _text_end(lines: list[str], start: int) -> int:
 
 # A document's header, not its title: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc".
 _DOCUMENT_HEADER = re.compile(r"^(?:cong hoa xa hoi chu nghia|doc lap\s*[-–]\s*tu do)")
-_OUTLET_LINE = re.compile(r"^(?:bao|cong thong tin|trang thong tin|tap chi|dai phat thanh|lien minh (?:htx|hop tac xa))\b"
+_OUTLET_LINE = re.compile(r"^(?:bao|cong thong tin|trang thong tin|tap chi|dai phat thanh"
+                          r"|lien minh (?:htx|hop tac xa))\b"
                           r"(?:\s+\S+){0,6}$")
 
 
