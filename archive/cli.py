@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 from .pipeline import Options, build, check
-from .problems import BuildFailed
+from .problems import BuildFailed, Refused
 from .vietnamese import format_number
 
 DESCRIPTION = """Build the archive of cooperative-alliance conferences from content/ into output/.
@@ -46,8 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="build everything afresh, neither reading nor writing .cache/ (results are the same)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="serve: the address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=int, default=8000, metavar="N", help="serve: the port (default: 8000)")
+    parser.add_argument("--port", type=_port, default=8000, metavar="N",
+                        help="serve: the port, 1 to 65535 (default: 8000)")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return int(text)
 
 
 class ProgressBar:
@@ -81,9 +90,41 @@ def print_problems(problems) -> None:
         print(problem, file=sys.stderr)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the build stops as on Ctrl+C, its workers end and its temporary folder goes."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    for name in ("SIGTERM", "SIGHUP"):  # once is enough: the cleanup must not be cut short
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def _stop_on_signals() -> dict:
+    """Install _stop for SIGTERM and SIGHUP; the handlers it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    signums = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    return {signum: signal.signal(signum, _stop) for signum in signums}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = _stop_on_signals()
+    try:
+        return _run(parser, args)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.files and args.command != "import":
         parser.error(f"only 'import' takes files, got {args.files[0]} after '{args.command}'")
     options = Options(config=args.config, content=args.content, templates=args.templates,
@@ -117,8 +158,12 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(1 for p in failure.problems if not p.warning)
         print(f"Không xây dựng được: {errors} lỗi. {options.output} giữ nguyên như trước.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except Refused as refusal:
+        print(refusal, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as stop:
+        print(f"Đã dừng; {options.output} giữ nguyên như trước.", file=sys.stderr)
+        return 128 + stop.signum if isinstance(stop, Stopped) else 130
     print_problems(report.warnings)
     if report.unchanged:
         print(f"Không có gì thay đổi từ lần xây dựng trước; {options.output} giữ nguyên "

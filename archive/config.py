@@ -1,6 +1,7 @@
 """Load and check site_config.yaml into a SiteConfig."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -8,6 +9,7 @@ from typing import Any, Callable, Mapping
 
 from . import yamlload
 from .problems import BuildFailed, Problem, describe, did_you_mean
+from .vietnamese import slugify
 
 DEFAULT_URLS = {
     "article": "{year}/{slug}/",
@@ -135,6 +137,8 @@ def _base_url(data: dict, report: Report) -> str:
     base_url = _text(data, "base_url", report, "/")
     if base_url and not base_url.startswith(("http://", "https://", "/")):
         report(("base_url",), f"expected an address like 'https://example.org/', got {base_url!r}")
+    elif "?" in base_url or "#" in base_url:
+        report(("base_url",), f"expected an address without '?' or '#' (pages are added after it), got {base_url!r}")
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
@@ -163,9 +167,26 @@ def _urls(data: dict, report: Report) -> dict[str, str]:
     return urls
 
 
+_KEY = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def _is_key(key: Any) -> bool:
+    return isinstance(key, str) and _KEY.fullmatch(key) is not None
+
+
+def _key_problem(key: Any) -> str:
+    """Cluster, kind and indicator keys become parts of addresses, file names and CSV columns."""
+    suggestion = slugify(str(key))
+    return (f"expected a key of lower-case letters without diacritics, digits, '-' and '_' (it becomes part of "
+            f"addresses and files), got {str(key)!r}" + (f"; did you mean '{suggestion}'?" if suggestion else ""))
+
+
 def _clusters(given: dict, report: Report) -> dict[str, str]:
     clusters = {}
     for key, value in given.items():
+        if not _is_key(key):
+            report(("clusters", key), _key_problem(key))
+            continue
         name = value.get("name") if isinstance(value, dict) else None
         if not isinstance(name, str) or not name.strip():
             report(("clusters", key), f"expected {{name: …}} with the cluster's name, got {value!r}")
@@ -177,6 +198,9 @@ def _clusters(given: dict, report: Report) -> dict[str, str]:
 def _kinds(given: dict, report: Report) -> dict[str, str]:
     kinds = {}
     for key, value in given.items():
+        if not _is_key(key):
+            report(("kinds", key), _key_problem(key))
+            continue
         if not isinstance(value, str) or not value.strip():
             report(("kinds", key), f"expected the kind's label as text, got {value!r}")
         else:
@@ -187,6 +211,9 @@ def _kinds(given: dict, report: Report) -> dict[str, str]:
 def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
     indicators = {}
     for key, value in given.items():
+        if not _is_key(key):
+            report(("indicators", key), _key_problem(key))
+            continue
         if not (isinstance(value, dict) and isinstance(value.get("label"), str) and isinstance(value.get("unit"), str)):
             report(("indicators", key), f"expected {{label: …, unit: …}}, got {value!r}")
         else:
@@ -197,6 +224,7 @@ def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
 def _provinces(data: dict, report: Report) -> list[str]:
     """Every name of provinces and provinces_2025, each once, in the order given."""
     provinces: list[str] = []
+    by_slug: dict[str, str] = {}
     for key in ("provinces", "provinces_2025"):
         names = data.get(key, [])
         if not isinstance(names, list):
@@ -206,6 +234,10 @@ def _provinces(data: dict, report: Report) -> list[str]:
             if not isinstance(name, str) or not name.strip():
                 report((key, index), f"expected a province name, got {name!r}")
             elif name not in provinces:
+                twin = by_slug.setdefault(slugify(name), name)
+                if twin != name:  # "Thanh Hóa" and "Thanh Hoá": one page, tinh/thanh-hoa/
+                    report((key, index), f"expected each province once, got {name!r}, which is {twin!r} written "
+                           f"another way (both would be tinh/{slugify(name)}/); keep one spelling")
                 provinces.append(name)
     return provinces
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlload
-from .problems import Problem
+from .problems import BuildFailed, Problem
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -28,23 +30,38 @@ def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
     articles: list[str] = []
     others: list[str] = []
     folders = [str(content_dir)]
-    seen: set[tuple[int, int]] = set()  # folders by device and inode: a link back up is walked once
-    while folders:
+    while folders:  # one scandir a folder: its entries know which are folders without a stat each
         folder = folders.pop()
         try:
-            info = os.stat(folder)
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        if (info.st_dev, info.st_ino) in seen:
-            continue
-        seen.add((info.st_dev, info.st_ino))
+        inside = [entry.name for entry in entries if entry.is_dir()]  # (links to folders too)
+        _refuse_loops(folder, inside)
+        folders += [os.path.join(folder, name) for name in inside]
         for entry in entries:
-            if entry.is_dir():  # (follows symbolic links, as is_file does)
-                folders.append(entry.path)
+            if entry.is_dir() or _EDITOR_FILE.match(entry.name):
+                continue
+            if entry.name.lower().endswith(".md"):  # .MD too; a dangling link is read, and reported
+                articles.append(entry.path)
             elif entry.is_file():
-                (articles if entry.name.endswith(".md") else others).append(entry.path)
+                others.append(entry.path)
     return [Path(p) for p in sorted(articles, key=_parts)], [Path(p) for p in sorted(others, key=_parts)]
+
+
+def _refuse_loops(folder: str, folders: list[str]) -> None:
+    """A link to a folder that holds it would be walked again and again: one error, not a flood."""
+    real = os.path.realpath(folder)
+    for name in folders:
+        path = os.path.join(folder, name)
+        target = os.path.realpath(path)
+        if os.path.islink(path) and (real == target or real.startswith(target.rstrip(os.sep) + os.sep)):
+            raise BuildFailed([Problem(shown_path(Path(path)), 0, "file", f"expected a folder of articles, got a "
+                                       f"link to {target}, which holds it (a loop); remove the link")])
+
+
+# An editor's lock, backup or swap file, or macOS's resource file: never an article or a photo.
+_EDITOR_FILE = re.compile(r"^(?:\.#.*|\._.*|.*~|\..*\.sw[a-p])$")
 
 
 def _parts(path: str) -> list[str]:
@@ -66,16 +83,25 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def unreadable(path: Path, error: OSError) -> Problem:
+    """An article the system would not read (permission, a dangling link, a disk error)."""
+    return Problem(shown_path(path), 0, "file", f"expected a readable file, got an error from the system: "
+                   f"{error.strerror or error}; check the file (its permissions, the disk) or remove it")
+
+
 def read_article(path: Path) -> SourceFile | Problem:
-    """Read one article; a Problem when the file cannot be split and loaded."""
+    """Read one article; a Problem when the file cannot be read, split and loaded."""
     shown = shown_path(path)
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        return Problem(shown, 1, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
-                       f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB); split it or remove pasted data")
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return Problem(shown, 1, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
+                           f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB); split it or remove pasted data")
+        raw = path.read_bytes()
+    except OSError as error:
+        return unreadable(path, error)
+    try:
+        text = unicodedata.normalize("NFC", raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return Problem(shown, line, "file", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
@@ -85,7 +111,7 @@ def read_article(path: Path) -> SourceFile | Problem:
     if lines[0].strip() != "---":
         return Problem(shown, 1, "front matter", f"expected the file to start with a '---' line, got {lines[0][:40]!r}")
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))  # (YAML's own end)
     except StopIteration:
         return Problem(shown, 1, "front matter", "the front matter is not closed; add a '---' line after it")
     try:

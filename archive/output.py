@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -18,7 +19,9 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
+
+from .problems import Refused
 
 
 class Sink(Protocol):
@@ -27,6 +30,56 @@ class Sink(Protocol):
     def keep(self, relative: str) -> None: ...  # the file the last build wrote there, unchanged
     def commit(self, files: int = 0) -> None: ...  # every file is made: put them in place
     def abandon(self) -> None: ...  # the build failed: leave output/ as it was
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock (a single user's machine)
+    fcntl = None  # type: ignore[assignment]
+
+_held: set[int] = set()  # the lock files this process holds open
+
+
+def _forget_locks() -> None:
+    """In a forked child (a worker): close the inherited lock files, so that only the build
+    itself holds the lock and a worker that outlives it never does."""
+    for fd in _held:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks)
+
+
+def lock_path(out_dir: Path) -> Path:
+    out = out_dir.resolve()
+    return out.parent / f".{out.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, waiting: Callable[[Path], None]) -> Iterator[None]:
+    """One build at a time per output folder, the command line's and the preview's alike: an OS
+    lock (flock) on a file beside it, released when the build ends or its process dies. A second
+    build calls waiting(lock file) and waits for the first to finish."""
+    if fcntl is None:
+        yield
+        return
+    path = lock_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _held.add(fd)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(path)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        _held.discard(fd)
+        os.close(fd)
+
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -75,12 +128,51 @@ def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
         return False
 
 
+def _vcs_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path) -> None:
+    """Refuse (problems.Refused) an output folder whose replacement would lose a file: one that is
+    a regular file, is or holds a source (the content, the templates, the config file, the code,
+    a VCS root, the home folder), or lies inside the content, the templates or the code.
+    The build replaces output/ whole, so any of these would be deleted."""
+    out = out_dir.resolve()
+    if out.exists() and not out.is_dir():
+        raise Refused(f"{out_dir}: --output: expected a folder for the built site, got a file; "
+                      "nothing was touched, choose another --output")
+    held = {name: path.resolve() for name, path in sources.items()}
+    held["the code (archive/)"] = code
+    home = os.path.expanduser("~")
+    if home not in ("~", "/"):
+        held["the home folder"] = Path(home).resolve()
+    vcs = _vcs_root(held["the config file"].parent)
+    if vcs is not None:
+        held["the repository (.git)"] = vcs
+    for name, source in held.items():
+        if out == source or out in source.parents:
+            what = "is" if out == source else "holds"
+            raise Refused(f"{out_dir}: --output: expected a folder of its own for the built site, got one that "
+                          f"{what} {name} ({source}), which a build would delete; nothing was touched, "
+                          "choose another --output, such as output")
+    for name in ("the content", "the templates", "the code (archive/)"):
+        if held[name] in out.parents:
+            raise Refused(f"{out_dir}: --output: expected a folder outside the content, the templates and the "
+                          f"code, got one inside {name} ({held[name]}); nothing was touched, choose another "
+                          "--output, such as output")
+
+
 class Staging:
     """A new site written beside out_dir file by file, by this process or by workers forked
     after it was made (each file written once, by one of them), then swapped in whole: what
     a build from the command line writes into, and the live preview's first build."""
 
     def __init__(self, out_dir: Path):
+        """Made only while holding the lock (locked()): another build's folder is never taken for a
+        leftover."""
         self.out_dir = out_dir.resolve()
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         for stale in _leftovers(self.out_dir):  # from a build that was killed
@@ -122,7 +214,11 @@ class Staging:
         if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
             previous = self.out_dir.with_name(f".{self.out_dir.name}.previous.tmp")
             os.rename(self.out_dir, previous)
-            os.rename(self.path, self.out_dir)
+            try:
+                os.rename(self.path, self.out_dir)
+            except OSError:
+                os.rename(previous, self.out_dir)  # the old site back in its place
+                raise
             shutil.rmtree(previous)
         else:
             os.rename(self.path, self.out_dir)

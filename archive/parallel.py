@@ -14,9 +14,11 @@ with the task, and the return value travels back.
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
@@ -30,24 +32,35 @@ _shared: Any = None  # in a worker: what the pool was started with
 def _receive(shared: Any, parent: int) -> None:
     global _shared
     _shared = shared
-    _end_with(parent)
+    _bound_to(parent)
 
 
-def _end_with(parent: int) -> None:
-    """Have the system end this worker when the process that started it ends, however it ends
-    (killed with SIGKILL, a worker would otherwise wait for tasks forever, holding the
-    caller's output open): prctl(PR_SET_PDEATHSIG) on Linux; elsewhere the pool's own
-    shutdown ends the workers."""
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return
-    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it ended before the request was made
+def _bound_to(parent: int) -> None:
+    """A worker ends with the build: SIGTERM and SIGHUP end it at once, Ctrl+C is the build's to
+    handle (it stops the pool), and on Linux the system sends it SIGKILL when the build ends
+    first, however it ends (killed with SIGKILL, a worker would otherwise wait for tasks forever,
+    holding the caller's output open)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build ended before the request took effect
         os._exit(1)
 
 
+def _libc():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
 _PR_SET_PDEATHSIG = 1
+_LIBC = _libc()
 
 
 def _call(task: Callable[[Any, Any], Any], item: Any) -> Any:

@@ -16,7 +16,9 @@ in this process otherwise. Results worth keeping between builds are in Caches (.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,11 +27,11 @@ from typing import Any, Callable
 from . import content, markup, render, results, search, validate
 from .cache import FileStore, Store, code_digest, digest
 from .config import SiteConfig, load_config
-from .content import list_content, read_article, shown_path
+from .content import list_content, read_article, shown_path, unreadable
 from .model import Conference, Site, build_site
-from .output import Discard, InPlace, Sink, Staging
+from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, Refused
 from .validate import check_article, check_unique_urls
 
 CODE = Path(__file__).resolve().parent
@@ -102,6 +104,7 @@ class Memory:
 
     caches: Caches
     made: Made | None = None
+    output: str = ""  # output/'s stamp as the last build left it: another build may have replaced it since
 
 
 # --- Reading: config -> content -> validate -> model -------------------------------------------
@@ -119,7 +122,10 @@ def _check_span(shared: tuple, paths: list[Path]) -> list[tuple[Checked, str | N
 
 
 def _check_file(path: Path, config: SiteConfig, options: Options, converted: dict, md) -> tuple[Checked, str | None]:
-    stamp = _stamp(path)
+    try:
+        stamp = _stamp(path)
+    except OSError as error:
+        return ((0, 0), None, [unreadable(path, error)], ""), None
     source = read_article(path)
     if isinstance(source, Problem):
         return (stamp, None, [source], ""), None
@@ -346,6 +352,12 @@ def _lunr() -> Path:
 
 # --- The three callers ---------------------------------------------------------------------------
 
+def refuse_unsafe(options: Options) -> None:
+    """Refuse an --output whose replacement would delete a source (output.refuse_unsafe_output)."""
+    refuse_unsafe_output(options.output, {"the content": options.content, "the templates": options.templates,
+                                          "the config file": options.config}, CODE)
+
+
 def build(options: Options, progress: Progress = _quiet, memory: Memory | None = None,
           pages_done: Callable[[], None] = lambda: None) -> Report:
     """Build the whole site into options.output, or raise BuildFailed and leave it untouched.
@@ -354,12 +366,51 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
     only the files whose inputs changed are made again and written in place; pages_done() is
     called once the pages are written, if any changed (the search index and downloads follow)."""
     started = time.perf_counter()
+    refuse_unsafe(options)
+    try:
+        with locked(options.output, _say_waiting):
+            return _build(options, progress, memory, pages_done, started)
+    except OSError as error:  # the system refused a read or a write: say where and what to do
+        raise Refused(os_problem(error, options.output)) from None
+
+
+# What to do about the operating system's refusals, by errno.
+_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EACCES: "permission denied: make the folder writable for you (or readable, for a source)",
+    errno.EPERM: "not permitted: the folder may be immutable (lsattr; chattr -i) or owned by someone else",
+    errno.EBUSY: "the folder is busy, or a mount point that cannot be replaced: mount the folder above "
+                 "it instead, or choose another --output",
+    errno.EROFS: "the disk is mounted read-only: choose another --output",
+    errno.EIO: "the disk reported an input/output error: check the disk, or copy the file again",
+    errno.EXDEV: "the output folder and its temporary folder lie on different disks: choose another --output",
+}
+
+
+def os_problem(error: OSError, output: Path) -> str:
+    """One line for an operating-system error: the path, what happened, what to do."""
+    where = error.filename or output
+    name = errno.errorcode.get(error.errno or 0, "error")
+    advice = _ADVICE.get(error.errno or 0, f"{error.strerror or error}")
+    return (f"{where}: {name}: {advice}; then build again. Nothing was changed in {output}")
+
+
+def _say_waiting(lock: Path) -> None:
+    print(f"Đang chờ một bản xây dựng khác vào cùng thư mục xong ({lock})…", file=sys.stderr, flush=True)
+
+
+def _build(options: Options, progress: Progress, memory: Memory | None, pages_done: Callable[[], None],
+           started: float) -> Report:
+    """build(), holding the output folder's lock."""
     fingerprint = _fingerprint(options) if options.cache and memory is None else ""
     if fingerprint and (unchanged := _last_build(options, fingerprint)):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
     caches = memory.caches if memory is not None else Caches(options.cache)
     caches.begin()
     site, warnings = load_site(options, caches, progress)
+    if memory is not None and memory.output != _output_stamp(options.output):
+        memory.made = None  # output/ is not what this preview left: start afresh
     last = memory.made if memory is not None and options.output.is_dir() else None
     sink: Sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
 
@@ -379,7 +430,7 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
         raise
     caches.trim()
     if memory is not None:
-        memory.made = made
+        memory.made, memory.output = made, _output_stamp(options.output)
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
         caches.save()
     if fingerprint:
@@ -404,10 +455,18 @@ def _fingerprint(options: Options) -> str:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    parts += [str(path.relative_to(folder)), path.read_bytes()]
+                    parts += [str(path.relative_to(folder)), _bytes(path)]
     for path in (options.config, search.lunr_script()):
         parts += [str(path), path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
+
+
+def _bytes(path: Path) -> bytes:
+    """A file's bytes for the fingerprint; an unreadable one is reported by the build itself."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return f"unreadable: {error}".encode()
 
 
 def _output_stamp(folder: Path) -> str:

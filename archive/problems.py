@@ -61,3 +61,8 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return repr(value)
+
+
+class Refused(Exception):
+    """Something outside the content stops the build (an unsafe --output, a lock, the operating
+    system): one line saying what and what to do; nothing was written."""

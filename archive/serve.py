@@ -14,24 +14,29 @@ a time: changes that arrive during a build are built together right after it.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import logging
+import re
+import socket
 import sys
 import threading
 import traceback
+import urllib.parse
 from pathlib import Path
 from typing import Callable
 
+import tornado.web
 import watchfiles
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from .cli import print_problems
-from .pipeline import Caches, Memory, Options, build
-from .problems import BuildFailed
+from .pipeline import Caches, Memory, Options, build, refuse_unsafe
+from .problems import BuildFailed, Refused
 from .vietnamese import format_number
 
 
@@ -42,6 +47,9 @@ def _rebuild(options: Options, memory: Memory, pages_done: Callable[[], None] = 
     except BuildFailed as failure:
         print_problems(failure.problems)
         print("Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.", file=sys.stderr, flush=True)
+        return False
+    except Refused as refusal:  # the system refused (a full disk, a permission): the last good site stays
+        print(refusal, file=sys.stderr, flush=True)
         return False
     print_problems(report.warnings)
     print(f"Đã xây dựng lại: {format_number(report.pages)} trang, {format_number(round(report.seconds, 2))} s",
@@ -133,7 +141,42 @@ def _watch(paths: list[Path], changed: Callable[[set[Path]], None], stop: thread
         changed({Path(path) for _, path in changes})
 
 
+class _Files(StaticFileHandler):
+    """livereload's file handler, with a 400 for a request path no file can have: a NUL byte, a
+    '%' not followed by two hex digits, or percent-encoded bytes that are not UTF-8."""
+
+    def prepare(self) -> None:
+        raw = self.request.path
+        try:
+            decoded = urllib.parse.unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            raise tornado.web.HTTPError(400) from None
+        if "\x00" in decoded or _BAD_ESCAPE.search(raw):
+            raise tornado.web.HTTPError(400)
+        super().prepare()
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _refuse_taken_port(host: str, port: int) -> None:
+    """The port must be free before the first build, so the editor does not wait for nothing."""
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as error:
+        raise Refused(_port_problem(host, port, error)) from None
+
+
+def _port_problem(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return (f"{host}:{port}: port: expected a free port, got one in use (another preview?); stop the "
+                f"other server or choose another port, e.g. --port {port + 1 if port < 65535 else 8000}")
+    return f"{host}:{port}: port: cannot listen there ({error.strerror or error}); check --host and --port"
+
+
 def serve(options: Options, host: str, port: int) -> int:
+    refuse_unsafe(options)  # before anything is built or served
+    _refuse_taken_port(host, port)
     memory = Memory(Caches(options.cache))
     if not _rebuild(options, memory) and not options.output.is_dir():
         return 1
@@ -153,8 +196,12 @@ def serve(options: Options, host: str, port: int) -> int:
     rebuilder.changed({options.content})
     print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
     try:
-        Server(watcher=tabs).serve(host=host, port=port, root=str(options.output), open_url_delay=None,
-                                   restart_delay=0)
+        server = Server(watcher=tabs)
+        server.SFH = _Files
+        try:
+            server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
+        except OSError as error:  # taken between the check and now
+            raise Refused(_port_problem(host, port, error)) from None
     finally:
         stop.set()
         rebuilder.save()  # the caches stay in memory while serving: saving them after every edit would slow it

@@ -6,6 +6,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
+from . import markup
 from .config import SiteConfig
 from .content import SourceFile
 from .model import Award, Conference, Figure, Image, Link, ProvinceFigures, Results, Source, province_link, url_for
@@ -16,6 +17,7 @@ FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period",
 _RESULT_FIELDS = ("figures", "by_province", "awards", "leaders")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)  # a scheme, or another host
 _IMAGE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"}
 
@@ -66,6 +68,8 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     slug = _slug(data, source.path, report)
     images = _images(data.get("images", []), source, content_dir, report)
     body_photos = _check_body_images(source, content_dir, problems)
+    problems += [Problem(source.shown, source.body_line + line, "body", message)
+                 for line, message in markup.over_budget(source.body)]
     results = _results(data.get("results"), config, report, front.line)
 
     if problems or date is None:
@@ -80,7 +84,25 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
         photo_files=body_photos + tuple((image.src, image.file) for image in images if image.file),
         year=Link(str(date.year), url_for(config, "year", year=date.year)),
     )
-    return conference, problems
+    return conference, _date_warnings(date, period, front, source.shown)
+
+
+FUTURE_DAYS = 366  # a conference dated further ahead than this is probably a typo of the year
+PERIOD_DISTANCE = 1  # a review covers the year of its date or the year before (a January review)
+
+
+def _date_warnings(date: dt.date, period: int, front: Any, shown: str) -> list[Problem]:
+    """Warnings, not errors: a date far in the future, a period far from the date."""
+    found = []
+    today = dt.date.today()
+    if (date - today).days > FUTURE_DAYS:
+        found.append(Problem(shown, front.line("date"), "date", f"{date.isoformat()} is more than a year after "
+                             f"today ({today.isoformat()}); check the year", warning=True))
+    if period and abs(period - date.year) > PERIOD_DISTANCE:
+        found.append(Problem(shown, front.line("period") or front.line("date"), "period", f"the year reviewed, "
+                             f"{period}, is {abs(period - date.year)} years from the conference's date "
+                             f"{date.isoformat()}; check the year", warning=True))
+    return found
 
 
 def check_unique_urls(conferences: list[Conference]) -> list[Problem]:
@@ -272,7 +294,12 @@ def _check_body_images(source: SourceFile, content_dir: Path, problems: list[Pro
     found: list[tuple[str, Path]] = []
     for number, line in enumerate(source.body.splitlines(), start=source.body_line):
         for src in _IMAGE_REF.findall(line):
-            if not src or re.match(r"https?://", src):
+            if not src:
+                continue
+            if _REMOTE.match(src):
+                problems.append(Problem(source.shown, number, "body", f"expected a photo file kept in the repository, "
+                                        f"got the address '{src}' on another site, which every reader's browser "
+                                        "would load; save the photo beside the article and write its file name"))
                 continue
             file, problem = _safe_image_path(src, source, content_dir)
             if file is None:

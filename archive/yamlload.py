@@ -1,23 +1,41 @@
 """Safe YAML loading that remembers the line of every key and list item."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
 
 
 class _Loader(yaml.CSafeLoader):
     """The C safe loader, but dates stay strings: the validator parses them
-    itself so an impossible date is a clear message, not a crash."""
+    itself so an impossible date is a clear message, not a crash. Whole numbers
+    are YAML 1.2's: 0123 is 123 (YAML 1.1 would read 83, an octal), 0o17 and
+    0x1F as written; 4_425 and 1:20 are text (1.1: 4425 and 80), which the
+    validator refuses where a number is expected."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TIMESTAMP, _INT)]
     for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
+_INT_12 = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_Loader.add_implicit_resolver(_INT, _INT_12, list("-+0123456789"))
+
+
+def _int_12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+_Loader.add_constructor(_INT, _int_12)
 
 KeyPath = tuple[Any, ...]  # a key path inside the document, e.g. ("results", "figures", "cooperatives")
 
@@ -66,7 +84,7 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], off
 def load(text: str, first_line: int = 1) -> Document:
     """Load one YAML document; first_line is where text starts in its file."""
     offset = first_line - 1
-    loader = _Loader(text)
+    loader = _Loader(unicodedata.normalize("NFC", text))  # "Bắc Ninh" typed in NFD is "Bắc Ninh"
     try:
         node = loader.get_single_node()
         if node is not None:

@@ -253,3 +253,46 @@ def test_arbitrary_bytes_and_text_build_or_report_errors(property_site, raw, val
     head = ("---\n" + yaml.safe_dump(VALID) + "---\n").encode() if valid_head else b""
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
     _build_or_report(property_site, head + data)
+
+
+UNSAFE_LINKS = [
+    "[x](javascript&#58;alert(1))", "[x](javascript&colon;alert(1))", "[x](vbscript&#x3a;msgbox(1))",
+    "[x](JaVaScRiPt:alert(1))", "[x](java&#9;script:alert(1))", "[x](&#106;avascript:alert(1))",
+    "[x](data&colon;text/html,<script>alert(1)</script>)", "[x][r]\n\n[r]: javascript&#58;alert(1)",
+    "<javascript&#58;alert(1)>",
+]
+
+
+def _feeds_and_pages(output: Path) -> list[tuple[str, str]]:
+    """Every page's markup, and every feed entry's content as a feed reader would render it."""
+    found = [(str(path), path.read_text(encoding="utf-8")) for path in output.rglob("*.html")]
+    for feed in output.rglob("feed.xml"):
+        for content in ET.parse(feed).getroot().iter(f"{ATOM}content"):
+            found.append((f"{feed} content", content.text or ""))
+    return found
+
+
+@pytest.mark.parametrize("link", UNSAFE_LINKS)
+def test_a_link_is_judged_as_a_browser_reads_it_on_pages_and_in_feeds(scratch, monkeypatch, link):
+    monkeypatch.chdir(scratch.root)
+    scratch.write("content/2023/2023-12-02-lien-ket.md", "---\ntitle: Liên kết\ndate: 2023-12-02\n"
+                  f"cluster: trung-du-bac-bo\nkind: tong-ket\n---\nĐọc {link} và [tốt](https://example.org/tot).\n")
+    build(Options(cache=None))
+    page = (scratch.output / "2023/lien-ket/index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/tot"' in page
+    checked = 0
+    for where, text in _feeds_and_pages(scratch.output):
+        for url in markup(text).urls:  # as the browser has it: character references decoded
+            plain = re.sub(r"[\x00-\x20\x7f]", "", url)
+            assert SAFE_SCHEMES.match(plain), f"{where}: {url!r}"
+            checked += 1
+    assert checked > 100
+    assert any("Đọc" in text for where, text in _feeds_and_pages(scratch.output) if "content" in where)
+
+
+def test_every_body_passes_the_sanitiser_last():
+    from archive import markup as body_markup
+
+    # The converter never makes these; the sanitiser would remove them if it ever did.
+    assert body_markup.sanitise('<p onclick="x()">a<script>b</script><iframe src="x"></iframe></p>') == "<p>a</p>"
+    assert body_markup.sanitise('<a href="javascript:x()">a</a><img src="data:x">') == "<a>a</a><img>"

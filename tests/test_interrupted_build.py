@@ -1,4 +1,5 @@
-"""A build killed with SIGKILL at any moment leaves the previous output/ whole; the next build succeeds.
+"""A build killed with SIGKILL at any moment leaves the previous output/ whole; the next build succeeds;
+builds that overlap wait for each other; a signal ends a build's workers and removes its temporary folder.
 
 Real `python build.py` processes on a 200-article corpus (bench/corpus.py)
 are killed while loading, while rendering, as the temporary folder appears,
@@ -7,6 +8,7 @@ exactly the previous site or exactly the new one, never a mix.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -23,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 
-def _start(root: Path, *args: str) -> subprocess.Popen:
+def _start(root: Path, *args: str, stderr=subprocess.PIPE, **popen) -> subprocess.Popen:
     # --no-cache: every build does all its work, so the kill points fall inside it.
+    # ARCHIVE_WORKERS=2: the pages are drawn by worker processes even on one core.
     return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--no-cache", *args], cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            stdout=subprocess.DEVNULL, stderr=stderr,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVE_WORKERS": "2"}, **popen)
 
 
 def _build(root: Path, *args: str) -> float:
@@ -109,3 +112,93 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_never_a_mix(corp
     _build(corpus)
     assert snapshot(output) == new
     assert _staging(corpus) == [], "the next build left temporary folders behind"
+
+
+def _locked(root: Path) -> bool:
+    """Whether a build holds output/'s lock."""
+    lock = root / ".output.lock"
+    if not lock.exists():
+        return False
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def _wait_for(ready, limit: float) -> bool:
+    deadline = time.monotonic() + limit
+    while not ready():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
+
+
+PAUSES = ["holding the lock, while loading", "as its temporary folder appears", "with half its files written"]
+
+
+@pytest.mark.parametrize("pause", PAUSES)
+def test_overlapping_builds_wait_for_each_other_and_leave_a_clean_build(corpus, tmp_path, pause):
+    output = corpus / "output"
+    _build(corpus, "--output", str(tmp_path / "clean"))
+    clean = snapshot(tmp_path / "clean")
+    leftovers = set(_staging(corpus))
+    points = {
+        PAUSES[0]: lambda: _locked(corpus),
+        PAUSES[1]: lambda: bool(set(_staging(corpus)) - leftovers),
+        PAUSES[2]: lambda: _written(list(set(_staging(corpus)) - leftovers)) >= len(clean) // 2,
+    }
+    first = _start(corpus)
+    assert _wait_for(points[pause], 60), f"the first build never got {pause}"
+    first.send_signal(signal.SIGSTOP)
+    try:
+        log = tmp_path / "second.err"
+        with log.open("w") as err:
+            second = _start(corpus, stderr=err)
+        assert _wait_for(lambda: "Đang chờ" in log.read_text(encoding="utf-8"), 30), log.read_text()
+        time.sleep(0.5)
+        assert second.poll() is None, "the second build did not wait for the paused one"
+    finally:
+        first.send_signal(signal.SIGCONT)
+    _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err.decode()
+    assert second.wait(timeout=300) == 0, log.read_text()
+    assert snapshot(output) == clean
+    assert _staging(corpus) == [] or set(_staging(corpus)) <= leftovers
+
+
+def _alive(group: int) -> list[str]:
+    """The processes of a process group that still run (zombies waiting to be reaped do not)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(stat.parent.name)
+    return found
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_ends_the_workers_and_removes_the_temporary_folder(corpus, signame):
+    output = corpus / "output"
+    _build(corpus)
+    before = snapshot(output)
+    leftovers = set(_staging(corpus))
+    process = _start(corpus, start_new_session=True)
+    drawing = lambda: _written(list(set(_staging(corpus)) - leftovers)) >= 50  # noqa: E731
+    assert _wait_for(drawing, 60), "the build never started writing"
+    if signame == "SIGINT":  # Ctrl+C in a terminal: the whole process group, workers included
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(getattr(signal, signame))
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in err.decode(), err.decode()
+    assert _wait_for(lambda: not _alive(process.pid), 10), f"still running: {_alive(process.pid)}"
+    assert set(_staging(corpus)) <= leftovers, "the temporary folder was left behind"
+    assert snapshot(output) == before

@@ -122,6 +122,16 @@ def test_serve_never_serves_a_file_outside_output(preview, target):
     assert b"Traceback" not in body
 
 
+@pytest.mark.parametrize("target", ["/a%00b", "/%00", "/index.html%00.txt", "/a\x00b", "/%zz", "/%", "/abc%4",
+                                    "/%c3%28", "/%ff%fe/index.html"])
+def test_serve_answers_an_impossible_path_with_400(preview, target):
+    scratch, port = preview
+    status, body = raw_get(port, target)
+    assert status == 400, f"{target!r}: HTTP {status}"
+    assert b"Traceback" not in body
+    assert raw_get(port, "/")[0] == 200  # and goes on serving
+
+
 def test_serve_refuses_symlinks_out_of_output(preview):
     scratch, port = preview
     (scratch.output / "lien-ket.txt").symlink_to(scratch.root / "secret.txt")

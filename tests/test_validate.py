@@ -1,6 +1,8 @@
 """Bad input: every problem reported at once, as path:line: field: message, nothing written."""
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from archive.cli import main
@@ -125,6 +127,30 @@ CASES = [
     ("image that links out of the content folder", article(GOOD + "images:\n  - {src: lien-ket.jpg, caption: x}\n"),
      f"{PATH}:7: images.0.src: the image file 'lien-ket.jpg' is a link to a file outside the content folder; "
      "copy the photo itself into the folder"),
+    ("remote image in the body", article(GOOD, "Ảnh:\n\n![Hội nghị](https://tracker.example/pixel.gif)\n"),
+     f"{PATH}:9: body: expected a photo file kept in the repository, got the address "
+     "'https://tracker.example/pixel.gif' on another site, which every reader's browser would load; "
+     "save the photo beside the article and write its file name"),
+    ("image from another host", article(GOOD, "![x](//tracker.example/p.gif)\n"),
+     f"{PATH}:7: body: expected a photo file kept in the repository, got the address "
+     "'//tracker.example/p.gif' on another site, which every reader's browser would load; "
+     "save the photo beside the article and write its file name"),
+    *[(f"30.000 '{unit}' in a paragraph", article(GOOD, "Mở đầu.\n\n" + unit * 30000 + "\n"),
+       f"{PATH}:9: body: expected at most 200 '[' in one paragraph, got more from this line on; "
+       "break the paragraph with blank lines or write the brackets as \\[")
+      for unit in ("[", "![", "[a](")],
+    ("'[' over many lines of one paragraph", article(GOOD, "[a]\n" * 150 + "[b] [c]\n" * 30),
+     f"{PATH}:182: body: expected at most 200 '[' in one paragraph, got more from this line on; "
+     "break the paragraph with blank lines or write the brackets as \\["),
+    ("3.000 '[' in paragraphs of 30", article(GOOD, "[a] " * 30 + "\n\n" + ("[b] " * 30 + "\n\n") * 99),
+     f"{PATH}:7: body: expected at most 2000 '[' in the text, got 3000; write the brackets that are not links "
+     "as \\["),
+    ("a line of 1.5 KB of '1. '", article(GOOD, "1. " * 500 + "\n"),
+     f"{PATH}:7: body: expected lists and quotes nested at most 50 deep, got 500 markers or indents "
+     "at the start of this line"),
+    ("quotes and lists nested 60 deep", article(GOOD, "> - " * 30 + "x\n"),
+     f"{PATH}:7: body: expected lists and quotes nested at most 50 deep, got 60 markers or indents "
+     "at the start of this line"),
 ]
 
 
@@ -177,6 +203,21 @@ CONFIG_CASES = [
      "titel: unknown setting; did you mean 'title'?"),
     ("indicator without a unit", lambda text: text.replace("{label: Hợp tác xã, unit: HTX}", "{label: Hợp tác xã}"),
      "{label: Hợp tác xã}", "indicators.cooperatives: expected {label: …, unit: …}, got {'label': 'Hợp tác xã'}"),
+    *[(f"{name} key {key!r}", lambda text, after=after, line=line: text.replace(after, after + line, 1), line.strip(),
+       f"{name}.{key}: expected a key of lower-case letters without diacritics, digits, '-' and '_' (it becomes "
+       f"part of addresses and files), got {key!r}; did you mean '{slug}'?")
+      for name, after, line, key, slug in [
+          ("clusters", "{name: Cụm thi đua Trung du Bắc Bộ}\n", "  Trung Du: {name: X}\n", "Trung Du", "trung-du"),
+          ("clusters", "{name: Cụm thi đua Trung du Bắc Bộ}\n", "  ../../../x: {name: X}\n", "../../../x", "x"),
+          ("kinds", "tong-ket: Tổng kết năm\n", "  Tong_Ket: X\n", "Tong_Ket", "tong-ket"),
+          ("indicators", "unit: HTX}\n", "  hợp tác xã: {label: X, unit: HTX}\n", "hợp tác xã", "hop-tac-xa")]],
+    ("base_url with a query", lambda text: text.replace("base_url: https://example.org/", "base_url: https://x.org/?a=1"),
+     "base_url:", "base_url: expected an address without '?' or '#' (pages are added after it), got 'https://x.org/?a=1'"),
+    ("base_url with a fragment", lambda text: text.replace("base_url: https://example.org/", "base_url: /a/#b"),
+     "base_url:", "base_url: expected an address without '?' or '#' (pages are added after it), got '/a/#b'"),
+    ("one province written two ways", lambda text: text.replace("  - Thanh Hóa\n", "  - Thanh Hóa\n  - Thanh Hoá\n", 1),
+     "- Thanh Hoá", "provinces.55: expected each province once, got 'Thanh Hoá', which is 'Thanh Hóa' written another "
+     "way (both would be tinh/thanh-hoa/); keep one spelling"),
 ]
 
 
@@ -316,3 +357,86 @@ def test_a_broken_build_prints_no_traceback_and_exits_1(scratch):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{PATH}:3: date: expected a real day in YYYY-MM-DD, got '2023-02-30' (no such day)" in result.stderr
+
+
+NFD_PROVINCE = unicodedata.normalize("NFD", "Bắc Ninh")
+ACCEPTED = [
+    # (name, files to write beside the good article, a page the build must make)
+    ("province typed in NFD", {"content/2023/2023-12-02-nfd.md": article(GOOD + f"provinces: [{NFD_PROVINCE}]\n")},
+     "tinh/bac-ninh/index.html"),
+    ("front matter closed with '...'", {"content/2023/2023-12-02-cham.md": f"---\n{GOOD}...\nNội dung.\n"},
+     "2023/cham/index.html"),
+    ("an article saved as .MD", {"content/2023/2023-12-02-hoa.MD": article(GOOD)}, "2023/hoa/index.html"),
+    ("an article saved as .Md", {"content/2023/2023-12-02-hoa2.Md": article(GOOD)}, "2023/hoa2/index.html"),
+    ("editor lock, backup, swap and macOS files", {
+        "content/2023/.#2023-12-01-trung-du-bac-bo.md": "root@host.1234:1700000000",
+        "content/2023/._2023-12-01-trung-du-bac-bo.md": b"\x00\x05\x16\x07\xff",
+        "content/2023/2023-12-01-trung-du-bac-bo.md~": "---\nhỏng\n",
+        "content/2023/.2023-12-01-trung-du-bac-bo.md.swp": b"b0VIM 9.0\x00\xff"}, "2023/trung-du-bac-bo/index.html"),
+]
+
+
+@pytest.mark.parametrize("name, files, page", ACCEPTED, ids=[case[0] for case in ACCEPTED])
+def test_what_an_editor_may_write_is_accepted(scratch, monkeypatch, capsys, name, files, page):
+    monkeypatch.chdir(scratch.root)
+    for relative, text in files.items():
+        scratch.write(relative, text)
+    assert main([]) == 0, capsys.readouterr().err
+    assert (scratch.output / page).is_file()
+
+
+def test_a_leading_zero_is_a_decimal_figure(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    scratch.write("content/2023/2023-12-01-trung-du-bac-bo.md", article(
+        GOOD + "results:\n  figures:\n    cooperatives: 0123\n"))
+    assert main([]) == 0, capsys.readouterr().err
+    rows = (scratch.output / "du-lieu/ket-qua.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert any(",cooperatives," in row and ",123," in row for row in rows), rows
+
+
+def test_a_dangling_link_is_one_error(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    (scratch.content / "2023/2023-12-02-mat.md").symlink_to(scratch.root / "khong-co.md")
+    assert main([]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "content/2023/2023-12-02-mat.md: file: expected a readable file, got an error from the system: No such "
+        "file or directory; check the file (its permissions, the disk) or remove it",
+        "Không xây dựng được: 1 lỗi. output giữ nguyên như trước."]
+
+
+def test_a_link_loop_is_one_error(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    (scratch.content / "2023/vong").symlink_to(scratch.content, target_is_directory=True)
+    assert main([]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"content/2023/vong: file: expected a folder of articles, got a link to {scratch.content.resolve()}, which "
+        "holds it (a loop); remove the link",
+        "Không xây dựng được: 1 lỗi. output giữ nguyên như trước."]
+
+
+WARNINGS = [
+    ("a date far in the future", GOOD.replace("2023-12-01", "2099-12-01"),
+     f"{PATH}:3: cảnh báo: date: 2099-12-01 is more than a year after today ({{today}}); check the year"),
+    ("a period far from the date", GOOD + "period: 1950\n",
+     f"{PATH}:6: cảnh báo: period: the year reviewed, 1950, is 73 years from the conference's date 2023-12-01; "
+     "check the year"),
+]
+
+
+@pytest.mark.parametrize("name, front, message", WARNINGS, ids=[case[0] for case in WARNINGS])
+def test_unlikely_dates_are_warnings_that_do_not_stop_the_build(scratch, monkeypatch, capsys, name, front, message):
+    import datetime as dt
+
+    monkeypatch.chdir(scratch.root)
+    scratch.write(PATH, article(front))
+    assert main([]) == 0
+    assert message.format(today=dt.date.today().isoformat()) in capsys.readouterr().err.splitlines()
+    assert main(["check"]) == 0
+
+
+@pytest.mark.parametrize("front", [GOOD.replace("2023-12-01", "2024-01-10") + "period: 2023\n", GOOD])
+def test_a_review_of_the_year_before_is_no_warning(scratch, monkeypatch, capsys, front):
+    monkeypatch.chdir(scratch.root)
+    scratch.write(PATH, article(front))
+    assert main([]) == 0
+    assert "cảnh báo" not in capsys.readouterr().err

@@ -31,11 +31,13 @@ CASES = [
      ({"provinces": ["Thanh Hóa", "Nghệ An"], "results": {"figures": {"cooperatives": 4425, "credit_funds": 200}}},
       {("provinces",): 2, ("provinces", 0): 3, ("provinces", 1): 4, ("results",): 5, ("results", "figures"): 6,
        ("results", "figures", "cooperatives"): 7, ("results", "figures", "credit_funds"): 8})),
-    ("draft: yes\nperiod: 2023\nsummary: ~\nratio: 1.5e3\nhex: 0x1F\nsexagesimal: 1:20\nquoted: '2024'\n",
-     ({"draft": True, "period": 2023, "summary": None, "ratio": "1.5e3", "hex": 31, "sexagesimal": 80,
-       "quoted": "2024"},
+    # whole numbers are YAML 1.2's: a leading zero is decimal, 0o is octal, no sexagesimal, no underscores
+    ("draft: yes\nperiod: 2023\nsummary: ~\nratio: 1.5e3\nhex: 0x1F\nsexagesimal: 1:20\nquoted: '2024'\n"
+     "zero: 0123\noctal: 0o17\nunderscore: 4_425\n",
+     ({"draft": True, "period": 2023, "summary": None, "ratio": "1.5e3", "hex": 31, "sexagesimal": "1:20",
+       "quoted": "2024", "zero": 123, "octal": 15, "underscore": "4_425"},
       {("draft",): 2, ("period",): 3, ("summary",): 4, ("ratio",): 5, ("hex",): 6, ("sexagesimal",): 7,
-       ("quoted",): 8})),
+       ("quoted",): 8, ("zero",): 9, ("octal",): 10, ("underscore",): 11})),
     # two keys that are one number: PyYAML keeps the last
     ("1: one\n01: again\n", ({1: "again"}, {("1",): 2, ("01",): 3})),
     ("a: 1\na: 2\n", "3: invalid YAML: the key 'a' appears twice (first on line 2); keep one"),

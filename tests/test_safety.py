@@ -1,0 +1,181 @@
+"""The build never loses a file outside its output folder, and says so in one line when it won't build.
+
+An --output that is, holds or lies inside a source (README "The command line").
+"""
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from archive.cli import main
+from conftest import snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _everything(folder: Path) -> dict[str, bytes]:
+    return snapshot(folder)
+
+
+UNSAFE_OUTPUTS = [
+    # (name, --output as given relative to the site's folder or as a function of it, what the line says)
+    ("the content folder", "content", "is the content"),
+    ("the site's own folder", ".", "holds the content"),
+    ("a folder inside the templates", "templates/x", "inside the templates"),
+    ("a folder inside the content", "content/2023/out", "inside the content"),
+    ("the parent folder", "..", "holds the content"),
+    ("the root folder", "/", "holds the content"),
+    ("the home folder", "{home}", "is the home folder"),
+    ("a folder holding the home folder", "{home}/..", "holds the content"),
+    ("the config file", "site_config.yaml", "got a file"),
+    ("a regular file", "notes.txt", "got a file"),
+    ("a link to the content folder", "link", "is the content"),
+    ("the code", "{code}", "is the code"),
+    ("a folder inside the code", "{code}/out", "inside the code"),
+    ("the repository holding the code", "{code}/..", "holds"),
+]
+
+
+@pytest.mark.parametrize("name, output, says", UNSAFE_OUTPUTS, ids=[case[0] for case in UNSAFE_OUTPUTS])
+def test_an_output_that_would_delete_a_source_is_refused_in_one_line(scratch, monkeypatch, capsys, tmp_path,
+                                                                     name, output, says):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "letter.txt").write_text("keep me")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(scratch.root)
+    scratch.write("notes.txt", "keep me too")
+    (scratch.root / "link").symlink_to(scratch.content, target_is_directory=True)
+    given = output.format(home=home, code=ROOT / "archive")
+    before = _everything(tmp_path), _everything(ROOT / "archive")
+    for command in ([], ["serve"]):
+        assert main([*command, "--output", given]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 1, err
+        assert err[0].startswith(f"{given}: --output: expected "), err
+        assert says in err[0] and "nothing was touched" in err[0], err
+    assert (_everything(tmp_path), _everything(ROOT / "archive")) == before
+
+
+def test_an_output_beside_the_sources_is_built(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    for output in ("output", "public/site", "../elsewhere"):
+        assert main(["--output", output]) == 0, capsys.readouterr().err
+        assert (scratch.root / output / "index.html").is_file()
+    assert sorted(os.listdir(scratch.content)) == ["2023"]
+
+
+def _refuse(errno_name: str, filename: str):
+    number = getattr(errno, errno_name)
+
+    def refused(*args, **kwargs):
+        raise OSError(number, os.strerror(number), filename)
+
+    return refused
+
+
+OS_ERRORS = [
+    # (name, what to break, errno, what the line says to do)
+    ("full disk while writing", "archive.output.Staging.put", "ENOSPC", "the disk is full: free some space"),
+    ("permission denied making the temporary folder", "archive.output.tempfile.mkdtemp", "EACCES",
+     "permission denied"),
+    ("busy mount on the swap", "archive.output.os.rename", "EBUSY", "mount the folder above it instead"),
+    ("immutable output folder", "archive.output.os.rename", "EPERM", "chattr -i"),
+    ("read-only disk", "archive.output.os.rename", "EROFS", "mounted read-only"),
+    ("busy new folder on the swap", "second rename", "EBUSY", "mount the folder above it instead"),
+    ("no room for the lock", "archive.output.os.open", "ENOSPC", "the disk is full"),
+]
+
+
+@pytest.mark.parametrize("name, target, errno_name, says", OS_ERRORS, ids=[case[0] for case in OS_ERRORS])
+def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeypatch, capsys, name, target,
+                                                                errno_name, says):
+    monkeypatch.chdir(scratch.root)
+    assert main([]) == 0
+    before = scratch.snapshot()
+    scratch.write("content/2023/2023-12-02-moi.md", (scratch.content / "2023/2023-12-01-trung-du-bac-bo.md")
+                  .read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1))
+    capsys.readouterr()
+    monkeypatch.setattr("archive.output._exchange", lambda first, second: False)  # the two-rename swap
+    if target == "second rename":  # the old site moved aside, then the new one refused: the old one goes back
+        rename = os.rename
+        refuse = _refuse(errno_name, str(scratch.output))
+        monkeypatch.setattr("archive.output.os.rename",
+                            lambda first, second: refuse() if str(second) == str(scratch.output.resolve())
+                            and "previous" not in str(first) else rename(first, second))
+    else:
+        monkeypatch.setattr(target, _refuse(errno_name, str(scratch.output)))
+    assert main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"{scratch.output}: {errno_name}: ") and says in err[0], err
+    assert err[0].endswith("then build again. Nothing was changed in output"), err
+    monkeypatch.undo()
+    assert scratch.snapshot() == before
+    assert not list(scratch.root.glob(".output.*.tmp"))
+
+
+@pytest.mark.parametrize("errno_name", ["EIO", "EACCES"])
+def test_an_article_the_system_will_not_read_is_reported_as_a_problem(scratch, monkeypatch, capsys, errno_name):
+    monkeypatch.chdir(scratch.root)
+    broken = scratch.write("content/2023/2023-12-02-hong.md", "---\n")
+    read_bytes = Path.read_bytes
+
+    def failing(path: Path) -> bytes:
+        if path.name == broken.name:
+            raise OSError(getattr(errno, errno_name), os.strerror(getattr(errno, errno_name)), str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    assert main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("content/2023/2023-12-02-hong.md: file: expected a readable file, got an error from the "
+                      f"system: {os.strerror(getattr(errno, errno_name))}; check the file (its permissions, the "
+                      "disk) or remove it"), err
+    assert not scratch.output.exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "http"])
+def test_an_impossible_port_is_refused(scratch, monkeypatch, capsys, port):
+    monkeypatch.chdir(scratch.root)
+    with pytest.raises(SystemExit) as exit:
+        main(["serve", "--port", port])
+    assert exit.value.code == 2
+    assert f"--port: expected a port from 1 to 65535, got '{port}'" in capsys.readouterr().err
+    assert not scratch.output.exists()
+
+
+def test_a_port_in_use_is_one_line_before_anything_is_built(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"127.0.0.1:{port}: port: expected a free port, got one in use (another preview?); stop the "
+                   f"other server or choose another port, e.g. --port {port + 1}"]
+    assert not scratch.output.exists()
+
+
+def test_the_preview_and_the_command_line_share_the_lock(scratch, monkeypatch, capsys):
+    import fcntl
+    import threading
+    import time
+
+    from archive.pipeline import Caches, Memory, Options
+    from archive.serve import _rebuild
+
+    monkeypatch.chdir(scratch.root)
+    with (scratch.root / ".output.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a build from the command line, running
+        preview = threading.Thread(target=_rebuild, args=(Options(), Memory(Caches(None))))
+        preview.start()
+        time.sleep(1.5)
+        assert preview.is_alive() and not scratch.output.exists(), "the preview did not wait for the lock"
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    preview.join(60)
+    assert (scratch.output / "index.html").is_file()
+    assert "Đang chờ một bản xây dựng khác vào cùng thư mục xong" in capsys.readouterr().err
