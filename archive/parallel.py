@@ -78,9 +78,26 @@ def worker_count(work: int) -> int:
     return cores if work >= PARALLEL_FROM and cores > 1 and can_fork else 0
 
 
+class _Deferred(Future):
+    """A task to run in this process when its result is first asked for: the caller submits in
+    the order that keeps workers busy, and asks for results in the order it needs them."""
+
+    def __init__(self, task: Callable[[Any, Any], Any], shared: Any, item: Any) -> None:
+        super().__init__()
+        self.task, self.shared, self.item = task, shared, item
+
+    def result(self, timeout: float | None = None) -> Any:
+        if not self.done():
+            try:
+                self.set_result(self.task(self.shared, self.item))
+            except Exception as error:  # raised below, as a worker's would be
+                self.set_exception(error)
+        return super().result(timeout)
+
+
 class Runner:
     """Where one stage's tasks run: `with Runner(work, shared) as runner: runner.submit(task, item)`.
-    In process, a task runs as it is submitted and its Future is already done."""
+    In process, a task runs when its result is first asked for (see _Deferred)."""
 
     def __init__(self, work: int, shared: Any) -> None:
         self.shared = shared
@@ -101,12 +118,7 @@ class Runner:
     def submit(self, task: Callable[[Any, Any], Any], item: Any) -> Future:
         if self._pool is not None:
             return self._pool.submit(_call, task, item)
-        future: Future = Future()
-        try:
-            future.set_result(task(self.shared, item))
-        except Exception as error:  # handed on by future.result(), as a worker's would be
-            future.set_exception(error)
-        return future
+        return _Deferred(task, self.shared, item)
 
     def map(self, task: Callable[[Any, Any], Any], items: list) -> list:
         """Every item's result, in order."""

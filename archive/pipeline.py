@@ -272,32 +272,35 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
     build (last) is kept as it is. What each file was made from, and how many workers drew."""
     files = _Files(site, templates, sink, last)
     due = [page for page in render.plan_pages(site, results.tabulate(site)) if files.due(page)]
-    progress("Vẽ trang", 0, len(due))
+    planned = search.plan(site, caches.search)
+    missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
     spans = [(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
-    with Runner(len(due), (sink, templates, site, due)) as runner:
+    with Runner(len(due) + len(missing) * search.GROUP, (sink, templates, site, due)) as runner:
+        # The search groups, the longest tasks, go first, so that every worker stays busy to the
+        # end; in this process each task runs when its result is asked for: the pages first.
+        indexing = {n: runner.submit(_index_group, n) for n in missing}
         drawing = [runner.submit(_draw_pages, span) for span in spans]
         for path, source in _copies(site, templates).items():
             info = source.stat()
             if not files.kept(path, (str(source), info.st_mtime_ns, info.st_size)):
                 sink.copy(path, source)
+        progress("Vẽ trang", 0, len(due))
         drawn = 0
         for future in drawing:
             drawn += future.result()
             progress("Vẽ trang", drawn, len(due))
         pages_done()
         progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
-        manifest = _make_search(site, files, caches, runner)
+        _make_downloads(site, files)
+        manifest = _make_search(site, files, caches, planned, indexing)
     page = render.search_page(site, manifest)
     if files.due(page):
         sink.put(page.path, render.draw(page, files.env, site.config))
-    _make_downloads(site, files)
     return files.record(), runner.workers
 
 
-def _make_search(site: Site, files: _Files, caches: Caches, runner: Runner) -> dict:
-    """The search index's files (each group indexed by a task, unless cached), and its manifest."""
-    planned = search.plan(site, caches.search)
-    indexing = {n: runner.submit(_index_group, n) for n in range(len(planned.keys)) if n not in planned.cached}
+def _make_search(site: Site, files: _Files, caches: Caches, planned: search.Plan, indexing: dict) -> dict:
+    """The search index's files (the groups not cached are being indexed: indexing), and its manifest."""
     for path, data in search.result_files(site, planned.conferences).items():
         if not files.kept(path, data):
             files.sink.put(path, data)

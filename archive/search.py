@@ -481,17 +481,18 @@ def plan(site: Site, store: Store) -> Plan:
     conferences = site.conferences[::-1]
     starts = range(0, len(conferences), GROUP)
     code = code_digest(sys.modules[__name__])
-    keys = [digest(code, f"group {n} of {GROUP}", repr([_indexed(c) for c in conferences[start: start + GROUP]]))
+    keys = [digest(code, f"group {n} of {GROUP}",
+                   *(part for c in conferences[start: start + GROUP] for part in _indexed(c)))
             for n, start in enumerate(starts)]
     cached = {n: found for n, key in enumerate(keys) if (found := store.get(key)) is not None}
     return Plan(conferences, keys, cached)
 
 
-def _indexed(conference: Conference) -> tuple:
-    """Everything of an article that its entry in the index depends on (see _fields)."""
+def _indexed(conference: Conference) -> tuple[str, ...]:
+    """Everything of an article that its entry in the index depends on (see _fields), as text."""
     return (conference.title, conference.cluster.name, conference.kind, conference.location, conference.author,
-            conference.source.name if conference.source else "", conference.date.year,
-            [p.name for p in conference.provinces], list(conference.tags), conference.summary,
+            conference.source.name if conference.source else "", str(conference.date.year),
+            "\x1f".join(p.name for p in conference.provinces), "\x1f".join(conference.tags), conference.summary,
             conference.body_markdown)
 
 
