@@ -46,12 +46,19 @@ def _code_digest(names: tuple[str, ...]) -> str:
         name = todo.pop()
         if name in sources:
             continue
-        sources[name] = (PACKAGE / f"{name}.py").read_bytes()
-        inside, outside = _imports(sources[name])
+        sources[name], inside, outside = _module(name)
         todo += inside
         libraries |= outside
     versions = sorted(f"{name} {_version(name)}" for name in libraries)
     return digest(sys.version, *versions, *(part for name in sorted(sources) for part in (name, sources[name])))
+
+
+@functools.lru_cache(maxsize=None)
+def _module(name: str) -> tuple[bytes, frozenset[str], frozenset[str]]:
+    """A module of this package: its source, and what it imports (see _imports)."""
+    source = (PACKAGE / f"{name}.py").read_bytes()
+    inside, outside = _imports(source)
+    return source, frozenset(inside), frozenset(outside)
 
 
 def _imports(source: bytes) -> tuple[set[str], set[str]]:
@@ -70,12 +77,13 @@ def _imports(source: bytes) -> tuple[set[str], set[str]]:
     return {name for name in inside if (PACKAGE / f"{name}.py").is_file()}, outside - set(sys.stdlib_module_names)
 
 
-_distributions = functools.lru_cache(maxsize=1)(importlib.metadata.packages_distributions)
-
-
 def _version(top_level: str) -> str:
-    distributions = _distributions().get(top_level, [])
-    return ",".join(importlib.metadata.version(name) for name in sorted(distributions)) or "?"
+    """The version of the library imported as top_level: its distribution's, or its __version__."""
+    try:
+        return importlib.metadata.version(top_level)
+    except importlib.metadata.PackageNotFoundError:  # imported under another name (yaml: PyYAML)
+        module = sys.modules.get(top_level) or importlib.import_module(top_level)
+        return str(getattr(module, "__version__", "?"))
 
 
 def _layout() -> str:

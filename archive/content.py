@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlload
+from .cache import digest
 from .problems import BuildFailed, Problem
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -22,6 +23,7 @@ class SourceFile:
     front: yamlload.Document
     body: str
     body_line: int  # the line where the body starts
+    digest: str = ""  # of the file's bytes: what the article is made from
 
 
 def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -119,4 +121,4 @@ def read_article(path: Path) -> SourceFile | Problem:
     except yamlload.YamlError as error:
         return Problem(shown, error.line, "front matter", str(error))
     body = "\n".join(lines[end + 1:]).strip("\n")
-    return SourceFile(path, shown, front, body + "\n" if body else "", end + 2)
+    return SourceFile(path, shown, front, body + "\n" if body else "", end + 2, digest(raw))

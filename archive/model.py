@@ -99,6 +99,7 @@ class Conference:
     photo_files: tuple[tuple[str, Path], ...] = ()  # (name beside the page, file on disk)
     body_html: str = ""
     year: Link = field(default=Link("", ""))
+    source_digest: str = ""  # of the file it was read from (content.SourceFile.digest)
 
     @property
     def updated(self) -> dt.datetime:

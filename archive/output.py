@@ -25,6 +25,8 @@ from .problems import Refused
 
 
 class Sink(Protocol):
+    workers_may_write: bool  # whether worker processes may put files into it (else all is made here)
+
     def put(self, relative: str, data: bytes) -> None: ...  # a file of these bytes
     def copy(self, relative: str, source: Path) -> None: ...  # a copy of that file
     def keep(self, relative: str) -> None: ...  # the file the last build wrote there, unchanged
@@ -170,6 +172,8 @@ class Staging:
     after it was made (each file written once, by one of them), then swapped in whole: what
     a build from the command line writes into, and the live preview's first build."""
 
+    workers_may_write = True
+
     def __init__(self, out_dir: Path):
         """Made only while holding the lock (locked()): another build's folder is never taken for a
         leftover."""
@@ -247,6 +251,8 @@ class InPlace:
     same is left alone; each other file is replaced atomically; the files of the last build that
     this one did not make or keep are deleted."""
 
+    workers_may_write = False  # the files wait in this process's memory
+
     def __init__(self, out_dir: Path, last: Iterable[str]):
         self.out_dir = out_dir
         self.last = set(last)
@@ -293,6 +299,8 @@ class InPlace:
 
 class Discard:
     """Where `check` sends the files it makes: nowhere."""
+
+    workers_may_write = True
 
     def put(self, relative: str, data: bytes) -> None:
         pass

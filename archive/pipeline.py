@@ -275,7 +275,8 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
     planned = search.plan(site, caches.search)
     missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
     spans = [(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
-    with Runner(len(due) + len(missing) * search.GROUP, (sink, templates, site, due)) as runner:
+    work = len(due) + len(missing) * search.GROUP if sink.workers_may_write else 0
+    with Runner(work, (sink, templates, site, due)) as runner:
         # The search groups, the longest tasks, go first, so that every worker stays busy to the
         # end; in this process each task runs when its result is asked for: the pages first.
         indexing = {n: runner.submit(_index_group, n) for n in missing}

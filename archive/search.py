@@ -55,6 +55,7 @@ import numpy as np
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
+from . import content, validate
 from .cache import Store, code_digest, digest
 from .model import Conference, Site
 from .vietnamese import format_date
@@ -480,7 +481,8 @@ def plan(site: Site, store: Store) -> Plan:
     from the cache). A group's key is a hash of what its index is made from."""
     conferences = site.conferences[::-1]
     starts = range(0, len(conferences), GROUP)
-    code = code_digest(sys.modules[__name__])
+    # (an article's fields are made from its file by content.py and validate.py, with the config)
+    code = code_digest(sys.modules[__name__], content, validate)
     keys = [digest(code, f"group {n} of {GROUP}",
                    *(part for c in conferences[start: start + GROUP] for part in _indexed(c)))
             for n, start in enumerate(starts)]
@@ -489,11 +491,9 @@ def plan(site: Site, store: Store) -> Plan:
 
 
 def _indexed(conference: Conference) -> tuple[str, ...]:
-    """Everything of an article that its entry in the index depends on (see _fields), as text."""
-    return (conference.title, conference.cluster.name, conference.kind, conference.location, conference.author,
-            conference.source.name if conference.source else "", str(conference.date.year),
-            "\x1f".join(p.name for p in conference.provinces), "\x1f".join(conference.tags), conference.summary,
-            conference.body_markdown)
+    """What an article's entry in the index is made from (see _fields): its file, and the names
+    the config gives its cluster and kind."""
+    return conference.source_digest, conference.cluster.name, conference.kind
 
 
 def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]]:

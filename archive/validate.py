@@ -82,7 +82,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
         period=period, summary=summary, source=source_info, author=author, published=published,
         tags=tags, draft=draft, images=images, results=results, body_markdown=source.body,
         photo_files=body_photos + tuple((image.src, image.file) for image in images if image.file),
-        year=Link(str(date.year), url_for(config, "year", year=date.year)),
+        year=Link(str(date.year), url_for(config, "year", year=date.year)), source_digest=source.digest,
     )
     return conference, _date_warnings(date, period, front, source.shown)
 

@@ -228,6 +228,8 @@ def _search_files(scratch, monkeypatch, extra: dict[str, str]):
 class Collected:
     """A sink (see output.Sink) that keeps the files it is given."""
 
+    workers_may_write = False
+
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
 
