@@ -130,6 +130,10 @@ def _check_file(path: Path, config: SiteConfig, options: Options, converted: dic
     if isinstance(source, Problem):
         return (stamp, None, [source], ""), None
     conference, found = check_article(source, config, options.content)
+    if not options.drafts and _marked_draft(source) and any(not problem.warning for problem in found):
+        # A draft (an import's, say) is not published: what it still lacks is said, as warnings,
+        # and stops no build but one that includes drafts (--drafts).
+        return (stamp, None, [replace(problem, warning=True) for problem in found], ""), None
     if conference is None or not conference.body_markdown or (conference.draft and not options.drafts):
         return (stamp, conference, found, ""), None
     key = digest(code_digest(markup), conference.body_markdown)
@@ -138,6 +142,11 @@ def _check_file(path: Path, config: SiteConfig, options: Options, converted: dic
     if html is None:
         html = fresh = markup.to_html(conference.body_markdown, md)
     return (stamp, replace(conference, body_html=html), found, key), fresh
+
+
+def _marked_draft(source) -> bool:
+    data = source.front.data
+    return isinstance(data, dict) and data.get("draft") is True
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -231,3 +231,14 @@ def test_build_py_run_by_a_python_without_the_packages_says_which_command_to_use
     assert done.stderr.startswith("Python này thiếu gói '")
     assert done.stderr.strip().endswith("rồi dùng: .venv/bin/python build.py check")
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_unfinished_draft_is_reported_but_stops_only_a_build_with_drafts(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    scratch.write("content/nhap.md", "---\n# chưa xong: date, cluster\ntitle: Bản nháp\nkind: khac\ndraft: true\n---\n"
+                                     "Văn bản.\n")
+    assert main(["--no-cache"]) == 0
+    assert "content/nhap.md:2: cảnh báo: date: required field is missing" in capsys.readouterr().err
+    assert main(["--no-cache", "--drafts", "--output", "with-drafts"]) == 1
+    assert "content/nhap.md:2: date: required field is missing" in capsys.readouterr().err
+    assert not (scratch.root / "with-drafts").exists()
