@@ -18,6 +18,7 @@ import errno
 import functools
 import gc
 import logging
+import os
 import re
 import socket
 import sys
@@ -136,6 +137,20 @@ def _settle() -> None:
     gc.freeze()
 
 
+def _stamps(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every watched file's time and size."""
+    found = {}
+    for path in paths:
+        for folder, _, names in os.walk(path) if path.is_dir() else [(str(path.parent), [], [path.name])]:
+            for name in names:
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                found[os.path.join(folder, name)] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
 def _watch(paths: list[Path], changed: Callable[[set[Path]], None], stop: threading.Event) -> None:
     for changes in watchfiles.watch(*paths, stop_event=stop, step=20, debounce=1000):
         changed({Path(path) for _, path in changes})
@@ -178,6 +193,8 @@ def serve(options: Options, host: str, port: int) -> int:
     refuse_unsafe(options)  # before anything is built or served
     _refuse_taken_port(host, port)
     memory = Memory(Caches(options.cache))
+    watched = [path for path in (options.content, options.templates, options.config) if path.exists()]
+    before = _stamps(watched)
     if not _rebuild(options, memory) and not options.output.is_dir():
         return 1
     memory.caches.save()
@@ -189,11 +206,11 @@ def serve(options: Options, host: str, port: int) -> int:
     tabs = _Tabs()
     rebuilder = _Rebuilder(options, memory, tabs)
     stop = threading.Event()
-    watched = [path for path in (options.content, options.templates, options.config) if path.exists()]
     threading.Thread(target=_watch, args=(watched, rebuilder.changed, stop), name="watch", daemon=True).start()
     threading.Thread(target=rebuilder.run, name="rebuild", daemon=True).start()
     # An edit saved during the first build, before the watcher started, is built now.
-    rebuilder.changed({options.content})
+    if _stamps(watched) != before:
+        rebuilder.changed({options.content})
     print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
     try:
         server = Server(watcher=tabs)

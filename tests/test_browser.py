@@ -35,11 +35,11 @@ def test_reader_on_a_phone_browses_cluster_year_province_and_article(page, serve
     page.get_by_role("link", name="Cụm thi đua Bắc Trung Bộ").first.click()
     assert page.locator("h1").inner_text() == "Cụm thi đua Bắc Trung Bộ"
     _fits_phone(page)
-    page.get_by_role("link", name="Trang chủ").click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Trang chủ").click()
     page.locator("#cac-nam").get_by_role("link", name="2023").click()
     assert page.locator("h1").inner_text() == "Hội nghị năm 2023"
     _fits_phone(page)
-    page.get_by_role("link", name="Trang chủ").click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Trang chủ").click()
     page.locator("#tinh-thanh").get_by_role("link", name="Thanh Hóa").click()
     assert page.locator("h1").inner_text() == "Thanh Hóa"
     page.get_by_role("link", name="Cụm Liên minh Hợp tác xã 06 tỉnh Bắc Trung Bộ", exact=False).first.click()
