@@ -26,9 +26,9 @@ class SourceFile:
     digest: str = ""  # of the file's bytes: what the article is made from
 
 
-def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
-    """The Markdown articles under content_dir and every other file (photos), each in a
-    stable order (as Path objects sort: by their parts), from one walk of the folders."""
+def list_content(content_dir: Path) -> tuple[list[str], list[str]]:
+    """The paths of the Markdown articles under content_dir and of every other file (photos),
+    each in a stable order (as Path objects sort: by their parts), from one walk of the folders."""
     articles: list[str] = []
     others: list[str] = []
     folders = [str(content_dir)]
@@ -48,7 +48,7 @@ def list_content(content_dir: Path) -> tuple[list[Path], list[Path]]:
                 articles.append(entry.path)
             elif entry.is_file():
                 others.append(entry.path)
-    return [Path(p) for p in sorted(articles, key=_parts)], [Path(p) for p in sorted(others, key=_parts)]
+    return sorted(articles, key=_parts), sorted(others, key=_parts)
 
 
 def _refuse_loops(folder: str, folders: list[str]) -> None:
@@ -72,7 +72,7 @@ def _parts(path: str) -> list[str]:
 
 def find_articles(content_dir: Path) -> list[Path]:
     """Every Markdown file under content_dir, in a stable order."""
-    return list_content(content_dir)[0]
+    return [Path(path) for path in list_content(content_dir)[0]]
 
 
 def shown_path(path: Path) -> str:

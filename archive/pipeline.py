@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -114,16 +115,17 @@ _SPAN = 100  # articles a task checks
 Checked = tuple  # (file stamp, conference or None, problems, markdown cache key or "")
 
 
-def _check_span(shared: tuple, paths: list[Path]) -> list[tuple[Checked, str | None]]:
+def _check_span(shared: tuple, paths: list[str]) -> list[tuple[Checked, str | None]]:
     """Read, check and convert these articles (a task); each with its HTML if converted afresh."""
     config, options, converted = shared
     md = markup.converter()
     return [_check_file(path, config, options, converted, md) for path in paths]
 
 
-def _check_file(path: Path, config: SiteConfig, options: Options, converted: dict, md) -> tuple[Checked, str | None]:
+def _check_file(name: str, config: SiteConfig, options: Options, converted: dict, md) -> tuple[Checked, str | None]:
+    path = Path(name)
     try:
-        stamp = _stamp(path)
+        stamp = _stamp(name)
     except OSError as error:
         return ((0, 0), None, [unreadable(path, error)], ""), None
     source = read_article(path)
@@ -149,8 +151,8 @@ def _marked_draft(source) -> bool:
     return isinstance(data, dict) and data.get("draft") is True
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    info = path.stat()
+def _stamp(path: str) -> tuple[int, int]:
+    info = os.stat(path)
     return info.st_mtime_ns, info.st_size
 
 
@@ -166,9 +168,9 @@ def load_site(options: Options, caches: Caches | None = None,
         raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
     paths, photos = list_content(options.content)
     # Every check depends on the config and the code, and an article's on the photos beside it.
-    depends = digest(options.config.read_bytes(), repr([(str(p), _stamp(p)) for p in photos]),
+    depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
                      code_digest(content, validate, markup), repr((options.drafts, str(options.content.resolve()))))
-    known: dict[Path, Checked] = caches.articles.get(depends) or {}
+    known: dict[str, Checked] = caches.articles.get(depends) or {}
     progress("Đọc bài viết", 0, len(paths))
     checked = {}
     due = []
