@@ -74,16 +74,19 @@ class Caches:
         self.markdown = Store(folder, "markdown")
         self.search = FileStore(folder, "search")
 
+    def _stores(self) -> tuple[Store, ...]:
+        return self.articles, self.markdown, self.search
+
     def begin(self) -> None:
-        for store in (self.articles, self.markdown, self.search):
+        for store in self._stores():
             store.begin()
 
     def trim(self) -> None:
-        for store in (self.articles, self.markdown, self.search):
+        for store in self._stores():
             store.trim()
 
     def save(self) -> None:
-        for store in (self.articles, self.markdown, self.search):
+        for store in self._stores():
             store.save()
 
 
@@ -246,10 +249,13 @@ class _Files:
         self.config = site.config
         self.before = last.files if last is not None and last.config == site.config else {}
         self.made: dict[str, Any] = {}
-        changed = {name for name in self.times.keys() | (last.templates.keys() if last else set())
-                   if last is None or self.times.get(name) != last.templates.get(name)}
-        names = self.env.list_templates(filter_func=lambda name: not name.startswith("static/"))
-        self.redrawn = {name: bool(changed) and _uses(self.env, name, changed) for name in names}
+        # Which templates draw their pages again (nothing is kept without a last build to keep from).
+        self.redrawn: dict[str, bool] = {}
+        if self.before and last is not None:
+            changed = {name for name in self.times.keys() | last.templates.keys()
+                       if self.times.get(name) != last.templates.get(name)}
+            names = self.env.list_templates(filter_func=lambda name: not name.startswith("static/"))
+            self.redrawn = {name: bool(changed) and _uses(self.env, name, changed) for name in names}
 
     def kept(self, path: str, source: Any) -> bool:
         """Record what path is made from; True (and kept) when the last build made it from the same."""
