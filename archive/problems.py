@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from .messages import say
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,11 +18,13 @@ class Problem:
     field: str
     message: str
     warning: bool = False
+    suggestion: str = ""  # what to write instead, when there is one
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        label = "cảnh báo: " if self.warning else ""
-        return _one_line(f"{where}: {label}{self.field}: {self.message}")
+        label = f"{say('problem.warning')}: " if self.warning else ""
+        advice = f" ({say('problem.suggestion', suggestion=self.suggestion)})" if self.suggestion else ""
+        return _one_line(f"{where}: {label}{self.field}: {self.message}{advice}")
 
 
 def _one_line(text: str) -> str:
