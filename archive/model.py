@@ -101,12 +101,16 @@ class Conference:
     year: Link = field(default=Link("", ""))
     source_digest: str = ""  # of the file it was read from (content.SourceFile.digest)
 
-    @property
-    def updated(self) -> dt.datetime:
-        """When the article last changed, for feeds: its publication time or the conference day."""
-        if self.published:
-            return self.published
-        return dt.datetime.combine(self.date, dt.time(0, 0), dt.timezone(dt.timedelta(hours=7)))
+    # When the article last changed, for feeds and the sitemap: its publication time or the
+    # conference day (a field, set once: the sitemap asks for it on every page that lists the article).
+    updated: dt.datetime = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        updated = self.published or dt.datetime.combine(self.date, dt.time(0, 0), _VIETNAM)
+        object.__setattr__(self, "updated", updated)
+
+
+_VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)

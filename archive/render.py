@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import operator
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +189,10 @@ def plan_pages(site: Site, tables: results.Tables) -> list[Page]:
 
 
 def _newest(conferences: Iterable[Conference]) -> dt.datetime | None:
-    return max((conference.updated for conference in conferences), default=None)
+    return max(map(_UPDATED, conferences), default=None)
+
+
+_UPDATED = operator.attrgetter("updated")
 
 
 def _changed(page: Page) -> dt.datetime | None:
@@ -196,7 +201,7 @@ def _changed(page: Page) -> dt.datetime | None:
     if "conference" in data:
         return data["conference"].updated
     if "groups" in data:
-        return _newest(c for group in data["groups"] for c in group.conferences)
+        return _newest(itertools.chain.from_iterable(group.conferences for group in data["groups"]))
     if isinstance(data.get("listing"), Listing):
         return _newest(data["listing"].conferences)
     return None
