@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 from . import yamlload
 from .messages import say
 from .problems import BuildFailed, Problem, describe, did_you_mean
-from .vietnamese import slugify
+from .vietnamese import fold, slugify
 
 DEFAULT_URLS = {
     "article": "{year}/{slug}/",
@@ -296,8 +296,10 @@ def _day(value: Any) -> dt.date | None:
 
 
 def _closest(name: Any, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6)
-    return f"'{close[0]}'" if close else ""
+    """The known name closest to name, compared without diacritics ("Quảng Binh" is "Quảng Bình")."""
+    folded = {fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(fold(str(name)), list(folded), n=1, cutoff=0.6)
+    return f"'{folded[close[0]]}'" if close else ""
 
 
 def _cycles(successors: dict[str, Successor]) -> list[list[str]]:
