@@ -177,7 +177,7 @@ class Site:
     years: tuple[Listing, ...]  # newest first
     provinces: tuple[Listing, ...]  # Vietnamese alphabetical order
     neighbours: dict[str, tuple[Mention | None, Mention | None]]  # url -> (older, newer) of its cluster and kind
-    related: dict[str, tuple[Mention, ...]] = field(default_factory=dict)  # url -> see related_conferences
+    related: dict[str, tuple[Mention, ...]] = field(default_factory=dict)  # url -> related conferences (_links)
     tags: tuple[Listing, ...] = ()  # Vietnamese alphabetical order, one per tag's slug
 
 
@@ -300,54 +300,50 @@ def build_site(config: SiteConfig, conferences: list[Conference]) -> Site:
     )
     tags = tuple(Listing(slug, name, url_for(config, "tag", tag=slug), tuple(items))
                  for slug, (name, items) in sorted(by_tag.items(), key=lambda item: sort_key(item[1][0])) if slug)
-    neighbours = _neighbours(clusters)
-    return Site(config, ordered, clusters, years, provinces, neighbours,
-                related_conferences(ordered, clusters, neighbours), tags)
-
-
-def _neighbours(clusters: tuple[Listing, ...]) -> dict[str, tuple[Mention | None, Mention | None]]:
-    """Each conference's previous and next of the same cluster and kind: last year's year-end
-    review before this year's, the mid-year review before the mid-year review."""
-    neighbours: dict[str, tuple[Mention | None, Mention | None]] = {}
-    for cluster in clusters:
-        newer: dict[str, Conference] = {}
-        for conference in cluster.conferences:  # newest first
-            after = newer.get(conference.kind_key)
-            neighbours[conference.url] = (None, Mention.of(after) if after else None)
-            if after is not None:
-                neighbours[after.url] = (Mention.of(conference), neighbours[after.url][1])
-            newer[conference.kind_key] = conference
-    return neighbours
+    mentions = tuple(map(Mention.of, ordered))
+    near, related = _links(tuple((c.cluster_key, c.kind_key, c.date.toordinal(), tuple(p.name for p in c.provinces))
+                                 for c in ordered))
+    return Site(config, ordered, clusters, years, provinces,
+                {c.url: (mentions[older] if older >= 0 else None, mentions[newer] if newer >= 0 else None)
+                 for c, (older, newer) in zip(ordered, near)},
+                {c.url: tuple(mentions[other] for other in others) for c, others in zip(ordered, related)}, tags)
 
 
 RELATED = 5  # conferences an article page suggests
 _NEAR = 3  # of each cluster or province list, the conferences this close in its order are candidates
 
 
-def related_conferences(ordered: tuple[Conference, ...], clusters: tuple[Listing, ...],
-                        neighbours: dict) -> dict[str, tuple[Mention, ...]]:
-    """Up to RELATED conferences for each article: of its cluster and its provinces, those sharing
-    the most (the cluster counts as much as a province), then the nearest in time, then by address;
-    the previous and next of its cluster and kind are on the page already and left out. Candidates
-    are the _NEAR nearest in the cluster's and each province's list, so a large site costs no more
-    per article than a small one."""
-    lists: list[tuple[Conference, ...]] = [cluster.conferences for cluster in clusters]
-    by_province: dict[str, list[Conference]] = {}
-    for conference in ordered:
-        for province in conference.provinces:
-            by_province.setdefault(province.name, []).append(conference)
-    lists += [tuple(members) for members in by_province.values()]
-    shared: dict[str, dict[str, list]] = {c.url: {} for c in ordered}  # url -> candidate url -> [count, it]
-    for members in lists:
-        for index, conference in enumerate(members):
-            candidates = shared[conference.url]
-            for other in members[max(0, index - _NEAR): index] + members[index + 1: index + 1 + _NEAR]:
-                entry = candidates.setdefault(other.url, [0, other])
-                entry[0] += 1
-    related = {}
-    for conference in ordered:
-        shown = {mention.url for mention in neighbours.get(conference.url, ()) if mention}
-        ranked = sorted((entry for url, entry in shared[conference.url].items() if url not in shown),
-                        key=lambda entry: (-entry[0], abs((entry[1].date - conference.date).days), entry[1].url))
-        related[conference.url] = tuple(Mention.of(other) for _, other in ranked[:RELATED])
-    return related
+@functools.lru_cache(maxsize=1)  # the live preview: an edit to an article's text keeps the links as they were
+def _links(shape: tuple) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+    """The links between conferences, by their number in the site's order (newest first); shape: each
+    one's cluster, kind, day and provinces. First each one's previous and next of the same cluster and
+    kind (-1 for none): last year's year-end review before this year's. Then up to RELATED related
+    conferences: of its cluster and its provinces, those sharing the most (the cluster counts as
+    much as a province), then the nearest in time, then the newer; its previous and next are on the
+    page already and left out. Candidates are the _NEAR nearest in the cluster's and each province's
+    list, so that a large site costs no more per conference than a small one."""
+    near = [(-1, -1)] * len(shape)
+    newer: dict[tuple[str, str], int] = {}
+    lists: dict[tuple[str, str], list[int]] = {}
+    for index, (cluster, kind, _, provinces) in enumerate(shape):
+        after = newer.get((cluster, kind), -1)
+        near[index] = (-1, after)
+        if after >= 0:
+            near[after] = (index, near[after][1])
+        newer[cluster, kind] = index
+        for key in (("", cluster), *(("p", name) for name in provinces)):
+            lists.setdefault(key, []).append(index)
+    shared: list[dict[int, int]] = [{} for _ in shape]  # conference -> candidate -> lists shared
+    for members in lists.values():
+        for place, index in enumerate(members):
+            counts = shared[index]
+            for other in members[max(0, place - _NEAR): place] + members[place + 1: place + 1 + _NEAR]:
+                counts[other] = counts.get(other, 0) + 1
+    related = []
+    for index, counts in enumerate(shared):
+        for shown in near[index]:
+            counts.pop(shown, None)
+        day = shape[index][2]
+        best = sorted((-count, abs(shape[other][2] - day), other) for other, count in counts.items())[:RELATED]
+        related.append(tuple(other for _, _, other in best))
+    return near, related
