@@ -8,6 +8,7 @@ starts the local editing backend (decap-server's file-system middleware, admin_s
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -40,7 +41,8 @@ def copies() -> dict[str, Path]:
 
 def files(config: SiteConfig) -> dict[str, bytes]:
     """The form's page and its config.yml."""
-    return {FOLDER + "index.html": _PAGE.encode("utf-8"),
+    phrases = json.dumps(_PHRASES, ensure_ascii=False).replace("</", "<\\/")
+    return {FOLDER + "index.html": _PAGE.replace("PHRASES", phrases).encode("utf-8"),
             FOLDER + "config.yml": yaml.safe_dump(form_config(config), allow_unicode=True, sort_keys=False,
                                                   width=1000).encode("utf-8")}
 
@@ -147,10 +149,10 @@ def _provinces(config: SiteConfig) -> list[str]:
     return list(dict.fromkeys(config.provinces))
 
 
-# The form's page: Decap CMS from the site's own files; on this machine (the preview) the local
-# editing backend, at the preview's port + 1, instead of the git host's. The page leaves out its
-# optional end tags: the preview's livereload puts its script before a "</head>", and a
-# reload after each save would throw away what an editor is typing in another article.
+# The form's page: Decap CMS from the site's own files (it reads config.yml beside the page); on
+# this machine (the preview) the local editing backend, at the preview's port + 1, instead of the
+# git host's. The page leaves out its optional end tags: the preview's livereload puts its script
+# before a "</head>", and a reload after each save would throw away what an editor is typing.
 _PAGE = """\
 <!doctype html>
 <html lang="vi">
@@ -158,12 +160,19 @@ _PAGE = """\
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Biên tập bài viết</title>
-<link href="config.yml" type="text/yaml" rel="cms-config-url">
 <body>
 <script>window.CMS_MANUAL_INIT = true;</script>
 <script src="decap-cms.js"></script>
 <script>
 (function () {
+  // Decap's Vietnamese lacks a few words (its English shows instead): added to it here.
+  function merge(into, from) {
+    for (var key in from) {
+      into[key] = typeof from[key] === "object" ? merge(Object.assign({}, into[key]), from[key]) : from[key];
+    }
+    return into;
+  }
+  CMS.registerLocale("vi", merge(Object.assign({}, CMS.getLocale("vi")), PHRASES));
   var local = location.hostname === "127.0.0.1" || location.hostname === "localhost";
   var port = Number(location.port || 80) + 1;
   CMS.init(local ? {config: {local_backend: {url: "http://127.0.0.1:" + port + "/api/v1"}}} : {});
@@ -171,6 +180,13 @@ _PAGE = """\
 </script>
 </html>
 """
+
+
+# Decap's own words that its Vietnamese lacks, in the shape of its locale files.
+_PHRASES = {"editor": {"editorWidgets": {
+    "list": {"add": say("form.ui.add"), "addType": say("form.ui.add")},
+    "object": {"expand": say("form.ui.expand"), "collapse": say("form.ui.collapse")},
+}}}
 
 
 # --- The local editing backend, beside the preview ------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -152,9 +153,17 @@ def test_an_article_made_and_edited_in_the_form_lands_in_content_checks_clean_an
     # The whole cluster's figures come first; each province's, added, after them.
     page.get_by_label("Hợp tác xã (HTX) (không bắt buộc)", exact=True).first.fill("4425")
     page.get_by_label("Vốn vay giải ngân (đồng) (không bắt buộc)", exact=True).first.fill("226000000000")
-    page.get_by_role("button", name="Add số liệu theo tỉnh").click()
+    page.get_by_role("button", name="Thêm số liệu theo tỉnh").click()
     _pick(page, "Tỉnh", "Thanh Hóa")
     page.get_by_label("Hợp tác xã (HTX) (không bắt buộc)", exact=True).last.fill("1331")
+    # A photo whose name has capitals, diacritics, spaces and brackets
+    photo = site.root.parent / "Ảnh hội nghị (1).PNG"
+    shutil.copy(ROOT / "templates/static/chia-se.png", photo)
+    page.get_by_role("button", name="Thêm ảnh").click()
+    page.get_by_role("button", name="Chọn một hình").click()
+    page.locator("input[type=file]").set_input_files(photo)
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.get_by_label("Chú thích (không bắt buộc)", exact=True).fill("Toàn cảnh hội nghị")
     _publish(page)
 
     written = sorted((site.content / "2024").glob("2024-12-06-*.md")) if (site.content / "2024").is_dir() else []
@@ -164,6 +173,8 @@ def test_an_article_made_and_edited_in_the_form_lands_in_content_checks_clean_an
     assert front["cluster"] == "bac-trung-bo" and front["kind"] == "tong-ket"
     assert front["provinces"] == ["Thanh Hóa", "Nghệ An"]
     assert front["results"]["figures"]["cooperatives"] == 4425
+    src = front["images"][0]["src"]  # saved beside the article, under a name safe in an address
+    assert re.fullmatch(r"[a-z0-9-]+\.png", src) and (article.parent / src).read_bytes() == photo.read_bytes()
     check = site.run("check")
     assert check.returncode == 0 and "cảnh báo" not in check.stderr, check.stderr
 
@@ -175,6 +186,8 @@ def test_an_article_made_and_edited_in_the_form_lands_in_content_checks_clean_an
     assert page.evaluate("window.hacked") is None and not dialogs
     results = page.locator("section", has=page.get_by_role("heading", name="Kết quả hội nghị")).inner_text()
     assert "4.425" in results and "226 tỷ đồng" in results and "1.331" in results
+    figure = page.locator("figure", has=page.get_by_text("Toàn cảnh hội nghị"))
+    assert figure.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
 
     # Edit it: the same file, the new figure on the page.
     page.goto(preview.url + "admin/#/collections/articles")
