@@ -23,6 +23,7 @@ from .messages import MESSAGES, say
 from .parallel import end_with_parent
 
 FOLDER = "admin/"  # where the form is published
+SCRIPTS = "static/decap/"  # Decap's script, with the site's other scripts
 CONTENT = "content"  # the articles' folder, relative to the repository's root (what a git host sees)
 _CODE = Path(__file__).resolve().parent
 _DIST = _CODE.parent / "node_modules" / "decap-cms" / "dist"
@@ -36,7 +37,7 @@ def copies() -> dict[str, Path]:
     decap-cms.js is 5,2 MB, its maps 25 MB more)."""
     if not (_DIST / "decap-cms.js").is_file():
         return {}
-    return {FOLDER + path.name: path for path in sorted(_DIST.glob("*decap-cms.js"))}
+    return {SCRIPTS + path.name: path for path in sorted(_DIST.glob("*decap-cms.js"))}
 
 
 def files(config: SiteConfig) -> dict[str, bytes]:
@@ -162,7 +163,7 @@ _PAGE = """\
 <title>Biên tập bài viết</title>
 <body>
 <script>window.CMS_MANUAL_INIT = true;</script>
-<script src="decap-cms.js"></script>
+<script src="../static/decap/decap-cms.js"></script>
 <script>
 (function () {
   // Decap's Vietnamese lacks a few words (its English shows instead): added to it here.
