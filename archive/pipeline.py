@@ -25,10 +25,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from . import content, markup, render, results, search, validate
+from . import admin, content, markup, render, results, search, validate
 from .cache import FileStore, Store, code_digest, digest
 from .config import SiteConfig, load_config
 from .content import list_content, read_article, shown_path, unreadable
+from .messages import say
 from .model import Conference, Site, build_site
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
@@ -302,6 +303,9 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
             info = source.stat()
             if not files.kept(path, (str(source), info.st_mtime_ns, info.st_size)):
                 sink.copy(path, source)
+        for path, data in admin.files(site.config).items():  # the web form's page and config.yml
+            if not files.kept(path, data):
+                sink.put(path, data)
         progress("Vẽ trang", 0, len(due))
         drawn = 0
         for future in drawing:
@@ -350,8 +354,9 @@ def _make_downloads(site: Site, files: _Files) -> None:
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
-    """Files copied as they are: lunr.js, the stylesheet and assets, and each article's photos."""
-    copies = {"static/lunr.min.js": _lunr()}
+    """Files copied as they are: lunr.js, the web form's Decap CMS, the stylesheet and assets, and
+    each article's photos."""
+    copies = {"static/lunr.min.js": _lunr(), **_decap()}
     static = templates / "static"
     if static.is_dir():
         for path in sorted(static.rglob("*")):
@@ -369,6 +374,14 @@ def _lunr() -> Path:
         raise BuildFailed([Problem(str(script), 0, "search",
                                    "lunr.js is not installed; run 'npm ci' (make serve does)")])
     return script
+
+
+def _decap() -> dict[str, Path]:
+    found = admin.copies()
+    if not found:
+        raise BuildFailed([Problem("node_modules/decap-cms", 0, "admin",
+                                   say("form.not_installed"))])
+    return found
 
 
 # --- The three callers ---------------------------------------------------------------------------
@@ -477,7 +490,7 @@ def _fingerprint(options: Options) -> str:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     parts += [str(path.relative_to(folder)), _bytes(path)]
-    for path in (options.config, search.lunr_script()):
+    for path in (options.config, search.lunr_script(), admin.PACKAGE):
         parts += [str(path), path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
 

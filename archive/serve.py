@@ -18,6 +18,7 @@ import errno
 import functools
 import gc
 import logging
+import mimetypes
 import os
 import re
 import socket
@@ -35,6 +36,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
+from . import admin
 from .cli import print_problems
 from .pipeline import Caches, Memory, Options, build, refuse_unsafe
 from .problems import BuildFailed, Refused
@@ -171,6 +173,10 @@ class _Files(StaticFileHandler):
         super().prepare()
 
 
+# The web form reads admin/config.yml only when it is served as YAML (with the local backend set
+# by its page); Python's table lacks .yml.
+mimetypes.add_type("text/yaml", ".yml")
+
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -189,6 +195,18 @@ def _port_problem(host: str, port: int, error: OSError) -> str:
     return f"{host}:{port}: port: cannot listen there ({error.strerror or error}); check --host and --port"
 
 
+def _start_form_backend(options: Options, host: str, port: int):
+    """The web form's local editing backend at the next port, when it is free (else the preview
+    runs without it, and says so)."""
+    try:
+        socket.create_server(("127.0.0.1", port + 1)).close()
+    except (OSError, OverflowError):
+        print(admin.say("form.backend.port_taken", port=port + 1, other=8000 if port > 60000 else port + 2),
+              flush=True)
+        return None
+    return admin.start_backend(options.content, port + 1)
+
+
 def serve(options: Options, host: str, port: int) -> int:
     refuse_unsafe(options)  # before anything is built or served
     _refuse_taken_port(host, port)
@@ -203,6 +221,7 @@ def serve(options: Options, host: str, port: int) -> int:
     # for editors; errors still show. (livereload sets its own level when it starts: a filter stays.)
     for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
         logging.getLogger(name).addFilter(_errors_only)
+    backend = _start_form_backend(options, host, port)  # (before any thread starts: it forks)
     tabs = _Tabs()
     rebuilder = _Rebuilder(options, memory, tabs)
     stop = threading.Event()
@@ -212,6 +231,8 @@ def serve(options: Options, host: str, port: int) -> int:
     if _stamps(watched) != before:
         rebuilder.changed({options.content})
     print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
+    if backend is not None:
+        print(admin.say("form.backend.started", host=host, port=port), flush=True)
     try:
         server = Server(watcher=tabs)
         server.SFH = _Files
@@ -220,6 +241,7 @@ def serve(options: Options, host: str, port: int) -> int:
         except OSError as error:  # taken between the check and now
             raise Refused(_port_problem(host, port, error)) from None
     finally:
+        admin.stop_backend(backend)
         stop.set()
         rebuilder.save()  # the caches stay in memory while serving: saving them after every edit would slow it
     return 0

@@ -53,6 +53,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     for key in data:
         if key not in FIELDS:
             report((key,), f"unknown field{did_you_mean(str(key), FIELDS)}")
+    data = {key: value for key, value in data.items() if value != ""}  # a field left empty: left out
     for key in ("title", "date", "cluster", "kind"):
         if data.get(key) in (None, ""):
             report((key,), "required field is missing")
@@ -226,6 +227,8 @@ def _source(value: Any, report: Report) -> Source | None:
         return None
     if isinstance(value, str):
         value = {"name": value}
+    if isinstance(value, dict) and all(item in (None, "") for item in value.values()):
+        return None  # both left empty in the web form
     if not isinstance(value, dict):
         report(("source",), f"expected {{name: …, url: …}}, got {describe(value)}")
         return None
@@ -349,6 +352,8 @@ def _figures(value: Any, path: tuple, config: SiteConfig, report: Report,
         return ()
     figures = []
     for key, number in value.items():
+        if number == "":  # a figure left empty in the web form: not reported
+            continue
         if key not in config.indicators:
             report(path + (key,), f"unknown indicator; expected one of {', '.join(config.indicators)}"
                    f"{did_you_mean(str(key), config.indicators)}")
@@ -382,19 +387,39 @@ def _results(value: Any, config: SiteConfig, report: Report,
 
 def _by_province(value: Any, config: SiteConfig, report: Report,
                  line_of: Callable[..., int]) -> tuple[ProvinceFigures, ...]:
-    if not isinstance(value, dict):
-        report(("results", "by_province"), f"expected a mapping of province to figures, got {describe(value)}")
-        return ()
+    """Either spelling: a mapping of province to figures (as written by hand), or a list of
+    {province: …, indicator: number, …} (as the web form writes it), drawn the same."""
     by_province = []
-    for name, numbers in value.items():
-        path = ("results", "by_province", name)
-        if name not in config.provinces:
-            report(path, f"expected a province name from site_config.yaml, got {describe(name)}"
+    for name_path, figures_path, name, numbers in _province_rows(value, report):
+        if not isinstance(name, str) or name not in config.provinces:
+            report(name_path, f"expected a province name from site_config.yaml, got {describe(name)}"
                    f"{did_you_mean(str(name), config.provinces)}")
             continue
         by_province.append(ProvinceFigures(province_link(config, name),
-                                           _figures(numbers, path, config, report, line_of)))
+                                           _figures(numbers, figures_path, config, report, line_of)))
     return tuple(by_province)
+
+
+def _province_rows(value: Any, report: Report) -> list[tuple[tuple, tuple, Any, Any]]:
+    """(where the name is, where the figures are, the province's name, its figures) of each row."""
+    path: tuple = ("results", "by_province")
+    if isinstance(value, dict):
+        return [(path + (name,), path + (name,), name, numbers) for name, numbers in value.items()]
+    if not isinstance(value, list):
+        report(path, f"expected a mapping of province to figures, got {describe(value)}")
+        return []
+    rows: list[tuple[tuple, tuple, Any, Any]] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict) or item.get("province") in (None, ""):
+            report(path + (index,), say("form.by_province.row", found=describe(item)))
+            continue
+        name = item["province"]
+        if any(name == row[2] for row in rows):
+            report(path + (index, "province"), say("form.by_province.twice", province=name))
+            continue
+        rows.append((path + (index, "province"), path + (index,), name,
+                     {key: number for key, number in item.items() if key != "province"}))
+    return rows
 
 
 def _awards(value: Any, report: Report) -> tuple[Award, ...]:

@@ -106,7 +106,7 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
         article = scratch.content / "2023/2023-12-01-trung-du-bac-bo.md"
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace("title: Hội nghị tổng kết", "title: Đã sửa, Hội nghị tổng kết"), encoding="utf-8")
-        page.wait_for_function("document.querySelector('h1').textContent.startsWith('Đã sửa')", timeout=15000)
+        page.wait_for_function("document.querySelector('h1')?.textContent.startsWith('Đã sửa')", timeout=15000)
 
         article.write_text(text.replace("date: 2023-12-01", "date: 2023-12-41"), encoding="utf-8")
         error = "content/2023/2023-12-01-trung-du-bac-bo.md:3: date: expected a real day in YYYY-MM-DD, got '2023-12-41'"
