@@ -14,6 +14,14 @@ MESSAGES: dict[str, str] = {
     # --- preview (live reload) ------------------------------------------------------------
     # --- import of news pages -------------------------------------------------------------
     # --- readers' pages built from data (merger, approximate figures) ---------------------
+    "approx.not_list": "cần một danh sách các số liệu nguồn ghi là gần đúng, như [members] hoặc "
+                       "[Thanh Hóa.cooperatives], nhưng gặp {got}",
+    "approx.unknown_indicator": "'{name}': không có chỉ tiêu '{indicator}' trong indicators của site_config.yaml; "
+                                "approx chỉ liệt kê số liệu đã ghi trong results.figures (members) hoặc "
+                                "results.by_province (Thanh Hóa.cooperatives)",
+    "approx.not_reported": "'{name}' chưa được ghi trong results.figures hay results.by_province, nên không thể "
+                           "đánh dấu là gần đúng; ghi số liệu trước, hoặc bỏ nó khỏi approx",
+    "approx.suggestion": "có phải là '{name}'?",
     # --- command line ---------------------------------------------------------------------
 }
 
