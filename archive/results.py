@@ -52,15 +52,11 @@ class Cell:
 
     figure: Figure
     source: Conference
+    mid_year: bool = False  # reported at a mid-year review (sơ kết 6 tháng): the period has no year-end figure
 
     @property
     def text(self) -> str:
         return self.figure.text
-
-    @property
-    def mid_year(self) -> bool:
-        """Reported at a mid-year review (sơ kết 6 tháng): the period had no year-end figure."""
-        return self.source.kind_key in MID_YEAR_KINDS
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ def _latest_by_period(reports: Iterable[tuple[Conference, Figure]]) -> dict[tupl
     for conference, figure in reports:
         key = (conference.period, figure.indicator.key)
         if key not in chosen:  # the first met is the latest
-            chosen[key] = Cell(figure, conference)
+            chosen[key] = Cell(figure, conference, conference.kind_key in MID_YEAR_KINDS)
     return chosen
 
 
