@@ -11,8 +11,8 @@ from typing import Any, Callable
 from . import markup
 from .config import SiteConfig
 from .content import SourceFile
-from .model import Award, Conference, Figure, Image, Link, ProvinceFigures, Results, Source, province_link, url_for
 from .messages import say
+from .model import Award, Conference, Figure, Image, Link, ProvinceFigures, Results, Source, province_link, url_for
 from .problems import Problem, describe, did_you_mean
 
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "summary", "source",
