@@ -21,7 +21,9 @@ MESSAGES: dict[str, str] = {
                                 "results.by_province (Thanh Hóa.cooperatives)",
     "approx.not_reported": "'{name}' chưa được ghi trong results.figures hay results.by_province, nên không thể "
                            "đánh dấu là gần đúng; ghi số liệu trước, hoặc bỏ nó khỏi approx",
+    "approx.not_name": "cần tên một số liệu đã ghi, như members hoặc Thanh Hóa.cooperatives, nhưng gặp {got}",
     "approx.suggestion": "có phải là '{name}'?",
+    "approx.as_list": "viết approx: [{name}]",
     # --- command line ---------------------------------------------------------------------
 }
 

@@ -362,14 +362,15 @@ def _approx(value: Any, figures: tuple[Figure, ...], by_province: tuple[Province
         return figures, by_province
     path = ("results", "approx")
     if not isinstance(value, list):
-        report(path, say("approx.not_list", got=describe(value)))
+        report(path, say("approx.not_list", got=describe(value)),
+               suggestion=say("approx.as_list", name=value) if isinstance(value, str) else "")
         return figures, by_province
     reported = [f.indicator.key for f in figures] + [f"{row.province.name}.{f.indicator.key}"
                                                      for row in by_province for f in row.figures]
     marked = set()
     for entry in value:
         if not isinstance(entry, str):
-            report(path, say("approx.not_list", got=describe(entry)))
+            report(path, say("approx.not_name", got=describe(entry)))
         elif entry in reported:
             marked.add(entry)
         else:
