@@ -118,6 +118,9 @@ def test_a_cluster_page_lists_its_conferences_before_the_charts_and_marks_mid_ye
     assert cells[0] == "5.000 thành viên" and "không có số liệu" in cells[1]  # 2023: nothing reported
     assert cells[2] == "5.800 thành viên (6 tháng)"  # a year-end figure has no mark, a mid-year one says so
     assert "(6 tháng): số liệu của hội nghị sơ kết 6 tháng" in page
+    year = read(scratch.output, "nam/2024/index.html")  # the clusters side by side say it too
+    assert "5.800 thành viên</a> <span class=\"mid-year\">(6 tháng)</span>" in year
+    assert "(6 tháng): số liệu của hội nghị sơ kết 6 tháng" in year
     chart = re.search(r'data-indicator="members">(.*?)</figure>', page[charts:], re.S).group(1)
     assert chart.count('class="bar mid-year"') == 1 and chart.count('class="bar"') == 1
     assert "2024: 5.800 thành viên (sơ kết 6 tháng)" in chart
