@@ -276,10 +276,8 @@ def test_screenshots_of_every_page_type_desktop_and_phone_light_and_dark(browser
                         tab.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
                     width = tab.evaluate("document.documentElement.scrollWidth")
                     assert width <= viewport["width"], f"{name} is {width} px wide on {device}"
-                    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-                    html_background = tab.evaluate("getComputedStyle(document.documentElement).backgroundColor")
-                    dark = scheme == "dark"
-                    assert (html_background != "rgb(255, 255, 255)") == dark, (name, scheme, background)
+                    background = tab.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+                    assert (background != "rgb(255, 255, 255)") == (scheme == "dark"), (name, scheme, background)
                     target = SCREENSHOTS / f"{name.replace(' ', '-')}-{device}-{scheme}.png"
                     tab.screenshot(path=str(target), full_page=True)
                     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
