@@ -5,7 +5,7 @@ body are shown as text, never passed through, because bodies are often
 pasted from other sites; links may only use http(s), mailto or relative
 addresses. A paragraph that is a lone image, ![caption](file.jpg), becomes a
 figure with its caption; ![caption]() keeps the caption of a photo whose file
-the archive does not have.
+the archive does not have, in one list at the end of the body.
 """
 from __future__ import annotations
 
@@ -85,7 +85,13 @@ def over_budget(body: str) -> list[tuple[int, str]]:
 
 
 class _Figures(Treeprocessor):
+    """A paragraph that is a lone image becomes a figure with its caption. Photos the archive lacks
+    (![caption]()) are not left as empty boxes through the text: their captions go, together, into
+    one list at the end of the body."""
+
     def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        missing = []
         for paragraph in list(root.iter("p")):
             children = list(paragraph)
             if len(children) != 1 or children[0].tag != "img":
@@ -93,17 +99,27 @@ class _Figures(Treeprocessor):
             if (paragraph.text or "").strip() or (children[0].tail or "").strip():
                 continue
             image = children[0]
+            caption = image.get("alt", "")
+            if not image.get("src"):
+                parents[paragraph].remove(paragraph)
+                if caption:
+                    missing.append(caption)
+                continue
             paragraph.tag = "figure"
             paragraph.text = None
-            caption = image.get("alt", "")
-            paragraph.remove(image)
-            if image.get("src"):
-                image.tail = None
-                paragraph.append(image)
-            else:
-                paragraph.set("class", "no-photo")
+            image.tail = None
             if caption:
                 etree.SubElement(paragraph, "figcaption").text = caption
+        if missing:
+            listed = etree.SubElement(root, "figure")
+            listed.set("class", "missing-photos")
+            etree.SubElement(listed, "figcaption").text = MISSING_PHOTOS
+            items = etree.SubElement(listed, "ul")
+            for caption in missing:
+                etree.SubElement(items, "li").text = caption
+
+
+MISSING_PHOTOS = "Ảnh trong bài gốc, lưu trữ chưa có:"  # the heading of the list of their captions
 
 
 class _SafeLinks(Treeprocessor):

@@ -86,6 +86,16 @@ MESSAGES: dict[str, str] = {
     "form.backend.port_taken": ("Biểu mẫu /admin/ chưa lưu được bài: cổng {port} của nó không dùng được; chạy "
                                 "bản xem trước ở cổng khác, ví dụ --port {other}."),
     "form.backend.started": "Biểu mẫu biên tập bài viết: http://{host}:{port}/admin/",
+    "approx.not_list": "cần một danh sách các số liệu nguồn ghi là gần đúng, như [members] hoặc "
+                       "[Thanh Hóa.cooperatives], nhưng gặp {got}",
+    "approx.unknown_indicator": "'{name}': không có chỉ tiêu '{indicator}' trong indicators của site_config.yaml; "
+                                "approx chỉ liệt kê số liệu đã ghi trong results.figures (members) hoặc "
+                                "results.by_province (Thanh Hóa.cooperatives)",
+    "approx.not_reported": "'{name}' chưa được ghi trong results.figures hay results.by_province, nên không thể "
+                           "đánh dấu là gần đúng; ghi số liệu trước, hoặc bỏ nó khỏi approx",
+    "approx.not_name": "cần tên một số liệu đã ghi, như members hoặc Thanh Hóa.cooperatives, nhưng gặp {got}",
+    "approx.suggestion": "có phải là '{name}'?",
+    "approx.as_list": "viết approx: [{name}]",
     # --- command line ---------------------------------------------------------------------
 }
 

@@ -30,11 +30,17 @@ class Figure:
     indicator: Indicator
     value: int
     line: int = 0  # where the article states it, for warnings
+    approximate: bool = False  # the source says "gần 5.500": listed under results.approx
 
     @property
     def text(self) -> str:
-        """ "4.425 HTX", "226 tỷ đồng"."""
-        return format_quantity(self.value, self.indicator.unit)
+        """ "4.425 HTX", "226 tỷ đồng", "gần 5.500 thành viên"."""
+        return approximately(format_quantity(self.value, self.indicator.unit), self.approximate)
+
+
+def approximately(text: str, approximate: bool) -> str:
+    """A figure as printed, "gần 5.500" when the source gave it as approximate."""
+    return f"gần {text}" if approximate else text
 
 
 @dataclass(frozen=True)

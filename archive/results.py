@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .config import Indicator, SiteConfig
-from .model import Conference, Figure, Link, Site, merger_day, url_for
+from .model import Conference, Figure, Link, Site, approximately, merger_day, url_for
 from .problems import Problem
 from .vietnamese import format_number, format_quantity, slugify
 
@@ -28,11 +28,15 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("indicator_label", "Tên chỉ tiêu", "Hợp tác xã"),
     ("value", "Số liệu: số nguyên, không dấu phân cách, tính theo đơn vị ở cột unit", "1331"),
     ("unit", "Đơn vị (tiền tính bằng đồng: 226 tỷ đồng là 226000000000)", "HTX"),
+    ("approximate", "true khi nguồn ghi số gần đúng (\"gần 5.500\"), false khi ghi đúng con số", "false"),
 )
 CSV_FILE = "ket-qua.csv"
 JSON_FILE = "ket-qua.json"
 JUMP = 10  # a figure this many times larger or smaller than the period before is worth a second look
 _MONEY_FLOOR = 1_000_000  # a sum of money below this many đồng was most likely typed in tỷ or triệu
+# Kinds (keys of site_config.yaml's kinds) whose figures are counted mid-year, not at the year's end:
+# a table or chart that shows one for its period says so.
+MID_YEAR_KINDS = frozenset({"so-ket"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Cell:
 
     figure: Figure
     source: Conference
+    mid_year: bool = False  # reported at a mid-year review (sơ kết 6 tháng): the period has no year-end figure
 
     @property
     def text(self) -> str:
@@ -62,6 +67,10 @@ class Row:
     indicator: Indicator
     cells: tuple[Cell | None, ...]
     chart: str = ""  # inline SVG over the years, for tables by period
+
+    @property
+    def mid_year(self) -> bool:
+        return any(cell.mid_year for cell in self.cells if cell)
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ def _latest_by_period(reports: Iterable[tuple[Conference, Figure]]) -> dict[tupl
     for conference, figure in reports:
         key = (conference.period, figure.indicator.key)
         if key not in chosen:  # the first met is the latest
-            chosen[key] = Cell(figure, conference)
+            chosen[key] = Cell(figure, conference, conference.kind_key in MID_YEAR_KINDS)
     return chosen
 
 
@@ -215,10 +224,14 @@ _SLOT, _BAR = 64, 40  # px of width per period, and of its bar
 _TOP, _BASELINE, _HEIGHT = 26, 150, 176
 
 
-def short_value(value: int, unit: str) -> str:
-    """The number as a bar's label: "4.425", "226 tỷ" (the unit is in the chart's title)."""
+def short_value(value: int, unit: str, approximate: bool = False) -> str:
+    """The number as a bar's label: "4.425", "226 tỷ", "gần 5.500" (the unit is in the chart's title)."""
     text = format_quantity(value, unit)
-    return text[: -len(unit)].strip() if unit and text.endswith(unit) else format_number(value)
+    return approximately(text[: -len(unit)].strip() if unit and text.endswith(unit) else format_number(value),
+                         approximate)
+
+
+MID_YEAR_NOTE = "sơ kết 6 tháng"  # how a chart names a mid-year figure
 
 
 def _break_at(cells: tuple[Cell | None, ...], merged: dt.date | None) -> int:
@@ -247,7 +260,7 @@ def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Ce
     width = 16 + slot * len(columns) + gap
     peak = max((cell.figure.value for cell in cells if cell), default=0)
     title = f"{indicator.label} qua các năm ({indicator.unit}), {subject}"
-    described = "; ".join(f"{column.label}: {cell.text if cell else 'không có số liệu'}"
+    described = "; ".join(f"{column.label}: {_told(cell) if cell else 'không có số liệu'}"
                           for column, cell in zip(columns, cells))
     if split and merged is not None:
         described += (f". Từ {columns[split].label}, số liệu sau sáp nhập ngày {merged:%d/%m/%Y}: "
@@ -279,15 +292,27 @@ def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Ce
         value = cell.figure.value
         height = round((_BASELINE - _TOP) * value / peak, 2) if peak else 0
         top = round(_BASELINE - height, 2)
+        # After a merger, a bar in the muted colour; a mid-year figure is a pale bar with a dashed
+        # outline (the chart's note says so).
+        colour = "#4a5561" if after else "#0b5c8a"
+        look = f' class="bar{" after-merger" if after else ""}{" mid-year" if cell.mid_year else ""}" fill="{colour}"'
+        if cell.mid_year:
+            look += f' fill-opacity="0.35" stroke="{colour}" stroke-dasharray="4 3"'
+        if cell.figure.approximate:
+            look += ' data-approximate="true"'
         parts.append(
-            f'<rect class="bar{" after-merger" if after else ""}" x="{middle - _BAR / 2:g}" y="{top:g}" '
-            f'width="{_BAR}" height="{height:g}" '
-            f'fill="{"#4a5561" if after else "#0b5c8a"}" data-period="{esc(column.label)}" data-value="{value}">'
-            f'<title>{esc(column.label)}: {esc(cell.text)}</title></rect>')
-        parts.append(f'<text class="value" x="{middle:g}" y="{top - 5:g}" text-anchor="middle" '
-                     f'font-size="12" fill="#1d232a">{esc(short_value(value, indicator.unit))}</text>')
+            f'<rect{look} x="{middle - _BAR / 2:g}" y="{top:g}" width="{_BAR}" height="{height:g}" '
+            f'data-period="{esc(column.label)}" data-value="{value}">'
+            f'<title>{esc(column.label)}: {esc(_told(cell))}</title></rect>')
+        parts.append(f'<text class="value" x="{middle:g}" y="{top - 5:g}" text-anchor="middle" font-size="12" '
+                     f'fill="#1d232a">{esc(short_value(value, indicator.unit, cell.figure.approximate))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _told(cell: Cell) -> str:
+    """A cell as a chart reads it out: "4.425 HTX (sơ kết 6 tháng)"."""
+    return f"{cell.text} ({MID_YEAR_NOTE})" if cell.mid_year else cell.text
 
 
 # --- Downloads ------------------------------------------------------------------------------------
@@ -305,7 +330,7 @@ def download_rows(site: Site) -> list[dict[str, str | int]]:
         for scope, province, figure in scoped:
             rows.append({**common, "scope": scope, "province": province, "indicator": figure.indicator.key,
                          "indicator_label": figure.indicator.label, "value": figure.value,
-                         "unit": figure.indicator.unit})
+                         "unit": figure.indicator.unit, "approximate": figure.approximate})
     return rows
 
 
@@ -321,7 +346,7 @@ def downloads(site: Site) -> dict[str, bytes]:
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=[name for name, _, _ in COLUMNS], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({**row, "approximate": str(row["approximate"]).lower()} for row in rows)
     return {
         folder + CSV_FILE: ("\ufeff" + text.getvalue()).encode("utf-8"),
         folder + JSON_FILE: (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),

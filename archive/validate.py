@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
@@ -27,14 +29,14 @@ from .problems import Problem, describe, did_you_mean
 
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "summary", "source",
           "author", "published", "tags", "draft", "images", "results", "slug")
-_RESULT_FIELDS = ("figures", "by_province", "awards", "leaders")
+_RESULT_FIELDS = ("figures", "by_province", "awards", "leaders", "approx")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)  # a scheme, or another host
 _IMAGE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"}
 
-Report = Callable[[tuple, str], None]
+Report = Callable[..., None]  # (path of the field, message, suggestion="")
 
 
 def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> tuple[Conference | None, list[Problem]]:
@@ -42,8 +44,9 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     problems: list[Problem] = []
     front = source.front
 
-    def report(path: tuple, message: str) -> None:
-        problems.append(Problem(source.shown, front.line(*path), ".".join(str(p) for p in path), message))
+    def report(path: tuple, message: str, suggestion: str = "") -> None:
+        problems.append(Problem(source.shown, front.line(*path), ".".join(str(p) for p in path), message,
+                                suggestion=suggestion))
 
     data = front.data
     if not isinstance(data, dict):
@@ -382,7 +385,42 @@ def _results(value: Any, config: SiteConfig, report: Report,
     by_province = _by_province(value.get("by_province") or {}, config, report, line_of)
     awards = _awards(value.get("awards") or [], report)
     chairs, deputies = _leaders(value.get("leaders") or {}, config, report)
+    figures, by_province = _approx(value.get("approx"), figures, by_province, config, report)
     return Results(figures, by_province, awards, chairs, deputies)
+
+
+def _approx(value: Any, figures: tuple[Figure, ...], by_province: tuple[ProvinceFigures, ...], config: SiteConfig,
+            report: Report) -> tuple[tuple[Figure, ...], tuple[ProvinceFigures, ...]]:
+    """results.approx: the figures the source gave as approximate ("gần 5.500"), each an indicator of
+    results.figures (members) or a province's of results.by_province (Thanh Hóa.cooperatives)."""
+    if value in (None, []):
+        return figures, by_province
+    path = ("results", "approx")
+    if not isinstance(value, list):
+        report(path, say("approx.not_list", got=describe(value)),
+               suggestion=say("approx.as_list", name=value) if isinstance(value, str) else "")
+        return figures, by_province
+    reported = [f.indicator.key for f in figures] + [f"{row.province.name}.{f.indicator.key}"
+                                                     for row in by_province for f in row.figures]
+    marked = set()
+    for entry in value:
+        if not isinstance(entry, str):
+            report(path, say("approx.not_name", got=describe(entry)))
+        elif entry in reported:
+            marked.add(entry)
+        else:
+            indicator = entry.rsplit(".", 1)[-1]
+            key = "approx.unknown_indicator" if indicator not in config.indicators else "approx.not_reported"
+            close = difflib.get_close_matches(entry, reported, n=1, cutoff=0.6)
+            report(path, say(key, name=entry, indicator=indicator),
+                   suggestion=say("approx.suggestion", name=close[0]) if close else "")
+    if not marked:
+        return figures, by_province
+    figures = tuple(replace(f, approximate=True) if f.indicator.key in marked else f for f in figures)
+    by_province = tuple(ProvinceFigures(row.province, tuple(
+        replace(f, approximate=True) if f"{row.province.name}.{f.indicator.key}" in marked else f
+        for f in row.figures)) for row in by_province)
+    return figures, by_province
 
 
 def _by_province(value: Any, config: SiteConfig, report: Report,

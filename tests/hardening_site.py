@@ -85,7 +85,8 @@ def write_full_site(root: Path) -> Path:
     for day in ("2022-06-10", "2022-12-09"):  # three conferences of one cluster: a second cluster page
         (root / f"content/2022/{day}-trung-du-bac-bo-{day[5:7]}.md").write_text(
             f"---\ntitle: Hội nghị cụm Trung du Bắc Bộ ngày {day}\ndate: {day}\ncluster: trung-du-bac-bo\n"
-            "kind: so-ket\nprovinces: [Bắc Ninh]\nresults:\n  figures: {cooperatives: 900}\n---\n"
+            "kind: so-ket\nprovinces: [Bắc Ninh]\nresults:\n  figures: {cooperatives: 900}\n  approx: [cooperatives]\n"
+            "---\n"
             "Các tỉnh trong cụm họp bàn kế hoạch.\n", encoding="utf-8")
     # After the 2025 merger: Quảng Trị's page says it took in Quảng Bình, and its chart marks the day.
     (root / "content/2025").mkdir(parents=True, exist_ok=True)
@@ -114,6 +115,7 @@ PAGE_TYPES = {
     "hostile article": HOSTILE_ARTICLE + "index.html",
     "cluster": "cum/bac-trung-bo/index.html",
     "cluster page 2": "cum/trung-du-bac-bo/trang/2/index.html",
+    "cluster with charts": "cum/trung-du-bac-bo/index.html",  # over two years, mid-year and approximate figures
     "year": "nam/2023/index.html",
     "province": "tinh/thanh-hoa/index.html",
     "merged province": "tinh/quang-tri/index.html",

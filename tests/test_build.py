@@ -135,7 +135,7 @@ def test_province_page_lists_every_conference_it_took_part_in(sample_site):
 
 def test_captions_stay_and_no_missing_photo_is_referenced(sample_site):
     page = (sample_site / "2023/trung-du-bac-bo-tong-ket-2023/index.html").read_text(encoding="utf-8")
-    assert "<figcaption>Đồng chí Cao Xuân Thu Vân, Chủ tịch Liên minh Hợp tác xã Việt Nam phát biểu tại hội nghị</figcaption>" in page
+    assert "<li>Đồng chí Cao Xuân Thu Vân, Chủ tịch Liên minh Hợp tác xã Việt Nam phát biểu tại hội nghị</li>" in page
     assert ".jpg" not in page
     assert "Bình luận" not in page
 

@@ -91,7 +91,7 @@ def test_a_cached_build_follows_a_change_to_the_code(tmp_path):
     first = build()
     markup = project / "archive" / "markup.py"
     text = markup.read_text(encoding="utf-8")
-    changed = text.replace('paragraph.set("class", "no-photo")', 'paragraph.set("class", "no-photo missing")')
+    changed = text.replace('listed.set("class", "missing-photos")', 'listed.set("class", "no-photo missing")')
     assert changed != text
     markup.write_text(changed, encoding="utf-8")
     cached = build()

@@ -42,7 +42,7 @@ def charts(page: str) -> dict[str, list[tuple[str, int, float]]]:
     found = {}
     for key, svg in re.findall(r'<figure class="chart-figure" data-indicator="([a-z_]+)">(.*?)</figure>', page, re.S):
         found[key] = [(period, int(value), float(height)) for height, period, value in re.findall(
-            r'<rect class="bar"[^>]* height="([\d.]+)"[^>]* data-period="(\d+)" data-value="(\d+)"', svg)]
+            r'<rect class="bar[^"]*"[^>]* height="([\d.]+)"[^>]* data-period="(\d+)" data-value="(\d+)"', svg)]
     return found
 
 
@@ -56,7 +56,10 @@ def test_the_cluster_page_shows_its_figures_over_the_years(sample_site):
     page = read(sample_site, "cum/bac-trung-bo/index.html")
     assert "Kết quả qua các năm" in page
     assert column_labels(page, "ket-qua-qua-cac-nam") == ["2024"]
-    assert table_rows(page, "ket-qua-qua-cac-nam") == {"cooperatives": ["4.425 HTX"], "credit_funds": ["200 quỹ"]}
+    # The cluster's one report is its mid-year review's, and says so; one year is a table, without charts.
+    assert table_rows(page, "ket-qua-qua-cac-nam") == {"cooperatives": ["4.425 HTX (6 tháng)"],
+                                                       "credit_funds": ["200 quỹ (6 tháng)"]}
+    assert charts(page) == {} and "<svg" not in page
 
 
 def test_thanh_hoa_appears_on_the_article_and_on_its_own_page(sample_site):
@@ -64,7 +67,7 @@ def test_thanh_hoa_appears_on_the_article_and_on_its_own_page(sample_site):
     assert re.search(r'Thanh Hóa</a></th><td class="num">1.331 HTX</td>', article)
     assert re.search(r'Toàn cụm</th><td class="num">4.425 HTX</td>', article)
     province = read(sample_site, "tinh/thanh-hoa/index.html")
-    assert table_rows(province, "ket-qua-qua-cac-nam") == {"cooperatives": ["1.331 HTX"]}
+    assert table_rows(province, "ket-qua-qua-cac-nam") == {"cooperatives": ["1.331 HTX (6 tháng)"]}
 
 
 def test_the_year_page_puts_the_clusters_side_by_side(sample_site):
@@ -80,12 +83,17 @@ def test_the_year_page_puts_the_clusters_side_by_side(sample_site):
 def test_the_2017_members_figure_is_printed_the_vietnamese_way(sample_site):
     page = read(sample_site, "cum/dong-bang-song-hong/index.html")
     assert table_rows(page, "ket-qua-qua-cac-nam")["members"] == ["2.425.931 thành viên"]
-    assert ">2.425.931</text>" in page  # the bar's label in the chart
 
 
-def test_every_chart_matches_its_table(sample_site):
-    for cluster in ("bac-trung-bo", "dong-bang-song-hong", "duyen-hai-mien-trung", "trung-du-bac-bo"):
-        page = read(sample_site, f"cum/{cluster}/index.html")
+def test_every_chart_matches_its_table(scratch):
+    for day, kind, figures in (("2017-12-15", "tong-ket", "members: 2425931\n    loans_vnd: 226000000000"),
+                               ("2019-07-01", "so-ket", "members: 2500000"),
+                               ("2020-12-01", "tong-ket", "members: 2600000\n    loans_vnd: 230000000000")):
+        scratch.write(f"content/{day[:4]}/{day}-x.md", conference(day, "dong-bang-song-hong", kind,
+                                                                 f"  figures:\n    {figures}\n"))
+    assert scratch.run().returncode == 0
+    for cluster in ("dong-bang-song-hong",):
+        page = read(scratch.output, f"cum/{cluster}/index.html")
         rows = table_rows(page, "ket-qua-qua-cac-nam")
         periods = column_labels(page, "ket-qua-qua-cac-nam")
         drawn = charts(page)
@@ -96,6 +104,7 @@ def test_every_chart_matches_its_table(sample_site):
             assert [period for period, _, _ in bars] == [period for period, _ in expected]
             for (_, value, _), (_, text) in zip(bars, expected):
                 assert short_value(value, "đồng" if key == "loans_vnd" else "") in text
+    assert ">2.425.931</text>" in page  # the bar's label in the chart
 
 
 def test_the_downloads_give_back_exactly_the_front_matter(sample_site):
@@ -115,7 +124,8 @@ def test_the_downloads_give_back_exactly_the_front_matter(sample_site):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0]) == ["url", "date", "period", "kind", "cluster", "cluster_name", "scope", "province",
-                             "indicator", "indicator_label", "value", "unit"]
+                             "indicator", "indicator_label", "value", "unit", "approximate"]
+    assert {r["approximate"] for r in rows} == {"false"}  # the sample's figures are all exact
     from_csv = [(r["url"], r["date"], int(r["period"]), r["cluster"], r["scope"], r["province"], r["indicator"],
                  int(r["value"])) for r in rows]
     assert len(from_csv) == len(expected) and set(from_csv) == expected
@@ -165,7 +175,8 @@ def test_the_latest_conference_of_a_period_wins_and_gaps_stay_gaps(scratch):
     assert column_labels(page, "ket-qua-qua-cac-nam") == ["2021", "2022", "2023"]
     # The year-end review overrides the mid-year one; the mid-year's members figure still counts.
     assert table_rows(page, "ket-qua-qua-cac-nam") == {
-        "cooperatives": ["3.000 HTX", "—", "4.200 HTX"], "members": ["90.000 thành viên", "—", "99.000 thành viên"]}
+        "cooperatives": ["3.000 HTX", "—", "4.200 HTX"],
+        "members": ["90.000 thành viên", "—", "99.000 thành viên (6 tháng)"]}
     drawn = charts(page)
     assert [(period, value) for period, value, _ in drawn["cooperatives"]] == [("2021", 3000), ("2023", 4200)]
     (_, _, low), (_, _, high) = drawn["cooperatives"]
@@ -288,13 +299,18 @@ def test_results_tables_fit_a_360_px_phone(page, served, path):
 
 
 @pytest.mark.browser
-def test_charts_draw_without_javascript(browser, served):
+def test_charts_draw_without_javascript(browser, scratch):
+    for day, kind in (("2021-12-01", "tong-ket"), ("2022-12-01", "tong-ket"), ("2023-07-01", "so-ket")):
+        scratch.write(f"content/{day[:4]}/{day}-x.md", conference(
+            day, "dong-bang-song-hong", kind, f"  figures:\n    members: {int(day[:4]) * 1000}\n    cooperatives: 9\n"))
+    assert scratch.run().returncode == 0
     context = browser.new_context(viewport={"width": 360, "height": 780}, java_script_enabled=False)
     try:
         tab = context.new_page()
-        tab.goto(served + "cum/dong-bang-song-hong/")
+        tab.goto((scratch.output / "cum/dong-bang-song-hong/index.html").as_uri())
         bars = tab.locator("svg.chart rect.bar")
-        assert bars.count() == 8
+        assert bars.count() == 6
+        assert tab.locator("svg.chart rect.bar.mid-year").count() == 2  # 2023's, from a mid-year review
         for index in range(bars.count()):
             box = bars.nth(index).bounding_box()
             assert box and box["height"] > 0 and box["x"] + box["width"] <= 360
