@@ -295,13 +295,14 @@ def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Ce
         # After a merger, a bar in the muted colour; a mid-year figure is a pale bar with a dashed
         # outline (the chart's note says so).
         colour = "#4a5561" if after else "#0b5c8a"
-        look = f' class="bar{" after-merger" if after else ""}{" mid-year" if cell.mid_year else ""}" fill="{colour}"'
+        classes = "bar" + (" after-merger" if after else "") + (" mid-year" if cell.mid_year else "")
+        look = f' fill="{colour}"'
         if cell.mid_year:
             look += f' fill-opacity="0.35" stroke="{colour}" stroke-dasharray="4 3"'
         if cell.figure.approximate:
             look += ' data-approximate="true"'
         parts.append(
-            f'<rect{look} x="{middle - _BAR / 2:g}" y="{top:g}" width="{_BAR}" height="{height:g}" '
+            f'<rect class="{classes}" x="{middle - _BAR / 2:g}" y="{top:g}" width="{_BAR}" height="{height:g}"{look} '
             f'data-period="{esc(column.label)}" data-value="{value}">'
             f'<title>{esc(column.label)}: {esc(_told(cell))}</title></rect>')
         parts.append(f'<text class="value" x="{middle:g}" y="{top - 5:g}" text-anchor="middle" font-size="12" '
