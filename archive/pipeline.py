@@ -50,11 +50,13 @@ class Options:
 
 @dataclass(frozen=True)
 class Report:
-    pages: int  # files made
+    files: int  # files made
     seconds: float
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     unchanged: bool = False  # nothing had changed since the last build: nothing was done
     workers: int = 0  # worker processes that drew the pages (0: this process)
+    pages: int = 0  # of the files, the pages a reader opens (HTML): the search index's files are not pages
+    drawn: int = 0  # pages drawn by this build (a preview's edit draws only those that show what changed)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), for a progress bar
@@ -100,6 +102,11 @@ class Made:
     config: SiteConfig
     templates: dict[str, int]
     files: dict[str, Any]
+    drawn: int = 0  # pages the build drew (the others were kept as the build before left them)
+
+    def pages(self) -> int:
+        """The site's pages: its HTML files, not the feeds, downloads and search index files."""
+        return sum(1 for path in self.files if path.endswith(".html"))
 
 
 @dataclass
@@ -249,6 +256,7 @@ class _Files:
         self.config = site.config
         self.before = last.files if last is not None and last.config == site.config else {}
         self.made: dict[str, Any] = {}
+        self.drawn = 0
         # Which templates draw their pages again (nothing is kept without a last build to keep from).
         self.redrawn: dict[str, bool] = {}
         if self.before and last is not None:
@@ -269,12 +277,13 @@ class _Files:
         """Whether a page must be drawn: its data, or a template it is drawn with, changed."""
         self.made[page.path] = page
         if self.redrawn.get(page.template, True) or self.before.get(page.path) != page:
+            self.drawn += page.path.endswith(".html")
             return True
         self.sink.keep(page.path)
         return False
 
     def record(self) -> Made:
-        return Made(self.config, self.times, self.made)
+        return Made(self.config, self.times, self.made, self.drawn)
 
 
 def _uses(env, name: str, changed: set[str]) -> bool:
@@ -456,7 +465,8 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
         caches.save()
     if fingerprint:
         _remember_build(options, fingerprint, warnings)
-    return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers)
+    return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers,
+                  pages=made.pages(), drawn=made.drawn)
 
 
 def check(options: Options) -> list[Problem]:
