@@ -78,6 +78,7 @@
     errorsLive.setAttribute("role", "alert");
     warningsLive = element("div", "preview-live");
     warningsLive.setAttribute("role", "status");
+    [errorsLive, warningsLive].forEach(function (live) { live.setAttribute("aria-busy", "true"); });
     document.body.append(errorsLive, warningsLive);
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") dismiss();
@@ -86,6 +87,7 @@
       var state = JSON.parse(event.data);
       showErrors(state);
       showWarnings(state);
+      [errorsLive, warningsLive].forEach(function (live) { live.removeAttribute("aria-busy"); });
     };
   }
 
