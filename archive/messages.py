@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "preview.built": "Đã xây dựng bản xem trước (có cả bản nháp): {pages} trang, {seconds} s",
     "preview.rebuilt": "{what}: vẽ lại {drawn}/{pages} trang, {seconds} s",
     "preview.failed": "{what}: {errors} lỗi; trang xem trước vẫn là bản tốt gần nhất",
+    "preview.first_failed": "Không xây dựng được bản xem trước: {errors} lỗi; {output} giữ nguyên như trước",
     "preview.saved": "Đã lưu {path}",
     "preview.deleted": "Đã xoá {path}",
     "preview.and_more": "{path} và {count} tệp khác",

@@ -46,6 +46,9 @@ class Options:
     output: Path = Path("output")
     drafts: bool = False
     cache: Path | None = Path(".cache")  # None: no cache, every result computed afresh
+    # With drafts, whether a draft's errors stop the build (--drafts), or leave that draft out and
+    # are said as warnings, as without drafts (the live preview: an unfinished import blocks no edit).
+    draft_errors_stop: bool = True
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ def _check_file(name: str, config: SiteConfig, options: Options, converted: dict
     if isinstance(source, Problem):
         return (stamp, None, [source], ""), None
     conference, found = check_article(source, config, options.content)
-    if not options.drafts and _marked_draft(source) and any(not problem.warning for problem in found):
+    lenient = not options.drafts or not options.draft_errors_stop
+    if lenient and _marked_draft(source) and any(not problem.warning for problem in found):
         # A draft (an import's, say) is not published: what it still lacks is said, as warnings,
         # and stops no build but one that includes drafts (--drafts).
         return (stamp, None, [replace(problem, warning=True) for problem in found], ""), None
@@ -179,7 +183,8 @@ def load_site(options: Options, caches: Caches | None = None,
     paths, photos = list_content(options.content)
     # Every check depends on the config and the code, and an article's on the photos beside it.
     depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
-                     code_digest(content, validate, markup), repr((options.drafts, str(options.content.resolve()))))
+                     code_digest(content, validate, markup),
+                     repr((options.drafts, options.draft_errors_stop, str(options.content.resolve()))))
     known: dict[str, Checked] = caches.articles.get(depends) or {}
     progress("Đọc bài viết", 0, len(paths))
     checked = {}

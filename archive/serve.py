@@ -122,7 +122,9 @@ def _rebuild(options: Options, memory: Memory, board: _Board, what: str = "",
         print_problems(failure.problems)
         board.post(failure.problems)
         errors = format_number(sum(1 for p in failure.problems if not p.warning))
-        print(say("preview.failed", what=what or options.content, errors=errors), file=sys.stderr, flush=True)
+        line = say("preview.failed", what=what, errors=errors) if what else say(
+            "preview.first_failed", errors=errors, output=options.output)
+        print(line, file=sys.stderr, flush=True)
         return False
     except Refused as refusal:  # the system refused (a full disk, a permission): the last good site stays
         print(refusal, file=sys.stderr, flush=True)
@@ -131,11 +133,9 @@ def _rebuild(options: Options, memory: Memory, board: _Board, what: str = "",
     print_problems(report.warnings)
     board.post(report.warnings)
     seconds = format_number(round(report.seconds, 2))
-    if what:
-        print(say("preview.rebuilt", what=what, drawn=format_number(report.drawn),
-                  pages=format_number(report.pages), seconds=seconds), flush=True)
-    else:
-        print(say("preview.built", pages=format_number(report.pages), seconds=seconds), flush=True)
+    pages = format_number(report.pages)
+    print(say("preview.rebuilt", what=what, drawn=format_number(report.drawn), pages=pages, seconds=seconds)
+          if what else say("preview.built", pages=pages, seconds=seconds), flush=True)
     return True
 
 
@@ -262,15 +262,14 @@ def _saved_or_deleted(changes: set[tuple[watchfiles.Change, str]]) -> dict[Path,
     """Each changed file, saved (modified) or deleted as it is now; a file that came and went
     (an editor's or sed's temporary file, renamed over the one edited) changed nothing."""
     kinds: dict[Path, set[watchfiles.Change]] = {}
-    for change, path in changes:
-        kinds.setdefault(Path(path), set()).add(change)
+    for change, name in changes:
+        kinds.setdefault(Path(name), set()).add(change)
     found = {}
-    for path, seen in kinds.items():
-        if not path.exists():
-            if watchfiles.Change.added not in seen:
-                found[path] = watchfiles.Change.deleted
-        else:
-            found[path] = watchfiles.Change.modified
+    for file, seen in kinds.items():
+        if file.exists():
+            found[file] = watchfiles.Change.modified
+        elif watchfiles.Change.added not in seen:
+            found[file] = watchfiles.Change.deleted
     return found
 
 
@@ -386,7 +385,9 @@ def _port_problem(host: str, port: int, error: OSError) -> str:
 def serve(options: Options, host: str, port: int) -> int:
     refuse_unsafe(options)  # before anything is built or served
     _refuse_taken_port(host, port)
-    options = dataclasses.replace(options, drafts=True)  # the preview shows drafts, marked as such
+    # The preview shows drafts, marked as such; one that does not check yet is left out, its
+    # problems shown as warnings, so that an unfinished import stops no other edit from showing.
+    options = dataclasses.replace(options, drafts=True, draft_errors_stop=False)
     memory = Memory(Caches(options.cache))
     board = _Board()
     watched = [path for path in (options.content, options.templates, options.config) if path.exists()]

@@ -136,6 +136,37 @@ def test_the_published_build_never_writes_a_draft_even_after_the_preview(tmp_pat
     assert (site.root / "with-drafts/2023/ban-nhap/index.html").is_file()
 
 
+def _panel_state(port: int) -> dict:
+    """What the panel is told first on connecting to /_preview/events (the current state)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET /_preview/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        data = b""
+        while b"\ndata: " not in data or not data.split(b"\ndata: ", 1)[1].count(b"\n"):
+            data += connection.recv(65536)
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert b"text/event-stream" in head
+    return json.loads(data.split(b"\ndata: ", 1)[1].split(b"\n", 1)[0])
+
+
+def test_an_unfinished_draft_stops_no_edit_from_showing_and_its_problems_are_warnings(edited):
+    unfinished = edited.site.write("content/2023/2023-12-09-nhap-do-dang.md", DRAFT.replace("cluster: hai-phong\n", "")
+                                   .replace("title: Hội nghị còn là bản nháp", "title: Bản nháp dở dang"))
+    edited.printed(rf"^Đã lưu {unfinished.relative_to(edited.site.root)}: vẽ lại")
+    assert edited.get("/2023/nhap-do-dang/")[0] == 404
+    warnings = _panel_state(edited.port)["warnings"]
+    assert [(w["path"], w["field"]) for w in warnings] == [(str(unfinished.relative_to(edited.site.root)),
+                                                             "trường cluster")]
+    article = edited.site.root / ARTICLE_PATH
+    article.write_text(ARTICLE.replace("title: ", "title: Vẫn cập nhật ", 1), encoding="utf-8")
+    assert edited.printed(rf"^Đã lưu {ARTICLE_PATH}: vẽ lại")
+    assert "Vẫn cập nhật" in edited.get("/2023/trung-du-bac-bo/")[1]
+    assert "Hội nghị còn là bản nháp" in edited.get("/2023/ban-nhap/")[1]  # the finished draft still shows
+    result = edited.site.run("check", "--drafts")  # asked for, drafts must be whole
+    assert result.returncode == 1 and "nhap-do-dang.md" in result.stderr and "cluster" in result.stderr
+
+
 # --- The published build holds no trace of the preview ---------------------------------------------
 
 def test_the_published_build_holds_no_trace_of_the_panel(scratch):
