@@ -32,13 +32,11 @@ import sys
 import threading
 import traceback
 import urllib.parse
-from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-import tornado.iostream
-import tornado.locks
 import tornado.web
+import tornado.websocket
 import watchfiles
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
@@ -58,15 +56,16 @@ PANEL_TAG = b'<script src="/_preview/panel.js" defer></script>'
 
 class _Board:
     """The last build's problems, as the open tabs' panel shows them: errors over the last good
-    page, warnings in a smaller panel. Builds post to it from the rebuild thread; every tab that
-    listens (/_preview/events) is sent the new state from the server's thread."""
+    page, warnings in a smaller panel. Builds post to it from the rebuild thread; each tab's panel
+    listens on a websocket (/_preview/events), sent the state when it connects and when it changes.
+    (A websocket, not server-sent events: those would hold one of the browser's six connections
+    to the server per open tab, and a seventh tab would wait.)"""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.version = 0
         self.errors: tuple[Problem, ...] = ()
         self.warnings: tuple[Problem, ...] = ()
-        self.changed = tornado.locks.Condition()  # waited on and notified in the server's thread only
+        self.listeners: set[tornado.websocket.WebSocketHandler] = set()  # used in the server's thread only
         self.loop: IOLoop | None = None  # the server's, once a tab listens
 
     def post(self, problems: Iterable[Problem]) -> None:
@@ -82,20 +81,32 @@ class _Board:
             if (errors, warnings) == (self.errors, self.warnings):
                 return
             self.errors, self.warnings = errors, warnings
-            self.version += 1
         if self.loop is not None:
-            self.loop.add_callback(self.changed.notify_all)
+            self.loop.add_callback(self._send)
 
-    def state(self) -> tuple[int, bytes]:
-        """The version and what the panel shows, as one line of JSON, the words in Vietnamese."""
+    def listen(self, tab: tornado.websocket.WebSocketHandler) -> None:
+        self.loop = IOLoop.current()
+        self.listeners.add(tab)
+        tab.write_message(self.state())
+
+    def _send(self) -> None:
+        state = self.state()
+        for tab in list(self.listeners):
+            try:
+                tab.write_message(state)
+            except tornado.websocket.WebSocketClosedError:
+                self.listeners.discard(tab)
+
+    def state(self) -> str:
+        """What the panel shows, as JSON, the words in Vietnamese."""
         with self.lock:
-            version, errors, warnings = self.version, self.errors, self.warnings
+            errors, warnings = self.errors, self.warnings
         text = {"errors": say("preview.panel.errors", count=format_number(len(errors))),
                 "errors_note": say("preview.panel.errors_note"),
                 "warnings": say("preview.panel.warnings", count=format_number(len(warnings))),
                 "close": say("preview.panel.close"), "close_label": say("preview.panel.close_label")}
-        state = {"errors": [_shown(p) for p in errors], "warnings": [_shown(p) for p in warnings], "text": text}
-        return version, json.dumps(state, ensure_ascii=False).encode("utf-8")
+        return json.dumps({"errors": [_shown(p) for p in errors], "warnings": [_shown(p) for p in warnings],
+                           "text": text}, ensure_ascii=False)
 
 
 def _shown(problem: Problem) -> dict[str, str]:
@@ -318,36 +329,18 @@ def _with_panel(page: bytes) -> bytes:
     return page.replace(b"</head>", PANEL_TAG + b"</head>", 1)
 
 
-class _Events(tornado.web.RequestHandler):
-    """/_preview/events: the panel's state, sent to a tab when it connects and after every build
-    that changes it (server-sent events: the browser's EventSource reconnects by itself)."""
+class _Events(tornado.websocket.WebSocketHandler):
+    """/_preview/events: a tab's panel listening to the board (tornado refuses a page of another
+    site, by its Origin, so no other site can read the problems)."""
 
     def initialize(self, board: _Board) -> None:
         self.board = board
-        self.gone = False
 
-    async def get(self) -> None:
-        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.board.loop = IOLoop.current()
-        sent = -1
-        while not self.gone:
-            version, state = self.board.state()
-            if version != sent:
-                self.write(b"data: " + state + b"\n\n")
-                sent = version
-            else:
-                self.write(b": \n\n")  # now and then, so that a tab gone away is noticed
-            try:
-                await self.flush()
-            except tornado.iostream.StreamClosedError:
-                return
-            if version == self.board.version:
-                await self.board.changed.wait(timeout=timedelta(seconds=30))
+    def open(self, *args: str, **kwargs: str) -> None:
+        self.board.listen(self)
 
-    def on_connection_close(self) -> None:
-        self.gone = True
-        self.board.changed.notify_all()
+    def on_close(self) -> None:
+        self.board.listeners.discard(self)
 
 
 class _PreviewServer(Server):

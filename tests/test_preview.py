@@ -138,16 +138,17 @@ def test_the_published_build_never_writes_a_draft_even_after_the_preview(tmp_pat
 
 def _panel_state(port: int) -> dict:
     """What the panel is told first on connecting to /_preview/events (the current state)."""
-    import socket
+    import asyncio
 
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(f"GET /_preview/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-        data = b""
-        while b"\ndata: " not in data or not data.split(b"\ndata: ", 1)[1].count(b"\n"):
-            data += connection.recv(65536)
-    head = data.split(b"\r\n\r\n", 1)[0]
-    assert b"text/event-stream" in head
-    return json.loads(data.split(b"\ndata: ", 1)[1].split(b"\n", 1)[0])
+    from tornado.websocket import websocket_connect
+
+    async def first() -> str:
+        connection = await websocket_connect(f"ws://127.0.0.1:{port}/_preview/events")
+        message = await connection.read_message()
+        connection.close()
+        return message
+
+    return json.loads(asyncio.run(first()))
 
 
 def test_an_unfinished_draft_stops_no_edit_from_showing_and_its_problems_are_warnings(edited):
@@ -198,9 +199,7 @@ def _html_files(folder: Path) -> int:
 
 
 def test_the_terminal_shows_one_line_per_rebuild_counting_pages(edited, page):
-    with page.expect_websocket() as opened:
-        page.goto(edited.url)  # a tab connects: livereload would say so
-    opened.value.wait_for_event("framereceived", lambda frame: '"hello"' in str(frame))
+    _listening(page, edited.url)  # a tab connects: livereload would say so
     assert edited.get("/khong-co/")[0] == 404  # tornado would log it
     first = edited.printed(r"trang")
     pages = _html_files(edited.site.output)
@@ -253,8 +252,7 @@ def test_the_panel_s_state_lists_each_problem_in_vietnamese():
     board = _Board()
     board.post([Problem("content/2023/x.md", 4, "cluster", "expected one of …, got 'trung-du'", suggestion="trung-du-bac-bo"),
                 Problem("content/2023/y.md", 0, "results", "185 đồng is very little", warning=True)])
-    version, data = board.state()
-    state = json.loads(data)
+    state = json.loads(board.state())
     assert state["errors"] == [{"path": "content/2023/x.md", "line": "dòng 4", "field": "trường cluster",
                                 "message": "expected one of …, got 'trung-du'", "suggestion": "Gợi ý: trung-du-bac-bo"}]
     assert state["warnings"] == [{"path": "content/2023/y.md", "line": "", "field": "trường results",
@@ -262,14 +260,24 @@ def test_the_panel_s_state_lists_each_problem_in_vietnamese():
     assert state["text"]["errors"] == "Bản sửa có 1 lỗi, chưa được đưa lên"
     assert state["text"]["warnings"] == "1 cảnh báo"
     board.post([])
-    assert board.state()[0] == version + 1 and json.loads(board.state()[1])["errors"] == []
+    assert json.loads(board.state())["errors"] == [] and json.loads(board.state())["warnings"] == []
 
 
 def _listening(page, url: str) -> None:
     """Open url and wait until livereload and the panel are both listening to the server."""
-    with page.expect_websocket() as opened, page.expect_response(lambda r: "/_preview/events" in r.url):
+    with page.expect_websocket(lambda ws: ws.url.endswith("/livereload")) as livereload, \
+            page.expect_websocket(lambda ws: ws.url.endswith("/_preview/events")) as panel:
         page.goto(url)
-    opened.value.wait_for_event("framereceived", lambda frame: '"hello"' in str(frame))
+    livereload.value.wait_for_event("framereceived", lambda frame: '"hello"' in str(frame))
+    expect_told(page)
+    assert panel.value.url.startswith("ws://127.0.0.1:")
+
+
+def expect_told(page) -> None:
+    """The panel has been told the state once (its live regions are no longer busy)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".preview-live[role=status]:not([aria-busy])")).to_be_attached(timeout=WAIT)
 
 
 def test_a_broken_save_shows_its_errors_over_the_last_good_page_until_fixed(edited, page):
@@ -327,7 +335,7 @@ def test_warnings_show_in_a_smaller_panel_that_the_keyboard_dismisses(edited, pa
     page.keyboard.press("Escape")
     expect(warnings).to_have_count(0)
     page.reload()  # dismissed stays dismissed while the warnings are the same
-    expect(page.locator(".preview-live[role=status]:not([aria-busy])")).to_be_attached(timeout=WAIT)  # told
+    expect_told(page)
     assert page.get_by_role("status").get_by_role("region").count() == 0
 
     article.write_text(ARTICLE.replace("loans_vnd: 226000000000", "loans_vnd: 186"), encoding="utf-8")
@@ -355,8 +363,7 @@ CRAFTED = {
 
 def _crafted(page) -> None:
     """The panel's events, answered with CRAFTED: both panels, a suggestion and hostile text."""
-    page.route("**/_preview/events", lambda route: route.fulfill(
-        status=200, headers={"Content-Type": "text/event-stream"}, body=f"data: {json.dumps(CRAFTED)}\n\n"))
+    page.route_web_socket("**/_preview/events", lambda socket: socket.send(json.dumps(CRAFTED)))
 
 
 def test_the_panel_shows_suggestions_and_never_runs_a_message_as_html(preview, page):

@@ -83,12 +83,18 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") dismiss();
     });
-    new EventSource("/_preview/events").onmessage = function (event) {
+    listen();
+  }
+
+  function listen() {
+    var events = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/_preview/events");
+    events.onmessage = function (event) {
       var state = JSON.parse(event.data);
       showErrors(state);
       showWarnings(state);
       [errorsLive, warningsLive].forEach(function (live) { live.removeAttribute("aria-busy"); });
     };
+    events.onclose = function () { setTimeout(listen, 1000); };  // the preview restarted: listen again
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
