@@ -148,7 +148,10 @@ def _panel_state(port: int) -> dict:
         connection.close()
         return message
 
-    return json.loads(asyncio.run(first()))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running in this thread
+        return json.loads(thread.submit(asyncio.run, first()).result(timeout=30))
 
 
 def test_an_unfinished_draft_stops_no_edit_from_showing_and_its_problems_are_warnings(edited):
