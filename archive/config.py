@@ -1,15 +1,18 @@
 """Load and check site_config.yaml into a SiteConfig."""
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from . import yamlload
+from .messages import say
 from .problems import BuildFailed, Problem, describe, did_you_mean
-from .vietnamese import slugify
+from .vietnamese import fold, slugify
 
 DEFAULT_URLS = {
     "article": "{year}/{slug}/",
@@ -21,6 +24,7 @@ DEFAULT_URLS = {
     "feed": "feed.xml",
     "search": "tim-kiem/",
     "data": "du-lieu/",
+    "tag": "the/{tag}/",
 }
 _URL_FIELDS = {
     "article": {"year", "slug"},
@@ -32,9 +36,10 @@ _URL_FIELDS = {
     "feed": set(),
     "search": set(),
     "data": set(),
+    "tag": {"tag"},
 }
 _KEYS = {"title", "description", "base_url", "language", "timezone", "per_page", "urls",
-         "clusters", "kinds", "indicators", "provinces", "provinces_2025"}
+         "clusters", "kinds", "indicators", "provinces", "provinces_2025", "successors"}
 _REQUIRED = ("title", "base_url", "clusters", "kinds", "indicators", "provinces")
 
 
@@ -45,6 +50,14 @@ class Indicator:
     key: str
     label: str
     unit: str
+
+
+@dataclass(frozen=True)
+class Successor:
+    """What a province merged away became, and from which day (the 2025 reorganisation)."""
+
+    name: str
+    since: dt.date
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,10 @@ class SiteConfig:
     indicators: Mapping[str, Indicator]
     provinces: tuple[str, ...]  # every known name, pre- and post-2025
     raw: Mapping[str, Any]  # the file as loaded, for templates that want more
+    successors: Mapping[str, Successor] = field(default_factory=dict)  # province merged away -> its successor
 
 
-Report = Callable[[tuple, str], None]  # (the setting's key path, what is wrong with it)
+Report = Callable[..., None]  # (the setting's key path, what is wrong with it[, what to write instead])
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -76,8 +90,9 @@ def load_config(path: Path) -> SiteConfig:
         raise BuildFailed([Problem(shown, 1, "config", f"expected a mapping of settings, got {describe(data)}")])
     problems: list[Problem] = []
 
-    def report(field: tuple, message: str) -> None:
-        problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message))
+    def report(field: tuple, message: str, suggestion: str = "") -> None:
+        problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message,
+                                suggestion=suggestion))
 
     _check_keys(data, report)
     title = _text(data, "title", report)
@@ -89,6 +104,7 @@ def load_config(path: Path) -> SiteConfig:
     kinds = _kinds(_mapping(data, "kinds", report), report)
     indicators = _indicators(_mapping(data, "indicators", report), report)
     provinces = _provinces(data, report)
+    successors = _successors(data.get("successors", {}), provinces, report)
     language = _text(data, "language", report, "vi")
     timezone = _text(data, "timezone", report, "Asia/Ho_Chi_Minh")
     if problems:
@@ -97,7 +113,7 @@ def load_config(path: Path) -> SiteConfig:
         path=shown, title=title, description=description, base_url=base_url, language=language,
         timezone=timezone, per_page=per_page, urls=MappingProxyType(urls), clusters=MappingProxyType(clusters),
         kinds=MappingProxyType(kinds), indicators=MappingProxyType(indicators),
-        provinces=tuple(provinces), raw=MappingProxyType(data),
+        provinces=tuple(provinces), raw=MappingProxyType(data), successors=MappingProxyType(successors),
     )
 
 
@@ -240,6 +256,65 @@ def _provinces(data: dict, report: Report) -> list[str]:
                            f"another way (both would be tinh/{slugify(name)}/); keep one spelling")
                 provinces.append(name)
     return provinces
+
+
+def _successors(given: Any, provinces: list[str], report: Report) -> dict[str, Successor]:
+    """successors: {province merged away: {name: its successor, since: YYYY-MM-DD}}, every name a
+    known province, no province its own successor, however far the chain goes."""
+    if not isinstance(given, dict):
+        report(("successors",), say("successors.not_mapping", value=describe(given)))
+        return {}
+    successors = {}
+    for name, value in given.items():
+        where = ("successors", name)
+        if name not in provinces:
+            report(where, say("successors.unknown", name=name), _closest(name, provinces))
+            continue
+        if not isinstance(value, dict) or set(value) != {"name", "since"}:
+            report(where, say("successors.shape", value=describe(value)))
+            continue
+        successor, since = value["name"], _day(value["since"])
+        if successor not in provinces:
+            report((*where, "name"), say("successors.unknown_successor", name=successor),
+                   _closest(str(successor), provinces))
+        elif since is None:
+            report((*where, "since"), say("successors.date", value=describe(value["since"])))
+        elif successor == name:
+            report((*where, "name"), say("successors.itself", name=name))
+        else:
+            successors[name] = Successor(successor, since)
+    for cycle in _cycles(successors):
+        report(("successors", cycle[0]), say("successors.cycle", cycle=" → ".join(cycle)))
+    return successors
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _closest(name: Any, choices: list[str]) -> str:
+    """The known name closest to name, compared without diacritics ("Quảng Binh" is "Quảng Bình")."""
+    folded = {fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(fold(str(name)), list(folded), n=1, cutoff=0.6)
+    return f"'{folded[close[0]]}'" if close else ""
+
+
+def _cycles(successors: dict[str, Successor]) -> list[list[str]]:
+    """Each chain of successors that comes back to where it started, once, from its first name in the file."""
+    found, seen = [], set()
+    for start in successors:
+        chain = [start]
+        while chain[-1] in successors and chain[-1] not in seen:
+            seen.add(chain[-1])
+            following = successors[chain[-1]].name
+            if following in chain:
+                found.append(chain[chain.index(following):] + [following])
+                break
+            chain.append(following)
+    return found
 
 
 def _mapping(data: dict, key: str, report: Report) -> dict:

@@ -31,6 +31,17 @@ MESSAGES: dict[str, str] = {
     "preview.panel.close_label": "Đóng bảng cảnh báo (phím Esc)",
     # --- import of news pages -------------------------------------------------------------
     # --- readers' pages built from data (merger, approximate figures) ---------------------
+    # successors: the provinces merged away (the 2025 reorganisation) and what they became
+    "successors.not_mapping": "cần một bảng tỉnh cũ: {{name: tỉnh kế tục, since: YYYY-MM-DD}}, nhưng có {value}",
+    "successors.unknown": "tỉnh '{name}' không có trong danh sách provinces hay provinces_2025",
+    "successors.shape": "cần dạng {{name: tỉnh kế tục, since: YYYY-MM-DD}} (tên tỉnh kế tục và ngày có hiệu lực), "
+                        "nhưng có {value}",
+    "successors.unknown_successor": "tỉnh kế tục '{name}' không có trong danh sách provinces hay provinces_2025",
+    "successors.date": "cần ngày có hiệu lực dạng YYYY-MM-DD, ví dụ 2025-07-01, nhưng có {value}",
+    "successors.itself": "'{name}' không thể là tỉnh kế tục của chính nó; bỏ dòng này nếu tỉnh giữ nguyên tên",
+    "successors.cycle": "các tỉnh kế tục nối thành vòng tròn: {cycle}; chuỗi sáp nhập phải dừng ở một tỉnh còn tồn tại",
+    "successors.old_name": "'{name}' đã thuộc '{successor}' từ ngày {since}, trước ngày họp {date}",
+    "successors.write_instead": "viết '{successor}'",
     # --- command line ---------------------------------------------------------------------
 }
 

@@ -1,4 +1,4 @@
-"""The site model: conferences and the clusters, years and provinces that list them."""
+"""The site model: conferences and the clusters, years, provinces and tags that list them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Indicator, SiteConfig
+from .config import Indicator, SiteConfig, Successor
 from .vietnamese import format_quantity, slugify, sort_key
 
 
@@ -100,13 +100,18 @@ class Conference:
     body_html: str = ""
     year: Link = field(default=Link("", ""))
     source_digest: str = ""  # of the file it was read from (content.SourceFile.digest)
+    other_names: tuple[str, ...] = ()  # its provinces' names before or after a merger (other_names), for search
 
-    @property
-    def updated(self) -> dt.datetime:
-        """When the article last changed, for feeds: its publication time or the conference day."""
-        if self.published:
-            return self.published
-        return dt.datetime.combine(self.date, dt.time(0, 0), dt.timezone(dt.timedelta(hours=7)))
+    # When the article last changed, for feeds and the sitemap: its publication time or the
+    # conference day (a field, set once: the sitemap asks for it on every page that lists the article).
+    updated: dt.datetime = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        updated = self.published or dt.datetime.combine(self.date, dt.time(0, 0), _VIETNAM)
+        object.__setattr__(self, "updated", updated)
+
+
+_VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -150,13 +155,30 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """Another conference as an article page links to it (a page shows only this of it)."""
+
+    title: str
+    url: str
+    date: dt.date
+    kind: str
+    cluster: str
+
+    @classmethod
+    def of(cls, conference: Conference) -> Mention:
+        return cls(conference.title, conference.url, conference.date, conference.kind, conference.cluster.name)
+
+
+@dataclass(frozen=True)
 class Site:
     config: SiteConfig
     conferences: tuple[Conference, ...]  # newest first
     clusters: tuple[Listing, ...]  # in the order of site_config.yaml, only those with conferences
     years: tuple[Listing, ...]  # newest first
     provinces: tuple[Listing, ...]  # Vietnamese alphabetical order
-    neighbours: dict[str, tuple[Conference | None, Conference | None]]  # url -> (older, newer) in its cluster
+    neighbours: dict[str, tuple[Mention | None, Mention | None]]  # url -> (older, newer) of its cluster and kind
+    related: dict[str, tuple[Mention, ...]] = field(default_factory=dict)  # url -> related conferences (_links)
+    tags: tuple[Listing, ...] = ()  # Vietnamese alphabetical order, one per tag's slug
 
 
 def url_for(config: SiteConfig, kind: str, **values: object) -> str:
@@ -173,6 +195,78 @@ def _province_url(pattern: str, name: str) -> str:
     return pattern.format(province=slugify(name))
 
 
+def tag_link(config: SiteConfig, name: str) -> Link:
+    """A tag's page; a tag of no letter or digit has none (url "")."""
+    slug = slugify(name)
+    return Link(name, url_for(config, "tag", tag=slug) if slug else "")
+
+
+# --- Mergers: what a province became, or took in (site_config.yaml's successors) ------------------
+
+@dataclass(frozen=True)
+class Absorbed:
+    """Provinces that became part of another on one day."""
+
+    since: dt.date
+    provinces: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Merger:
+    """A province page's note: the province it became part of (merged away), or those it took in."""
+
+    became: Link | None = None
+    since: dt.date | None = None
+    absorbed: tuple[Absorbed, ...] = ()
+
+
+def _predecessors(config: SiteConfig, name: str) -> list[tuple[str, Successor]]:
+    """The provinces that became part of name, each with its succession, in the config's order."""
+    return [(old, successor) for old, successor in config.successors.items() if successor.name == name]
+
+
+def merger_of(config: SiteConfig, name: str, pages: set[str]) -> Merger | None:
+    """What the province name became or took in; a province links only where it has a page (pages: names)."""
+    def link(other: str) -> Link:
+        return Link(other, province_link(config, other).url if other in pages else "")
+
+    successor = config.successors.get(name)
+    by_day: dict[dt.date, list[Link]] = {}
+    for old, succession in _predecessors(config, name):
+        by_day.setdefault(succession.since, []).append(link(old))
+    if successor is None and not by_day:
+        return None
+    absorbed = tuple(Absorbed(day, tuple(sorted(links, key=lambda item: sort_key(item.name))))
+                     for day, links in sorted(by_day.items()))
+    return Merger(link(successor.name) if successor else None, successor.since if successor else None, absorbed)
+
+
+def merger_day(config: SiteConfig, name: str) -> dt.date | None:
+    """The day the province's figures stop being comparable with those before: when it was merged
+    away, or when it first took others in."""
+    successor = config.successors.get(name)
+    if successor is not None:
+        return successor.since
+    return min((succession.since for _, succession in _predecessors(config, name)), default=None)
+
+
+def other_names(config: SiteConfig, name: str, day: dt.date) -> tuple[str, ...]:
+    """The other names of the place a province named on day: what it became later, and the provinces
+    merged into it by then (searching either name finds the article)."""
+    found: list[str] = []
+    current = name
+    while current in config.successors and config.successors[current].name not in found + [name]:
+        current = config.successors[current].name
+        found.append(current)
+    todo = [name]
+    while todo:
+        for old, succession in _predecessors(config, todo.pop()):
+            if succession.since <= day and old not in found and old != name:
+                found.append(old)
+                todo.append(old)
+    return tuple(found)
+
+
 def newest_first(conferences) -> tuple[Conference, ...]:
     return tuple(sorted(conferences, key=lambda c: (c.date, c.url), reverse=True))
 
@@ -183,6 +277,7 @@ def build_site(config: SiteConfig, conferences: list[Conference]) -> Site:
     by_cluster: dict[str, list[Conference]] = {key: [] for key in config.clusters}
     by_year: dict[int, list[Conference]] = {}
     by_province: dict[str, list[Conference]] = {}
+    by_tag: dict[str, tuple[str, list[Conference]]] = {}
     for conference in ordered:
         by_cluster[conference.cluster_key].append(conference)
         by_year.setdefault(conference.date.year, []).append(conference)
@@ -190,20 +285,65 @@ def build_site(config: SiteConfig, conferences: list[Conference]) -> Site:
         reported = tuple(row.province for row in conference.results.by_province)
         for name in dict.fromkeys(p.name for p in conference.provinces + reported):
             by_province.setdefault(name, []).append(conference)
+        for tag in conference.tags:  # "Giao ước thi đua" and "giao ước thi đua": one page, named as first met
+            tagged = by_tag.setdefault(slugify(tag), (tag, []))[1]
+            if not tagged or tagged[-1] is not conference:
+                tagged.append(conference)
     clusters = tuple(Listing(key, config.clusters[key], url_for(config, "cluster", cluster=key), tuple(members),
                              url_for(config, "cluster_feed", cluster=key))
                      for key, members in by_cluster.items() if members)
-    neighbours: dict[str, tuple[Conference | None, Conference | None]] = {}
-    for cluster in clusters:
-        members = cluster.conferences
-        for index, conference in enumerate(members):
-            older = members[index + 1] if index + 1 < len(members) else None
-            newer = members[index - 1] if index > 0 else None
-            neighbours[conference.url] = (older, newer)
     years = tuple(Listing(str(year), f"Năm {year}", url_for(config, "year", year=year), tuple(members))
                   for year, members in sorted(by_year.items(), reverse=True))
     provinces = tuple(
         Listing(slugify(name), name, province_link(config, name).url, tuple(items))
         for name, items in sorted(by_province.items(), key=lambda item: sort_key(item[0]))
     )
-    return Site(config, ordered, clusters, years, provinces, neighbours)
+    tags = tuple(Listing(slug, name, url_for(config, "tag", tag=slug), tuple(items))
+                 for slug, (name, items) in sorted(by_tag.items(), key=lambda item: sort_key(item[1][0])) if slug)
+    mentions = tuple(map(Mention.of, ordered))
+    near, related = _links(tuple((c.cluster_key, c.kind_key, c.date.toordinal(), tuple(p.name for p in c.provinces))
+                                 for c in ordered))
+    return Site(config, ordered, clusters, years, provinces,
+                {c.url: (mentions[older] if older >= 0 else None, mentions[newer] if newer >= 0 else None)
+                 for c, (older, newer) in zip(ordered, near)},
+                {c.url: tuple(mentions[other] for other in others) for c, others in zip(ordered, related)}, tags)
+
+
+RELATED = 5  # conferences an article page suggests
+_NEAR = 3  # of each cluster or province list, the conferences this close in its order are candidates
+
+
+@functools.lru_cache(maxsize=1)  # the live preview: an edit to an article's text keeps the links as they were
+def _links(shape: tuple) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+    """The links between conferences, by their number in the site's order (newest first); shape: each
+    one's cluster, kind, day and provinces. First each one's previous and next of the same cluster and
+    kind (-1 for none): last year's year-end review before this year's. Then up to RELATED related
+    conferences: of its cluster and its provinces, those sharing the most (the cluster counts as
+    much as a province), then the nearest in time, then the newer; its previous and next are on the
+    page already and left out. Candidates are the _NEAR nearest in the cluster's and each province's
+    list, so that a large site costs no more per conference than a small one."""
+    near = [(-1, -1)] * len(shape)
+    newer: dict[tuple[str, str], int] = {}
+    lists: dict[tuple[str, str], list[int]] = {}
+    for index, (cluster, kind, _, provinces) in enumerate(shape):
+        after = newer.get((cluster, kind), -1)
+        near[index] = (-1, after)
+        if after >= 0:
+            near[after] = (index, near[after][1])
+        newer[cluster, kind] = index
+        for key in (("", cluster), *(("p", name) for name in provinces)):
+            lists.setdefault(key, []).append(index)
+    shared: list[dict[int, int]] = [{} for _ in shape]  # conference -> candidate -> lists shared
+    for members in lists.values():
+        for place, index in enumerate(members):
+            counts = shared[index]
+            for other in members[max(0, place - _NEAR): place] + members[place + 1: place + 1 + _NEAR]:
+                counts[other] = counts.get(other, 0) + 1
+    related = []
+    for index, counts in enumerate(shared):
+        for shown in near[index]:
+            counts.pop(shown, None)
+        day = shape[index][2]
+        best = sorted((-count, abs(shape[other][2] - day), other) for other, count in counts.items())[:RELATED]
+        related.append(tuple(other for _, _, other in best))
+    return near, related

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import operator
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from jinja2 import meta
 
 from . import results
 from .config import SiteConfig
-from .model import Conference, Entry, Listing, Site, url_for
+from .model import Conference, Entry, Link, Listing, Site, merger_of, province_link, tag_link, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
 
@@ -104,7 +106,7 @@ def _news_article(context: jinja2.runtime.Context, conference: Conference) -> di
 
 # The index pages of all clusters, years and provinces: (kind of url, label); each lies at the
 # part of its kind's address before the first placeholder ("cum/{cluster}/" -> "cum/").
-HUBS = (("cluster", "Cụm thi đua"), ("year", "Các năm"), ("province", "Tỉnh, thành phố"))
+HUBS = (("cluster", "Cụm thi đua"), ("year", "Các năm"), ("province", "Tỉnh, thành phố"), ("tag", "Từ khóa"))
 
 
 def hub_of(config: SiteConfig, kind: str) -> str:
@@ -144,22 +146,22 @@ def plan_pages(site: Site, tables: results.Tables) -> list[Page]:
     its template shows besides the config: a page whose template and data stay equal is the same page."""
     config = site.config
     hubs = {"clusters": tuple(map(Entry.of, site.clusters)), "years": tuple(map(Entry.of, site.years)),
-            "provinces": tuple(map(Entry.of, site.provinces))}
+            "provinces": tuple(map(Entry.of, site.provinces)), "tags": tuple(map(Entry.of, site.tags))}
     trails: dict[str, tuple[tuple[str, str], ...]] = {
         kind: ((label, hub_of(config, kind)),) if hub_of(config, kind) else () for kind, label in HUBS}
-    pages = [Page("index.html", "home.html", {"conferences": site.conferences[: config.per_page], **hubs,
-                                              "trail": ()})]
+    pages = [Page("index.html", "home.html", {"conferences": site.conferences[: config.per_page],
+                                              "clusters": hubs["clusters"], "years": hubs["years"],
+                                              "provinces": hubs["provinces"], "trail": ()})]
     for (kind, label), entries in zip(HUBS, hubs.values()):
-        if hub_of(config, kind):
+        if hub_of(config, kind) and (entries or kind != "tag"):  # no tag, no page to list them
             pages.append(Page(hub_of(config, kind) + "index.html", "hub.html",
                               {"heading": label, "entries": entries, "kind": kind, "trail": trails[kind]}))
+    with_page = {province.name for province in site.provinces}
     for conference in site.conferences:
-        older, newer = site.neighbours.get(conference.url, (None, None))
-        pages.append(Page(conference.url + "index.html", "article.html", {
-            "conference": conference, "older": older, "newer": newer,
-            "breakdown": tables.breakdowns.get(conference.url),
-            "trail": (*trails["cluster"], (conference.cluster.name, conference.cluster.url),
-                      (conference.title, conference.url))}))
+        pages.append(_article_page(site, conference, tables, trails["cluster"], with_page))
+    for tag in site.tags:
+        pages.append(Page(tag.url + "index.html", "tag.html", {
+            "listing": Entry.of(tag), "groups": tag.by_year(), "trail": (*trails["tag"], (tag.name, tag.url))}))
     for cluster in site.clusters:
         pages += _cluster_pages(config, cluster, tables.clusters.get(cluster.key), trails["cluster"])
     for year in site.years:
@@ -169,14 +171,14 @@ def plan_pages(site: Site, tables: results.Tables) -> list[Page]:
     for province in site.provinces:
         pages.append(Page(province.url + "index.html", "province.html", {
             "listing": Entry.of(province), "groups": province.by_year(),
-            "history": tables.provinces.get(province.name),
+            "history": tables.provinces.get(province.name), "merger": merger_of(config, province.name, with_page),
             "trail": (*trails["province"], (province.name, province.url))}))
     pages.append(_feed(url_for(config, "feed"), config.title, "", site.conferences[: config.per_page], site))
     pages.append(Page(config.urls["data"] + "index.html", "data.html", {
         "columns": results.COLUMNS, "rows": tables.rows,
         "csv_url": config.urls["data"] + results.CSV_FILE, "json_url": config.urls["data"] + results.JSON_FILE,
         "trail": (("Dữ liệu kết quả", config.urls["data"]),)}))
-    pages.append(Page("404.html", "404.html", {"trail": ()}))
+    pages.append(Page("404.html", "404.html", {"trail": (("Không tìm thấy trang", "404.html"),)}))
     newest = _newest(site.conferences)
     listed = [(page.path[: -len("index.html")], _changed(page) or newest)
               for page in pages if page.path.endswith("index.html")]
@@ -186,8 +188,28 @@ def plan_pages(site: Site, tables: results.Tables) -> list[Page]:
     return pages
 
 
+def _article_page(site: Site, conference: Conference, tables: results.Tables, trail: tuple,
+                  with_page: set[str]) -> Page:
+    """An article's page: the conference, its previous and next of the same cluster and kind, related
+    conferences, its tags and its cluster's leaders, each linking to its page (a province to its
+    own only where it has one)."""
+    def leaders(names: tuple[str, ...]) -> tuple[Link, ...]:
+        return tuple(province_link(site.config, name) if name in with_page else Link(name, "") for name in names)
+
+    older, newer = site.neighbours.get(conference.url, (None, None))
+    return Page(conference.url + "index.html", "article.html", {
+        "conference": conference, "older": older, "newer": newer, "related": site.related.get(conference.url, ()),
+        "tags": tuple(tag_link(site.config, tag) for tag in conference.tags),
+        "chairs": leaders(conference.results.chairs), "deputies": leaders(conference.results.deputies),
+        "breakdown": tables.breakdowns.get(conference.url),
+        "trail": (*trail, (conference.cluster.name, conference.cluster.url), (conference.title, conference.url))})
+
+
 def _newest(conferences: Iterable[Conference]) -> dt.datetime | None:
-    return max((conference.updated for conference in conferences), default=None)
+    return max(map(_UPDATED, conferences), default=None)
+
+
+_UPDATED = operator.attrgetter("updated")
 
 
 def _changed(page: Page) -> dt.datetime | None:
@@ -196,7 +218,7 @@ def _changed(page: Page) -> dt.datetime | None:
     if "conference" in data:
         return data["conference"].updated
     if "groups" in data:
-        return _newest(c for group in data["groups"] for c in group.conferences)
+        return _newest(itertools.chain.from_iterable(group.conferences for group in data["groups"]))
     if isinstance(data.get("listing"), Listing):
         return _newest(data["listing"].conferences)
     return None

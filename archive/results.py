@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .config import Indicator, SiteConfig
-from .model import Conference, Figure, Link, Site, url_for
+from .model import Conference, Figure, Link, Site, merger_day, url_for
 from .problems import Problem
 from .vietnamese import format_number, format_quantity, slugify
 
@@ -111,8 +112,10 @@ def _latest_by_period(reports: Iterable[tuple[Conference, Figure]]) -> dict[tupl
     return chosen
 
 
-def _history(config: SiteConfig, cells: dict[tuple[int, str], Cell], subject: str) -> Table | None:
-    """Indicators by every period from the first reported to the last, with charts."""
+def _history(config: SiteConfig, cells: dict[tuple[int, str], Cell], subject: str,
+             merged: dt.date | None = None) -> Table | None:
+    """Indicators by every period from the first reported to the last, with charts (marking the
+    day merged, when the subject's territory changed)."""
     if not cells:
         return None
     periods = sorted({period for period, _ in cells})
@@ -122,7 +125,7 @@ def _history(config: SiteConfig, cells: dict[tuple[int, str], Cell], subject: st
     for key, indicator in config.indicators.items():
         row = tuple(cells.get((year, key)) for year in years)
         if any(row):
-            rows.append(Row(indicator, row, bar_chart(indicator, columns, row, subject)))
+            rows.append(Row(indicator, row, bar_chart(indicator, columns, row, subject, merged)))
     return Table(columns, tuple(rows))
 
 
@@ -136,7 +139,7 @@ def province_history(site: Site, province: str, conferences: list[Conference]) -
     """conferences: those that report figures for the province, newest first."""
     reports = [(c, f) for c in conferences for row in c.results.by_province
                if row.province.name == province for f in row.figures]
-    return _history(site.config, _latest_by_period(reports), province)
+    return _history(site.config, _latest_by_period(reports), province, merger_day(site.config, province))
 
 
 def year_comparison(site: Site, period: int, by_cluster: dict[str, list[Conference]]) -> Table | None:
@@ -218,15 +221,37 @@ def short_value(value: int, unit: str) -> str:
     return text[: -len(unit)].strip() if unit and text.endswith(unit) else format_number(value)
 
 
-def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Cell | None, ...], subject: str) -> str:
-    """An accessible SVG bar chart of one indicator over the periods; a period with no figure has no bar."""
+def _break_at(cells: tuple[Cell | None, ...], merged: dt.date | None) -> int:
+    """The first column reported on or after the day merged, when a column before it was reported
+    earlier: the bars either side measure different territories. 0 when there is no such break."""
+    if merged is None:
+        return 0
+    before = False
+    for index, cell in enumerate(cells):
+        if cell is not None:
+            if cell.source.date >= merged:
+                return index if before else 0
+            before = True
+    return 0
+
+
+def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Cell | None, ...], subject: str,
+              merged: dt.date | None = None) -> str:
+    """An accessible SVG bar chart of one indicator over the periods; a period with no figure has no bar.
+    When the subject's territory changed on the day merged, the bars after it stand apart, past a
+    gap and a marked line, so that no growth reads across the merger."""
     ident = "bieu-do-" + slugify(indicator.key)
     slot = max(_SLOT, 192 / len(columns))  # a lone year still gets a chart of a readable width
-    width = 16 + slot * len(columns)
+    split = _break_at(cells, merged)
+    gap = slot / 2 if split else 0
+    width = 16 + slot * len(columns) + gap
     peak = max((cell.figure.value for cell in cells if cell), default=0)
     title = f"{indicator.label} qua các năm ({indicator.unit}), {subject}"
     described = "; ".join(f"{column.label}: {cell.text if cell else 'không có số liệu'}"
                           for column, cell in zip(columns, cells))
+    if split and merged is not None:
+        described += (f". Từ {columns[split].label}, số liệu sau sáp nhập ngày {merged:%d/%m/%Y}: "
+                      "địa bàn khác trước, không so sánh được với các năm trước")
     esc = html.escape
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{ident}-title {ident}-desc" '
@@ -236,8 +261,15 @@ def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Ce
         f'<line class="axis" x1="8" y1="{_BASELINE}" x2="{width - 8:g}" y2="{_BASELINE}" '
         'stroke="#4a5561" stroke-width="1"/>',
     ]
+    if split:
+        line = 8 + slot * split + gap / 2
+        parts.append(f'<line class="merger-break" x1="{line:g}" y1="{_TOP - 10}" x2="{line:g}" y2="{_BASELINE}" '
+                     'stroke="#4a5561" stroke-width="1.5" stroke-dasharray="4 3"/>')
+        parts.append(f'<text class="merger-label" x="{line:g}" y="11" text-anchor="middle" font-size="11" '
+                     f'fill="#4a5561" aria-hidden="true">Sáp nhập</text>')
     for index, (column, cell) in enumerate(zip(columns, cells)):
-        middle = 8 + slot * index + slot / 2
+        after = bool(split) and index >= split
+        middle = 8 + slot * index + slot / 2 + (gap if after else 0)
         parts.append(f'<text class="period" x="{middle:g}" y="{_HEIGHT - 6}" text-anchor="middle" '
                      f'font-size="12" fill="#4a5561">{esc(column.label)}</text>')
         if cell is None:
@@ -248,8 +280,9 @@ def bar_chart(indicator: Indicator, columns: tuple[Column, ...], cells: tuple[Ce
         height = round((_BASELINE - _TOP) * value / peak, 2) if peak else 0
         top = round(_BASELINE - height, 2)
         parts.append(
-            f'<rect class="bar" x="{middle - _BAR / 2:g}" y="{top:g}" width="{_BAR}" height="{height:g}" '
-            f'fill="#0b5c8a" data-period="{esc(column.label)}" data-value="{value}">'
+            f'<rect class="bar{" after-merger" if after else ""}" x="{middle - _BAR / 2:g}" y="{top:g}" '
+            f'width="{_BAR}" height="{height:g}" '
+            f'fill="{"#4a5561" if after else "#0b5c8a"}" data-period="{esc(column.label)}" data-value="{value}">'
             f'<title>{esc(column.label)}: {esc(cell.text)}</title></rect>')
         parts.append(f'<text class="value" x="{middle:g}" y="{top - 5:g}" text-anchor="middle" '
                      f'font-size="12" fill="#1d232a">{esc(short_value(value, indicator.unit))}</text>')

@@ -202,7 +202,7 @@ def plain_body(markdown_text: str) -> str:
 def _fields(conference: Conference) -> dict[str, str]:
     meta = [conference.cluster.name, conference.kind, conference.location, conference.author,
             conference.source.name if conference.source else "", str(conference.date.year),
-            *(p.name for p in conference.provinces), *conference.tags]
+            *(p.name for p in conference.provinces), *conference.tags, *conference.other_names]
     return {
         "title": prepare(conference.title),
         "meta": prepare(", ".join(part for part in meta if part)),  # no pair across two facts
@@ -492,8 +492,8 @@ def plan(site: Site, store: Store) -> Plan:
 
 def _indexed(conference: Conference) -> tuple[str, ...]:
     """What an article's entry in the index is made from (see _fields): its file, and the names
-    the config gives its cluster and kind."""
-    return conference.source_digest, conference.cluster.name, conference.kind
+    the config gives its cluster and kind and its provinces before or after a merger."""
+    return conference.source_digest, conference.cluster.name, conference.kind, *conference.other_names
 
 
 def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]]:

@@ -9,7 +9,20 @@ from typing import Any, Callable
 from . import markup
 from .config import SiteConfig
 from .content import SourceFile
-from .model import Award, Conference, Figure, Image, Link, ProvinceFigures, Results, Source, province_link, url_for
+from .messages import say
+from .model import (
+    Award,
+    Conference,
+    Figure,
+    Image,
+    Link,
+    ProvinceFigures,
+    Results,
+    Source,
+    other_names,
+    province_link,
+    url_for,
+)
 from .problems import Problem, describe, did_you_mean
 
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "summary", "source",
@@ -83,8 +96,26 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
         tags=tags, draft=draft, images=images, results=results, body_markdown=source.body,
         photo_files=body_photos + tuple((image.src, image.file) for image in images if image.file),
         year=Link(str(date.year), url_for(config, "year", year=date.year)), source_digest=source.digest,
+        other_names=tuple(dict.fromkeys(other for province in provinces
+                                        for other in other_names(config, province.name, date)
+                                        if other not in {p.name for p in provinces})),
     )
-    return conference, _date_warnings(date, period, front, source.shown)
+    return conference, _date_warnings(date, period, front, source.shown) + _merged_away(provinces, date, config,
+                                                                                       front, source.shown)
+
+
+def _merged_away(provinces: tuple[Link, ...], date: dt.date, config: SiteConfig, front: Any,
+                 shown: str) -> list[Problem]:
+    """A warning for a province named by a conference held after it was merged into another."""
+    found = []
+    for index, province in enumerate(provinces):
+        successor = config.successors.get(province.name)
+        if successor is not None and successor.since <= date:
+            found.append(Problem(shown, front.line("provinces", index) or front.line("provinces"), "provinces",
+                                 say("successors.old_name", name=province.name, successor=successor.name,
+                                     since=successor.since.strftime("%d/%m/%Y"), date=date.strftime("%d/%m/%Y")),
+                                 warning=True, suggestion=say("successors.write_instead", successor=successor.name)))
+    return found
 
 
 FUTURE_DAYS = 366  # a conference dated further ahead than this is probably a typo of the year

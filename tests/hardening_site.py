@@ -87,6 +87,13 @@ def write_full_site(root: Path) -> Path:
             f"---\ntitle: Hội nghị cụm Trung du Bắc Bộ ngày {day}\ndate: {day}\ncluster: trung-du-bac-bo\n"
             "kind: so-ket\nprovinces: [Bắc Ninh]\nresults:\n  figures: {cooperatives: 900}\n---\n"
             "Các tỉnh trong cụm họp bàn kế hoạch.\n", encoding="utf-8")
+    # After the 2025 merger: Quảng Trị's page says it took in Quảng Bình, and its chart marks the day.
+    (root / "content/2025").mkdir(parents=True, exist_ok=True)
+    (root / "content/2025/2025-12-10-bac-trung-bo.md").write_text(
+        "---\ntitle: Tổng kết năm 2025 cụm Bắc Trung Bộ\ndate: 2025-12-10\ncluster: bac-trung-bo\nkind: tong-ket\n"
+        "provinces: [Thanh Hóa, Quảng Trị, Huế]\ntags: [hợp tác xã]\nresults:\n  by_province:\n"
+        "    Quảng Trị: {cooperatives: 842}\n  leaders: {chair: [Quảng Trị]}\n---\n"
+        "Các tỉnh trong cụm tổng kết năm đầu tiên sau sáp nhập.\n", encoding="utf-8")
     return root
 
 
@@ -109,6 +116,9 @@ PAGE_TYPES = {
     "cluster page 2": "cum/trung-du-bac-bo/trang/2/index.html",
     "year": "nam/2023/index.html",
     "province": "tinh/thanh-hoa/index.html",
+    "merged province": "tinh/quang-tri/index.html",
+    "tags": "the/index.html",
+    "tag": "the/hop-tac-xa/index.html",
     "search": "tim-kiem/index.html",
     "data": "du-lieu/index.html",
     "404": "404.html",

@@ -94,14 +94,15 @@ def test_an_edit_draws_exactly_the_pages_that_show_the_article(served, drawn):
     build(options, memory=memory)
     cluster = next(c for c in site.clusters if c.key == conference.cluster_key)
     place = cluster.conferences.index(conference)
-    older = cluster.conferences[place + 1] if place + 1 < len(cluster.conferences) else None
-    newer = cluster.conferences[place - 1] if place else None
     per_page = site.config.per_page
     cluster_page = cluster.url if place < per_page else url_for(site.config, "cluster_page", cluster=cluster.key,
                                                                   page=place // per_page + 1)
     year = next(year for year in site.years if year.key == str(conference.date.year))
     expected = {conference.url, cluster_page, year.url}
-    expected |= {neighbour.url for neighbour in (older, newer) if neighbour}
+    # the articles that link to it: as their previous or next of the cluster and kind, or as related
+    expected |= {url for url, links in [*site.neighbours.items(), *site.related.items()]
+                 if any(link and link.url == conference.url for link in links)}
+    expected |= {tag.url for tag in site.tags if conference in tag.conferences}
     expected |= {p.url for p in site.provinces if conference in p.conferences}
     if place < per_page:
         expected.add(cluster.feed_url)
