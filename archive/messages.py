@@ -12,6 +12,23 @@ MESSAGES: dict[str, str] = {
     "problem.suggestion": "gợi ý: {suggestion}",
     # --- validation of articles and config ------------------------------------------------
     # --- preview (live reload) ------------------------------------------------------------
+    "preview.built": "Đã xây dựng bản xem trước (có cả bản nháp): {pages} trang, {seconds} s",
+    "preview.rebuilt": "{what}: vẽ lại {drawn}/{pages} trang, {seconds} s",
+    "preview.failed": "{what}: {errors} lỗi; trang xem trước vẫn là bản tốt gần nhất",
+    "preview.first_failed": "Không xây dựng được bản xem trước: {errors} lỗi; {output} giữ nguyên như trước",
+    "preview.saved": "Đã lưu {path}",
+    "preview.deleted": "Đã xoá {path}",
+    "preview.and_more": "{path} và {count} tệp khác",
+    "preview.bug": "Lỗi trong chương trình khi xây dựng lại (chi tiết ở cửa sổ lệnh); lưu lại tệp để thử lại",
+    "preview.panel.errors": "Bản sửa có {count} lỗi, chưa được đưa lên",
+    "preview.panel.errors_note": ("Trang bên dưới là bản tốt gần nhất. "
+                                  "Sửa tệp rồi lưu lại: bảng này tự đóng khi hết lỗi."),
+    "preview.panel.warnings": "{count} cảnh báo",
+    "preview.panel.line": "dòng {line}",
+    "preview.panel.field": "trường {field}",
+    "preview.panel.suggestion": "Gợi ý: {suggestion}",
+    "preview.panel.close": "Đóng",
+    "preview.panel.close_label": "Đóng bảng cảnh báo (phím Esc)",
     # --- import of news pages -------------------------------------------------------------
     # --- readers' pages built from data (merger, approximate figures) ---------------------
     # successors: the provinces merged away (the 2025 reorganisation) and what they became

@@ -47,15 +47,20 @@ class Options:
     output: Path = Path("output")
     drafts: bool = False
     cache: Path | None = Path(".cache")  # None: no cache, every result computed afresh
+    # With drafts, whether a draft's errors stop the build (--drafts), or leave that draft out and
+    # are said as warnings, as without drafts (the live preview: an unfinished import blocks no edit).
+    draft_errors_stop: bool = True
 
 
 @dataclass(frozen=True)
 class Report:
-    pages: int  # files made
+    files: int  # files made
     seconds: float
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     unchanged: bool = False  # nothing had changed since the last build: nothing was done
     workers: int = 0  # worker processes that drew the pages (0: this process)
+    pages: int = 0  # of the files, the pages a reader opens (HTML): the search index's files are not pages
+    drawn: int = 0  # pages drawn by this build (a preview's edit draws only those that show what changed)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), for a progress bar
@@ -101,6 +106,11 @@ class Made:
     config: SiteConfig
     templates: dict[str, int]
     files: dict[str, Any]
+    drawn: int = 0  # pages the build drew (the others were kept as the build before left them)
+
+    def pages(self) -> int:
+        """The site's pages: its HTML files, not the feeds, downloads and search index files."""
+        return sum(1 for path in self.files if path.endswith(".html"))
 
 
 @dataclass
@@ -136,7 +146,8 @@ def _check_file(name: str, config: SiteConfig, options: Options, converted: dict
     if isinstance(source, Problem):
         return (stamp, None, [source], ""), None
     conference, found = check_article(source, config, options.content)
-    if not options.drafts and _marked_draft(source) and any(not problem.warning for problem in found):
+    lenient = not options.drafts or not options.draft_errors_stop
+    if lenient and _marked_draft(source) and any(not problem.warning for problem in found):
         # A draft (an import's, say) is not published: what it still lacks is said, as warnings,
         # and stops no build but one that includes drafts (--drafts).
         return (stamp, None, [replace(problem, warning=True) for problem in found], ""), None
@@ -173,7 +184,8 @@ def load_site(options: Options, caches: Caches | None = None,
     paths, photos = list_content(options.content)
     # Every check depends on the config and the code, and an article's on the photos beside it.
     depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
-                     code_digest(content, validate, markup), repr((options.drafts, str(options.content.resolve()))))
+                     code_digest(content, validate, markup),
+                     repr((options.drafts, options.draft_errors_stop, str(options.content.resolve()))))
     known: dict[str, Checked] = caches.articles.get(depends) or {}
     progress("Đọc bài viết", 0, len(paths))
     checked = {}
@@ -250,6 +262,7 @@ class _Files:
         self.config = site.config
         self.before = last.files if last is not None and last.config == site.config else {}
         self.made: dict[str, Any] = {}
+        self.drawn = 0
         # Which templates draw their pages again (nothing is kept without a last build to keep from).
         self.redrawn: dict[str, bool] = {}
         if self.before and last is not None:
@@ -270,12 +283,13 @@ class _Files:
         """Whether a page must be drawn: its data, or a template it is drawn with, changed."""
         self.made[page.path] = page
         if self.redrawn.get(page.template, True) or self.before.get(page.path) != page:
+            self.drawn += page.path.endswith(".html")
             return True
         self.sink.keep(page.path)
         return False
 
     def record(self) -> Made:
-        return Made(self.config, self.times, self.made)
+        return Made(self.config, self.times, self.made, self.drawn)
 
 
 def _uses(env, name: str, changed: set[str]) -> bool:
@@ -469,7 +483,8 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
         caches.save()
     if fingerprint:
         _remember_build(options, fingerprint, warnings)
-    return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers)
+    return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers,
+                  pages=made.pages(), drawn=made.drawn)
 
 
 def check(options: Options) -> list[Problem]:

@@ -11,12 +11,19 @@ The first build runs before any thread starts, so a large site's first build may
 processes (parallel.py); then watchfiles watches content/, templates/ and the config in a
 thread of its own, and every later build runs in one rebuild thread, in this process, one at
 a time: changes that arrive during a build are built together right after it.
+
+The preview shows what the published site does not: drafts (the build runs with drafts=True,
+and the templates mark them), and the last build's problems in a panel over the page
+(_Board, preview/panel.js). The panel's script is added to each page as it is served, never
+written into output/, so the published build holds no trace of it.
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import gc
+import json
 import logging
 import mimetypes
 import os
@@ -27,9 +34,10 @@ import threading
 import traceback
 import urllib.parse
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import tornado.web
+import tornado.websocket
 import watchfiles
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
@@ -38,26 +46,126 @@ from tornado.ioloop import IOLoop
 
 from . import admin
 from .cli import print_problems
+from .content import shown_path
+from .messages import say
 from .pipeline import Caches, Memory, Options, build, refuse_unsafe
-from .problems import BuildFailed, Refused
+from .problems import BuildFailed, Problem, Refused
 from .vietnamese import format_number
 
+PANEL = Path(__file__).resolve().parent / "preview"  # the panel's script and stylesheet, served under /_preview/
+PANEL_TAG = b'<script src="/_preview/panel.js" defer></script>'
 
-def _rebuild(options: Options, memory: Memory, pages_done: Callable[[], None] = lambda: None) -> bool:
-    """One build, its problems printed and one line saying what it did."""
+
+class _Board:
+    """The last build's problems, as the open tabs' panel shows them: errors over the last good
+    page, warnings in a smaller panel. Builds post to it from the rebuild thread; each tab's panel
+    listens on a websocket (/_preview/events), sent the state when it connects and when it changes.
+    (A websocket, not server-sent events: those would hold one of the browser's six connections
+    to the server per open tab, and a seventh tab would wait.)"""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.errors: tuple[Problem, ...] = ()
+        self.warnings: tuple[Problem, ...] = ()
+        self.listeners: set[tornado.websocket.WebSocketHandler] = set()  # used in the server's thread only
+        self.loop: IOLoop | None = None  # the server's, once a tab listens
+
+    def post(self, problems: Iterable[Problem]) -> None:
+        problems = tuple(problems)
+        self._set(tuple(p for p in problems if not p.warning), tuple(p for p in problems if p.warning))
+
+    def clear_errors(self) -> None:
+        """The pages are written: the tab about to reload must not see the errors of the build before."""
+        self._set((), self.warnings)
+
+    def _set(self, errors: tuple[Problem, ...], warnings: tuple[Problem, ...]) -> None:
+        with self.lock:
+            if (errors, warnings) == (self.errors, self.warnings):
+                return
+            self.errors, self.warnings = errors, warnings
+        if self.loop is not None:
+            self.loop.add_callback(self._send)
+
+    def listen(self, tab: tornado.websocket.WebSocketHandler) -> None:
+        self.loop = IOLoop.current()
+        self.listeners.add(tab)
+        tab.write_message(self.state())
+
+    def _send(self) -> None:
+        state = self.state()
+        for tab in list(self.listeners):
+            try:
+                tab.write_message(state)
+            except tornado.websocket.WebSocketClosedError:
+                self.listeners.discard(tab)
+
+    def state(self) -> str:
+        """What the panel shows, as JSON, the words in Vietnamese."""
+        with self.lock:
+            errors, warnings = self.errors, self.warnings
+        text = {"errors": say("preview.panel.errors", count=format_number(len(errors))),
+                "errors_note": say("preview.panel.errors_note"),
+                "warnings": say("preview.panel.warnings", count=format_number(len(warnings))),
+                "close": say("preview.panel.close"), "close_label": say("preview.panel.close_label")}
+        return json.dumps({"errors": [_shown(p) for p in errors], "warnings": [_shown(p) for p in warnings],
+                           "text": text}, ensure_ascii=False)
+
+
+def _shown(problem: Problem) -> dict[str, str]:
+    """One problem as the panel lists it: file, line, field, what is wrong, what to write instead."""
+    return {"path": problem.path,
+            "line": say("preview.panel.line", line=problem.line) if problem.line else "",
+            "field": say("preview.panel.field", field=problem.field) if problem.field else "",
+            "message": problem.message,
+            "suggestion": say("preview.panel.suggestion", suggestion=problem.suggestion) if problem.suggestion else ""}
+
+
+def _rebuild(options: Options, memory: Memory, board: _Board, what: str = "",
+             pages_done: Callable[[], None] = lambda: None) -> bool:
+    """One build, its problems printed and posted to the panel, and one line saying what it did:
+    what changed (what: empty for the first build), how many pages it drew of how many, how long."""
+
+    def written() -> None:
+        board.clear_errors()
+        pages_done()
+
     try:
-        report = build(options, memory=memory, pages_done=pages_done)
+        report = build(options, memory=memory, pages_done=written)
     except BuildFailed as failure:
         print_problems(failure.problems)
-        print("Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.", file=sys.stderr, flush=True)
+        board.post(failure.problems)
+        errors = format_number(sum(1 for p in failure.problems if not p.warning))
+        line = say("preview.failed", what=what, errors=errors) if what else say(
+            "preview.first_failed", errors=errors, output=options.output)
+        print(line, file=sys.stderr, flush=True)
         return False
     except Refused as refusal:  # the system refused (a full disk, a permission): the last good site stays
         print(refusal, file=sys.stderr, flush=True)
+        board.post([Problem("", 0, "", str(refusal))])
         return False
     print_problems(report.warnings)
-    print(f"Đã xây dựng lại: {format_number(report.pages)} trang, {format_number(round(report.seconds, 2))} s",
-          flush=True)
+    board.post(report.warnings)
+    seconds = format_number(round(report.seconds, 2))
+    pages = format_number(report.pages)
+    print(say("preview.rebuilt", what=what, drawn=format_number(report.drawn), pages=pages, seconds=seconds)
+          if what else say("preview.built", pages=pages, seconds=seconds), flush=True)
     return True
+
+
+def _what_changed(changes: dict[Path, watchfiles.Change]) -> str:
+    """The changed files as the terminal names them: "Đã lưu content/…md", "… và 2 tệp khác"."""
+    named = {path: change for path, change in changes.items() if not _editor_file(path.name)} or changes
+    deleted = all(change == watchfiles.Change.deleted for change in named.values())
+    key = "preview.deleted" if deleted else "preview.saved"
+    paths = sorted(shown_path(path) for path in named)
+    shown = paths[0] if len(paths) == 1 else say("preview.and_more", path=paths[0],
+                                                    count=format_number(len(paths) - 1))
+    return say(key, path=shown)
+
+
+def _editor_file(name: str) -> bool:
+    """An editor's swap, lock or backup file, saved beside the file being edited."""
+    return name.startswith((".", "#")) or name.endswith("~") or name.isdigit()
 
 
 class _Tabs(Watcher):
@@ -93,17 +201,18 @@ def _reload_path(changed: set[Path]) -> str:
 class _Rebuilder:
     """Every build after the first, one at a time in a thread of its own."""
 
-    def __init__(self, options: Options, memory: Memory, tabs: _Tabs):
+    def __init__(self, options: Options, memory: Memory, tabs: _Tabs, board: _Board):
         self.options = options
         self.memory = memory
         self.tabs = tabs
+        self.board = board
         self.condition = threading.Condition()
-        self.pending: set[Path] = set()  # changed since the last build started
+        self.pending: dict[Path, watchfiles.Change] = {}  # changed since the last build started
         self.building = threading.Lock()  # held while a build runs
 
-    def changed(self, paths: set[Path]) -> None:
+    def changed(self, changes: dict[Path, watchfiles.Change]) -> None:
         with self.condition:
-            self.pending |= paths
+            self.pending |= changes
             self.condition.notify()
 
     def run(self) -> None:
@@ -111,12 +220,14 @@ class _Rebuilder:
             with self.condition:
                 while not self.pending:
                     self.condition.wait()
-                batch, self.pending = self.pending, set()
+                batch, self.pending = self.pending, {}
             with self.building:
                 try:
-                    _rebuild(self.options, self.memory, functools.partial(self.tabs.reload, _reload_path(batch)))
+                    _rebuild(self.options, self.memory, self.board, _what_changed(batch),
+                             functools.partial(self.tabs.reload, _reload_path(set(batch))))
                 except Exception:  # a bug, not a broken edit: say so, and start afresh with the next edit
                     traceback.print_exc()
+                    self.board.post([Problem("", 0, "", say("preview.bug"))])
                     self.memory = Memory(Caches(self.options.cache))
                 _settle()
 
@@ -153,14 +264,33 @@ def _stamps(paths: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _watch(paths: list[Path], changed: Callable[[set[Path]], None], stop: threading.Event) -> None:
+def _watch(paths: list[Path], changed: Callable[[dict[Path, watchfiles.Change]], None],
+           stop: threading.Event) -> None:
     for changes in watchfiles.watch(*paths, stop_event=stop, step=20, debounce=1000):
-        changed({Path(path) for _, path in changes})
+        if found := _saved_or_deleted(changes):
+            changed(found)
+
+
+def _saved_or_deleted(changes: set[tuple[watchfiles.Change, str]]) -> dict[Path, watchfiles.Change]:
+    """Each changed file, saved (modified) or deleted as it is now; a file that came and went
+    (an editor's or sed's temporary file, renamed over the one edited) changed nothing."""
+    kinds: dict[Path, set[watchfiles.Change]] = {}
+    for change, name in changes:
+        kinds.setdefault(Path(name), set()).add(change)
+    found = {}
+    for file, seen in kinds.items():
+        if file.exists():
+            found[file] = watchfiles.Change.modified
+        elif watchfiles.Change.added not in seen:
+            found[file] = watchfiles.Change.deleted
+    return found
 
 
 class _Files(StaticFileHandler):
-    """livereload's file handler, with a 400 for a request path no file can have: a NUL byte, a
-    '%' not followed by two hex digits, or percent-encoded bytes that are not UTF-8."""
+    """livereload's file handler, with a 400 for a request path no file can have (a NUL byte, a
+    '%' not followed by two hex digits, or percent-encoded bytes that are not UTF-8), the site's
+    own 404 page for a path it lacks, and the panel's script added to every page it serves
+    (through tornado's hooks for a subclass: get_content, get_content_size, write_error)."""
 
     def prepare(self) -> None:
         raw = self.request.path
@@ -171,6 +301,62 @@ class _Files(StaticFileHandler):
         if "\x00" in decoded or _BAD_ESCAPE.search(raw):
             raise tornado.web.HTTPError(400)
         super().prepare()
+
+    @classmethod
+    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None):
+        if not abspath.endswith(".html"):
+            return super().get_content(abspath, start, end)
+        return _with_panel(Path(abspath).read_bytes())[start:end]
+
+    def get_content_size(self) -> int:
+        if self.absolute_path is None or not self.absolute_path.endswith(".html"):
+            return super().get_content_size()
+        return len(self.get_content(self.absolute_path))
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        try:
+            page = (Path(self.root) / "404.html").read_bytes() if status_code == 404 else None
+        except OSError:  # no 404 page (yet): tornado's own answer
+            page = None
+        if page is None:
+            super().write_error(status_code, **kwargs)
+            return
+        self.clear_header("Content-Length")  # (set for the file that was asked for, when it was one)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(_with_panel(page))
+
+
+def _with_panel(page: bytes) -> bytes:
+    """A page as the preview serves it: with the script of the problems panel."""
+    return page.replace(b"</head>", PANEL_TAG + b"</head>", 1)
+
+
+class _Events(tornado.websocket.WebSocketHandler):
+    """/_preview/events: a tab's panel listening to the board (tornado refuses a page of another
+    site, by its Origin, so no other site can read the problems)."""
+
+    def initialize(self, board: _Board) -> None:
+        self.board = board
+
+    def open(self, *args: str, **kwargs: str) -> None:
+        self.board.listen(self)
+
+    def on_close(self) -> None:
+        self.board.listeners.discard(self)
+
+
+class _PreviewServer(Server):
+    """livereload's server, with the panel's files and events beside the site's."""
+
+    def __init__(self, board: _Board, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.board = board
+        self.SFH = _Files
+
+    def get_web_handlers(self, script):
+        return [(r"/_preview/events", _Events, {"board": self.board}),
+                (r"/_preview/(panel\.js|panel\.css)", tornado.web.StaticFileHandler, {"path": str(PANEL)}),
+                *super().get_web_handlers(script)]
 
 
 # The web form reads admin/config.yml only when it is served as YAML (with the local backend set
@@ -210,10 +396,14 @@ def _start_form_backend(options: Options, host: str, port: int):
 def serve(options: Options, host: str, port: int) -> int:
     refuse_unsafe(options)  # before anything is built or served
     _refuse_taken_port(host, port)
+    # The preview shows drafts, marked as such; one that does not check yet is left out, its
+    # problems shown as warnings, so that an unfinished import stops no other edit from showing.
+    options = dataclasses.replace(options, drafts=True, draft_errors_stop=False)
     memory = Memory(Caches(options.cache))
+    board = _Board()
     watched = [path for path in (options.content, options.templates, options.config) if path.exists()]
     before = _stamps(watched)
-    if not _rebuild(options, memory) and not options.output.is_dir():
+    if not _rebuild(options, memory, board) and not options.output.is_dir():
         return 1
     memory.caches.save()
     _settle()
@@ -223,19 +413,18 @@ def serve(options: Options, host: str, port: int) -> int:
         logging.getLogger(name).addFilter(_errors_only)
     backend = _start_form_backend(options, host, port)  # (before any thread starts: it forks)
     tabs = _Tabs()
-    rebuilder = _Rebuilder(options, memory, tabs)
+    rebuilder = _Rebuilder(options, memory, tabs, board)
     stop = threading.Event()
     threading.Thread(target=_watch, args=(watched, rebuilder.changed, stop), name="watch", daemon=True).start()
     threading.Thread(target=rebuilder.run, name="rebuild", daemon=True).start()
     # An edit saved during the first build, before the watcher started, is built now.
     if _stamps(watched) != before:
-        rebuilder.changed({options.content})
+        rebuilder.changed({options.content: watchfiles.Change.modified})
     print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
     if backend is not None:
         print(admin.say("form.backend.started", host=host, port=port), flush=True)
     try:
-        server = Server(watcher=tabs)
-        server.SFH = _Files
+        server = _PreviewServer(board, watcher=tabs)
         try:
             server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
         except OSError as error:  # taken between the check and now

@@ -98,7 +98,7 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
     try:
         url = f"http://127.0.0.1:{port}/2023/trung-du-bac-bo/"
         assert _wait_for(lambda: _answers(url), 60), "the preview server did not start"
-        with page.expect_websocket() as opened:
+        with page.expect_websocket(lambda ws: ws.url.endswith("/livereload")) as opened:  # (not the panel's)
             page.goto(url)
         # livereload's handshake: the server answers the tab's hello; from then on it hears reloads
         opened.value.wait_for_event("framereceived", lambda frame: '"hello"' in str(frame))

@@ -166,12 +166,12 @@ def test_the_preview_and_the_command_line_share_the_lock(scratch, monkeypatch, c
     import time
 
     from archive.pipeline import Caches, Memory, Options
-    from archive.serve import _rebuild
+    from archive.serve import _Board, _rebuild
 
     monkeypatch.chdir(scratch.root)
     with (scratch.root / ".output.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a build from the command line, running
-        preview = threading.Thread(target=_rebuild, args=(Options(), Memory(Caches(None))))
+        preview = threading.Thread(target=_rebuild, args=(Options(), Memory(Caches(None)), _Board()))
         preview.start()
         time.sleep(1.5)
         assert preview.is_alive() and not scratch.output.exists(), "the preview did not wait for the lock"
