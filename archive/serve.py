@@ -36,6 +36,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from .cli import print_problems
+from .messages import say
 from .pipeline import Caches, Memory, Options, build, refuse_unsafe
 from .problems import BuildFailed, Refused
 from .vietnamese import format_number
@@ -47,13 +48,13 @@ def _rebuild(options: Options, memory: Memory, pages_done: Callable[[], None] = 
         report = build(options, memory=memory, pages_done=pages_done)
     except BuildFailed as failure:
         print_problems(failure.problems)
-        print("Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.", file=sys.stderr, flush=True)
+        print(say("serve.broken"), file=sys.stderr, flush=True)
         return False
     except Refused as refusal:  # the system refused (a full disk, a permission): the last good site stays
         print(refusal, file=sys.stderr, flush=True)
         return False
     print_problems(report.warnings)
-    print(f"Đã xây dựng lại: {format_number(report.pages)} trang, {format_number(round(report.seconds, 2))} s",
+    print(say("serve.rebuilt", pages=format_number(report.pages), seconds=format_number(round(report.seconds, 2))),
           flush=True)
     return True
 
@@ -184,9 +185,8 @@ def _refuse_taken_port(host: str, port: int) -> None:
 
 def _port_problem(host: str, port: int, error: OSError) -> str:
     if error.errno == errno.EADDRINUSE:
-        return (f"{host}:{port}: port: expected a free port, got one in use (another preview?); stop the "
-                f"other server or choose another port, e.g. --port {port + 1 if port < 65535 else 8000}")
-    return f"{host}:{port}: port: cannot listen there ({error.strerror or error}); check --host and --port"
+        return say("serve.port_taken", host=host, port=port, other=port + 1 if port < 65535 else 8000)
+    return say("serve.cannot_listen", host=host, port=port, error=error.strerror or error)
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -211,7 +211,7 @@ def serve(options: Options, host: str, port: int) -> int:
     # An edit saved during the first build, before the watcher started, is built now.
     if _stamps(watched) != before:
         rebuilder.changed({options.content})
-    print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
+    print(say("serve.listening", host=host, port=port), flush=True)
     try:
         server = Server(watcher=tabs)
         server.SFH = _Files
