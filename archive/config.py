@@ -191,7 +191,7 @@ def _clusters(given: dict, report: Report) -> dict[str, str]:
             continue
         name = value.get("name") if isinstance(value, dict) else None
         if not isinstance(name, str) or not name.strip():
-            report(("clusters", key), expected(say("config.cluster"), value))
+            report(("clusters", key), say("problem.expected", expected=say("config.cluster"), found=repr(value)))
         else:
             clusters[str(key)] = name
     return clusters
@@ -204,7 +204,7 @@ def _kinds(given: dict, report: Report) -> dict[str, str]:
             report(("kinds", key), *_key_problem(key))
             continue
         if not isinstance(value, str) or not value.strip():
-            report(("kinds", key), expected(say("config.kind"), value))
+            report(("kinds", key), say("problem.expected", expected=say("config.kind"), found=repr(value)))
         else:
             kinds[str(key)] = value
     return kinds
@@ -217,7 +217,7 @@ def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
             report(("indicators", key), *_key_problem(key))
             continue
         if not (isinstance(value, dict) and isinstance(value.get("label"), str) and isinstance(value.get("unit"), str)):
-            report(("indicators", key), expected(say("config.indicator"), value))
+            report(("indicators", key), say("problem.expected", expected=say("config.indicator"), found=repr(value)))
         else:
             indicators[str(key)] = Indicator(str(key), value["label"], value["unit"])
     return indicators

@@ -66,7 +66,7 @@ MESSAGES: dict[str, str] = {
     "field.required": "thiếu trường bắt buộc",
     "expect.text": "chữ",
     "expect.date": "ngày dạng YYYY-MM-DD",
-    "expect.real_date": "một ngày có thật dạng YYYY-MM-DD, nhưng ghi {found} (không có ngày này)",
+    "expect.real_date": "cần một ngày có thật dạng YYYY-MM-DD, nhưng ghi {found} (không có ngày này)",
     "expect.date_range": "năm từ 1945 đến 2100",
     "expect.one_of": "một trong {choices}",
     "expect.province": "tên tỉnh có trong site_config.yaml",
