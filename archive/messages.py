@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "yaml.parser.block_end": "thụt lề không khớp với các dòng trên",
     "yaml.parser.simple_key": "thiếu dấu ':' sau tên trường",
     "yaml.parser.quoted": "chuỗi trong ngoặc kép chưa được đóng",
+    "yaml.parser.unhashable_key": "tên trường phải là chữ hoặc số, không phải danh sách hay bảng",
     # --- validation of articles and config ------------------------------------------------
     "file.too_large": "{size} MB là quá lớn cho một bài (tối đa {limit} MB)",
     "file.too_large.fix": "tách bài ra hoặc bỏ dữ liệu dán vào",

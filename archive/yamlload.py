@@ -141,10 +141,12 @@ def _line_at(text: str, index: int) -> str:
 _PARSER_PROBLEMS = (
     ("did not find expected ',' or ']'", "yaml.parser.flow_sequence"),
     ("did not find expected ',' or '}'", "yaml.parser.flow_mapping"),
-    ("mapping values are not allowed here", "yaml.parser.mapping_values"),
+    ("mapping values are not allowed", "yaml.parser.mapping_values"),
     ("expected <block end>", "yaml.parser.block_end"),
+    ("did not find expected key", "yaml.parser.block_end"),
     ("could not find expected ':'", "yaml.parser.simple_key"),
     ("found unexpected end of stream", "yaml.parser.quoted"),
+    ("found unhashable key", "yaml.parser.unhashable_key"),
 )
 
 
