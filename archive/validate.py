@@ -170,10 +170,11 @@ def _duplicate(conference: Conference, first: Conference, field: str, message: s
 
 
 def source_address(url: str) -> str:
-    """A source's address as compared for duplicates: without scheme, 'www.', fragment and final '/'."""
+    """A source's page as compared for duplicates: without scheme, 'www.', fragment and final '/'; "" for a
+    site's home page (many articles name only the newspaper's address), which is no page of its own."""
     address = re.sub(r"^https?://(?:www\.)?", "", url.strip(), flags=re.IGNORECASE).split("#")[0].rstrip("/")
     host, _, rest = address.partition("/")
-    return f"{host.lower()}/{rest}" if address else ""
+    return f"{host.lower()}/{rest}" if rest else ""
 
 
 def _source_address(conference: Conference) -> str:

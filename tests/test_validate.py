@@ -507,6 +507,14 @@ def test_one_source_address_in_two_files_is_an_error_naming_both(scratch, monkey
         "hai lần (gợi ý: giữ một bài, xóa bài kia (hoặc sửa trường sai nếu đây là hai hội nghị khác nhau))")
 
 
+def test_two_articles_naming_only_the_same_newspaper_are_no_duplicates(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    home = "source: {name: Báo Hải Dương, url: 'https://baohaiduong.vn/'}\n"
+    scratch.write("content/2023/2023-12-01-a.md", article(GOOD + home))
+    scratch.write("content/2024/2024-07-05-b.md", article(GOOD.replace("2023-12-01", "2024-07-05") + home))
+    assert main(["check"]) == 0, capsys.readouterr().err
+
+
 def test_a_draft_of_a_conference_already_published_is_a_warning_and_is_never_published(scratch, monkeypatch, capsys):
     monkeypatch.chdir(scratch.root)
     draft = scratch.write("content/2023/2023-12-01-nhap.md", article(SAME_DAY + "draft: true\n"))
