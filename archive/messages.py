@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
     "field.content": "thư mục bài",
     "field.template": "mẫu trang",
     "field.search": "tìm kiếm",
-    "field.port": "cổng",
     # --- YAML (front matter and site_config.yaml) ------------------------------------------
     "yaml.invalid": "YAML không hợp lệ: {detail}",
     "yaml.duplicate_key": "YAML không hợp lệ: khóa '{name}' xuất hiện hai lần (lần đầu ở dòng {first}); giữ một",

@@ -142,25 +142,26 @@ def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path) ->
     """Refuse (problems.Refused) an output folder whose replacement would lose a file: one that is
     a regular file, is or holds a source (the content, the templates, the config file, the code,
     a VCS root, the home folder), or lies inside the content, the templates or the code.
-    The build replaces output/ whole, so any of these would be deleted."""
+    The build replaces output/ whole, so any of these would be deleted. `sources` is keyed by the
+    catalogue's name of each source ("source.content", …)."""
     out = out_dir.resolve()
     if out.exists() and not out.is_dir():
         raise Refused(say("output.is_file", output=out_dir))
     held = {name: path.resolve() for name, path in sources.items()}
-    held["code"] = code
+    held["source.code"] = code
     home = os.path.expanduser("~")
     if home not in ("~", "/"):
-        held["home"] = Path(home).resolve()
-    vcs = _vcs_root(held["config"].parent)
+        held["source.home"] = Path(home).resolve()
+    vcs = _vcs_root(held["source.config"].parent)
     if vcs is not None:
-        held["repository"] = vcs
+        held["source.repository"] = vcs
     for name, source in held.items():
         if out == source or out in source.parents:
             what = say("output.is" if out == source else "output.contains")
-            raise Refused(say("output.holds", output=out_dir, what=what, name=say(f"source.{name}"), source=source))
-    for name in ("content", "templates", "code"):
+            raise Refused(say("output.holds", output=out_dir, what=what, name=say(name), source=source))
+    for name in ("source.content", "source.templates", "source.code"):
         if held[name] in out.parents:
-            raise Refused(say("output.inside", output=out_dir, name=say(f"source.{name}"), source=held[name]))
+            raise Refused(say("output.inside", output=out_dir, name=say(name), source=held[name]))
 
 
 class Staging:

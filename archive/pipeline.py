@@ -377,8 +377,8 @@ def _lunr() -> Path:
 
 def refuse_unsafe(options: Options) -> None:
     """Refuse an --output whose replacement would delete a source (output.refuse_unsafe_output)."""
-    refuse_unsafe_output(options.output, {"content": options.content, "templates": options.templates,
-                                          "config": options.config}, CODE)
+    refuse_unsafe_output(options.output, {"source.content": options.content, "source.templates": options.templates,
+                                          "source.config": options.config}, CODE)
 
 
 def build(options: Options, progress: Progress = _quiet, memory: Memory | None = None,
@@ -398,14 +398,17 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
 
 
 # What to do about the operating system's refusals, by errno.
-_ADVICE = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EBUSY, errno.EROFS, errno.EIO, errno.EXDEV}
+_ADVICE = {errno.ENOSPC: "system.ENOSPC", errno.EDQUOT: "system.EDQUOT", errno.EACCES: "system.EACCES",
+           errno.EPERM: "system.EPERM", errno.EBUSY: "system.EBUSY", errno.EROFS: "system.EROFS",
+           errno.EIO: "system.EIO", errno.EXDEV: "system.EXDEV"}
 
 
 def os_problem(error: OSError, output: Path) -> str:
     """One line for an operating-system error: the path, what happened, what to do."""
     where = error.filename or output
     name = errno.errorcode.get(error.errno or 0, "error")
-    advice = say(f"system.{name}") if error.errno in _ADVICE else f"{error.strerror or error}"
+    key = _ADVICE.get(error.errno or 0)
+    advice = say(key) if key else f"{error.strerror or error}"
     return say("system.refused", where=where, name=name, advice=advice, output=output)
 
 
