@@ -243,6 +243,9 @@ MESSAGES: dict[str, str] = {
     "draft.empty": "# Để trống (không tìm thấy trong bài):",
     "draft.figures": "# Số liệu đã ghi vào results (chỉ tiêu = giá trị, phạm vi, câu gốc):",
     "draft.item": "#   - {item}",
+    # --- the editors' guide (HUONG-DAN.md) --------------------------------------------------
+    "guide.updated": "Đã cập nhật danh sách giá trị trong {guide} theo {config}.",
+    "guide.unchanged": "Danh sách giá trị trong {guide} đã khớp với {config}.",
     # --- readers' pages built from data (merger, approximate figures) ---------------------
     # --- command line ---------------------------------------------------------------------
     "cli.description": (
