@@ -200,7 +200,7 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     opening = extract.named_clusters(f"{title}\n{lead}", config.clusters, index)
     if opening:
         best = max(opening, key=lambda key: opening[key])
-        how = f"\"{config.clusters[best]}\" trong tiêu đề hoặc đoạn đầu"
+        how = say("found.cluster.opening", name=config.clusters[best])
         return _Who(extract.Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
     alliance = extract.provincial_alliance(title, lead, index, city)
     if isinstance(alliance.value, str):
@@ -210,9 +210,10 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     found = extract.cluster(text, config.clusters, index, city, names, members)
     single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
-        return _Who(found, extract.Found([single], f"Liên minh HTX {single}"), extract.Unit("alliance", single), source)
+        alliance = extract.Found([single], say("found.scope.alliance", province=single))
+        return _Who(found, alliance, extract.Unit("alliance", single), source)
     if found.value and not found.doubtful:
-        found = extract.Found(found.value, found.how + "; tên cụm không có trong tiêu đề và đoạn đầu", True)
+        found = extract.Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
     return _Who(found, named, extract.Unit("cluster"), source)
 
 
@@ -222,14 +223,15 @@ def _provincial(config: SiteConfig, alliance: extract.Found, index: extract.Prov
     provinces = extract.Found([province], alliance.how, alliance.doubtful)
     own = _own_key(config, province, index)
     if own:
-        how = f"hội nghị của Liên minh HTX {province}, cụm riêng \"{config.clusters[own]}\""
+        how = say("found.cluster.own", province=province, name=config.clusters[own])
         return _Who(extract.Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
     if PROVINCE_LEVEL in config.clusters:
-        how = f"hội nghị riêng của Liên minh HTX {province} ({alliance.how})"
+        how = say("found.cluster.province_level", province=province, how=alliance.how)
         cluster = extract.Found(PROVINCE_LEVEL, how, alliance.doubtful)
     else:
-        cluster = extract.Found(None, f"hội nghị riêng của Liên minh HTX {province}; site_config.yaml chưa có khóa "
-                                      f"'{PROVINCE_LEVEL}'", True)
+        cluster = extract.Found(None, say("found.cluster.no_province_level", province=province,
+                                                    cluster_key=PROVINCE_LEVEL),
+                                True)
     return _Who(cluster, provinces, extract.Unit("province", province), source)
 
 
@@ -238,7 +240,7 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     notes = _Notes()
     paragraphs = [block.text for block in page.blocks if not block.caption]
     title = extract.tidy_title(page.title, config.clusters)
-    notes.take("title", extract.Found(title, "dòng tiêu đề" if title else "không có dòng tiêu đề trên đoạn đầu"))
+    notes.take("title", extract.Found(title, say("found.title.line") if title else say("found.title.none")))
     kind = extract.kind(title, paragraphs[0] if paragraphs else "")
     when = _when(page, title, paragraphs, str(kind.value or ""))
     if when.lead and paragraphs and when.lead != paragraphs[0] and kind.value is None:
@@ -260,9 +262,9 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
                                                      signature_name))
     if when.published:
         front["published"] = when.published.isoformat()
-        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", "dòng ngày đăng hoặc siêu dữ liệu"))
+        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
     else:
-        notes.take("published", extract.Found(None, "không có ngày đăng"))
+        notes.take("published", extract.Found(None, say("found.published.none")))
     front["draft"] = True
     results, sources = _results(paragraphs, index, who.unit, when.period.value, str(kind.value or ""), notes)
     if results:
