@@ -141,16 +141,19 @@ def check_unique_urls(conferences: list[Conference]) -> list[Problem]:
 
 
 def check_duplicates(conferences: list[Conference]) -> list[Problem]:
-    """The same conference saved twice: the same cluster, kind and date, or the same source address.
+    """The same conference saved twice: the same cluster, kind and date (and, when both name the provinces
+    that took part, one of them in common: the provincial alliances' own conferences share one cluster key,
+    `cap-tinh`, and two provinces may hold theirs on the same day), or the same source address.
     An error naming both files; a warning when one of them is a draft (a re-import waiting for review),
     which is not published."""
     problems = []
-    by_day: dict[tuple, Conference] = {}
+    by_day: dict[tuple, list[Conference]] = {}
     by_source: dict[str, Conference] = {}
     for conference in conferences:
-        day = (conference.cluster_key, conference.kind_key, conference.date)
-        first = by_day.setdefault(day, conference)
-        if first is not conference:
+        held = by_day.setdefault((conference.cluster_key, conference.kind_key, conference.date), [])
+        first = next((other for other in held if _same_provinces(other, conference)), None)
+        held.append(conference)
+        if first is not None:
             problems.append(_duplicate(conference, first, "date", say("duplicate.conference", other=first.path)))
             continue
         address = _source_address(conference)
@@ -161,6 +164,12 @@ def check_duplicates(conferences: list[Conference]) -> list[Problem]:
                                            say("duplicate.source", other=first.path,
                                                url=conference.source.url if conference.source else address)))
     return problems
+
+
+def _same_provinces(one: Conference, other: Conference) -> bool:
+    names = {link.name for link in one.provinces}
+    others = {link.name for link in other.provinces}
+    return not names or not others or bool(names & others)
 
 
 def _duplicate(conference: Conference, first: Conference, field: str, message: str) -> Problem:

@@ -493,6 +493,19 @@ def test_another_kind_or_day_of_the_same_cluster_is_no_duplicate(scratch, monkey
     assert main([]) == 0, capsys.readouterr().err
 
 
+def test_two_provinces_own_conferences_on_one_day_are_no_duplicate(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    own = "title: Tổng kết Liên minh HTX {p}\ndate: 2023-12-20\ncluster: cap-tinh\nkind: tong-ket\nprovinces: [{p}]\n"
+    scratch.write("content/2023/2023-12-20-lao-cai.md", article(own.format(p="Lào Cai")))
+    scratch.write("content/2023/2023-12-20-yen-bai.md", article(own.format(p="Yên Bái")))
+    assert main(["check"]) == 0, capsys.readouterr().err
+    scratch.write("content/2023/2023-12-20-lao-cai-2.md", article(own.format(p="Lào Cai")))
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.splitlines()[0].startswith(
+        "content/2023/2023-12-20-lao-cai.md: date: cùng cụm, cùng loại và cùng ngày với "
+        "content/2023/2023-12-20-lao-cai-2.md: một hội nghị được lưu hai lần")
+
+
 def test_one_source_address_in_two_files_is_an_error_naming_both(scratch, monkeypatch, capsys):
     monkeypatch.chdir(scratch.root)
     scratch.write("content/2023/2023-12-01-a.md", article(GOOD + SOURCE))
