@@ -154,15 +154,14 @@ def check_duplicates(conferences: list[Conference]) -> list[Problem]:
         first = next((other for other in held if _same_provinces(other, conference)), None)
         held.append(conference)
         if first is not None:
-            problems.append(_duplicate(conference, first, "date", say("duplicate.conference", other=first.path)))
+            problems.append(_duplicate(conference, first, "date", "duplicate.conference"))
             continue
         address = _source_address(conference)
         if address:
             first = by_source.setdefault(address, conference)
             if first is not conference:
-                problems.append(_duplicate(conference, first, "source.url",
-                                           say("duplicate.source", other=first.path,
-                                               url=conference.source.url if conference.source else address)))
+                problems.append(_duplicate(conference, first, "source.url", "duplicate.source",
+                                           url=conference.source.url if conference.source else address))
     return problems
 
 
@@ -172,10 +171,12 @@ def _same_provinces(one: Conference, other: Conference) -> bool:
     return not names or not others or bool(names & others)
 
 
-def _duplicate(conference: Conference, first: Conference, field: str, message: str) -> Problem:
-    draft = conference if conference.draft else first if first.draft else None
-    return Problem(conference.path, 0, field, message, warning=draft is not None,
-                   suggestion=say("duplicate.draft_fix") if draft is not None else say("duplicate.fix"))
+def _duplicate(conference: Conference, first: Conference, field: str, key: str, **values: str) -> Problem:
+    """Said at the later file, or at the draft when one of the two is a draft (the file to look at)."""
+    if first.draft and not conference.draft:
+        conference, first = first, conference
+    return Problem(conference.path, 0, field, say(key, other=first.path, **values), warning=conference.draft,
+                   suggestion=say("duplicate.draft_fix") if conference.draft else say("duplicate.fix"))
 
 
 def source_address(url: str) -> str:
