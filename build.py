@@ -8,9 +8,9 @@ except ModuleNotFoundError as missing:
     if (missing.name or "").partition(".")[0] == "archive":
         raise
     # A Python without the project's packages (not .venv's): say which command to use instead.
-    command = " ".join(["build.py", *sys.argv[1:]])
-    sys.exit(f"Python này thiếu gói '{missing.name}' của dự án. Chạy 'make serve' hoặc 'make test' một lần "
-             f"để cài vào .venv/, rồi dùng: .venv/bin/python {command}")
+    from archive.messages import say  # (needs no package)
+
+    sys.exit(say("cli.missing_package", package=missing.name, command=" ".join(["build.py", *sys.argv[1:]])))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,58 +4,77 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
+from .messages import say
 from .pipeline import Options, build, check
 from .problems import BuildFailed, Refused
 from .vietnamese import format_number
 
-DESCRIPTION = """Build the archive of cooperative-alliance conferences from content/ into output/.
 
-commands:
-  build   (the default) render content/ through templates/ into output/
-  check   validate every article and the config, write nothing
-  serve   build, serve output/ on http://127.0.0.1:8000/ and rebuild and
-          reload the browser on every change to content/, templates/ or the config
-  import  make a draft article (draft: true) of each raw news page given
-          (.txt page text or saved .html), in --out DIR (default: the content folder)
-"""
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, say("cli.usage") if prefix is None else prefix)
+
+
+# argparse's own complaints, as the editor reads them (the rest are ours, already in Vietnamese).
+_ARGPARSE_ERRORS = (
+    (re.compile(r"argument \S+: invalid choice: '?(?P<value>.*?)'? \(choose from (?P<choices>.*)\)"),
+     "cli.invalid_choice"),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"), "cli.expected_one"),
+    (re.compile(r"unrecognized arguments: (?P<arguments>.*)"), "cli.unrecognized"),
+    (re.compile(r"argument (?P<name>\S+): invalid \S+ value: (?P<value>.*)"), "cli.invalid_value"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, key in _ARGPARSE_ERRORS:
+            match = pattern.fullmatch(message)
+            if match:
+                values = {name: value.replace("'", "") for name, value in match.groupdict().items()}
+                message = (f"{values['name']}: " if "name" in values else "") + say(key, **values)
+                break
+        else:
+            message = re.sub(r"^argument (\S+): ", r"\1: ", message)
+        self.print_usage(sys.stderr)
+        self.exit(2, say("cli.error", prog=self.prog, message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python build.py", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "import"),
-                        help="what to do (default: build)")
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                        help="import: the raw pages (.txt or .html) to turn into draft articles")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="import: where drafts are written (default: the --content folder)")
-    parser.add_argument("--config", type=Path, default=Path("site_config.yaml"), metavar="FILE",
-                        help="the site settings (default: site_config.yaml)")
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                        help="the folder of Markdown articles (default: content)")
-    parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
-                        help="the Jinja2 templates and static files (default: templates)")
-    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
-                        help="where the site is written (default: output); replaced whole on success only")
-    parser.add_argument("--drafts", action="store_true", help="also build articles marked draft: true")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="build everything afresh, neither reading nor writing .cache/ (results are the same)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="serve: the address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=_port, default=8000, metavar="N",
-                        help="serve: the port, 1 to 65535 (default: 8000)")
+    parser = _Parser(prog="python build.py", description=say("cli.description"), formatter_class=_Formatter,
+                     add_help=False)
+    given = parser.add_argument_group(say("cli.positionals"))
+    given.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "import"),
+                       help=say("cli.command"))
+    given.add_argument("files", nargs="*", type=Path, metavar=say("cli.metavar.file"), help=say("cli.files"))
+    options = parser.add_argument_group(say("cli.options"))
+    options.add_argument("-h", "--help", action="help", help=say("cli.help"))
+    options.add_argument("--out", type=Path, metavar=say("cli.metavar.dir"), help=say("cli.out"))
+    options.add_argument("--config", type=Path, default=Path("site_config.yaml"), metavar=say("cli.metavar.file"),
+                         help=say("cli.config"))
+    options.add_argument("--content", type=Path, default=Path("content"), metavar=say("cli.metavar.dir"),
+                         help=say("cli.content"))
+    options.add_argument("--templates", type=Path, default=Path("templates"), metavar=say("cli.metavar.dir"),
+                         help=say("cli.templates"))
+    options.add_argument("--output", type=Path, default=Path("output"), metavar=say("cli.metavar.dir"),
+                         help=say("cli.output"))
+    options.add_argument("--drafts", action="store_true", help=say("cli.drafts"))
+    options.add_argument("--no-cache", action="store_true", help=say("cli.no_cache"))
+    options.add_argument("--host", default="127.0.0.1", metavar=say("cli.metavar.host"), help=say("cli.host"))
+    options.add_argument("--port", type=_port, default=8000, metavar="N", help=say("cli.port"))
     return parser
 
 
 def _port(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+        raise argparse.ArgumentTypeError(say("cli.bad_port", value=repr(text)))
     return int(text)
 
 
@@ -126,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.files and args.command != "import":
-        parser.error(f"only 'import' takes files, got {args.files[0]} after '{args.command}'")
+        parser.error(say("cli.files_only_import", file=args.files[0], command=args.command))
     options = Options(config=args.config, content=args.content, templates=args.templates,
                       cache=None if args.no_cache else Path(".cache"),
                       output=args.output, drafts=args.drafts)
@@ -138,7 +157,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.command == "check":
             warnings = check(options)
             print_problems(warnings)
-            print(f"Không có lỗi{f', {len(warnings)} cảnh báo' if warnings else ''}.")
+            count = format_number(len(warnings))
+            print(say("cli.no_errors_warnings", count=count) if warnings else say("cli.no_errors"))
             return 0
         if args.command == "serve":
             from .serve import serve  # livereload is needed only here
@@ -156,18 +176,17 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except BuildFailed as failure:
         print_problems(failure.problems)
         errors = sum(1 for p in failure.problems if not p.warning)
-        print(f"Không xây dựng được: {errors} lỗi. {options.output} giữ nguyên như trước.", file=sys.stderr)
+        print(say("cli.failed", count=format_number(errors), output=options.output), file=sys.stderr)
         return 1
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
-        print(f"Đã dừng; {options.output} giữ nguyên như trước.", file=sys.stderr)
+        print(say("cli.stopped", output=options.output), file=sys.stderr)
         return 128 + stop.signum if isinstance(stop, Stopped) else 130
     print_problems(report.warnings)
     if report.unchanged:
-        print(f"Không có gì thay đổi từ lần xây dựng trước; {options.output} giữ nguyên "
-              f"({format_number(round(report.seconds, 1))} s)")
+        print(say("cli.unchanged", output=options.output, seconds=format_number(round(report.seconds, 1))))
     else:
-        print(f"{format_number(report.pages)} trang, {format_number(round(report.seconds, 1))} s")
+        print(say("cli.built", pages=format_number(report.pages), seconds=format_number(round(report.seconds, 1))))
     return 0

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from . import yamlload
 from .messages import say
-from .problems import BuildFailed, Problem, describe, did_you_mean
+from .problems import BuildFailed, Problem, describe, did_you_mean, expected
 from .vietnamese import fold, slugify
 
 DEFAULT_URLS = {
@@ -78,7 +78,7 @@ class SiteConfig:
     successors: Mapping[str, Successor] = field(default_factory=dict)  # province merged away -> its successor
 
 
-Report = Callable[..., None]  # (the setting's key path, what is wrong with it[, what to write instead])
+Report = Callable[..., None]  # (the setting's key path, what is wrong with it, suggestion="")
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -87,12 +87,11 @@ def load_config(path: Path) -> SiteConfig:
     doc = _read(path, shown)
     data = doc.data
     if not isinstance(data, dict):
-        raise BuildFailed([Problem(shown, 1, "config", f"expected a mapping of settings, got {describe(data)}")])
+        raise BuildFailed([Problem(shown, 1, say("field.config"), expected(say("config.not_mapping"), data))])
     problems: list[Problem] = []
 
     def report(field: tuple, message: str, suggestion: str = "") -> None:
-        problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message,
-                                suggestion=suggestion))
+        problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message, suggestion=suggestion))
 
     _check_keys(data, report)
     title = _text(data, "title", report)
@@ -121,30 +120,31 @@ def _read(path: Path, shown: str) -> yamlload.Document:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise BuildFailed([Problem(shown, 0, "config", "file not found; pass --config FILE or create "
-                                   "site_config.yaml")]) from None
+        raise BuildFailed([Problem(shown, 0, say("field.config"), say("config.not_found"),
+                                   suggestion=say("config.not_found.fix"))]) from None
     except UnicodeDecodeError as error:
-        raise BuildFailed([Problem(shown, 0, "config", f"not UTF-8 text (byte {error.start}); save the file as "
-                                   "UTF-8")]) from None
+        byte = f"{error.object[error.start]:02x}"
+        raise BuildFailed([Problem(shown, 0, say("field.config"), say("file.not_utf8", byte=byte),
+                                   suggestion=say("file.not_utf8.fix"))]) from None
     try:
         return yamlload.load(text)
     except yamlload.YamlError as error:
-        raise BuildFailed([Problem(shown, error.line, "config", str(error))]) from None
+        raise BuildFailed([Problem(shown, error.line, say("field.config"), str(error))]) from None
 
 
 def _check_keys(data: dict, report: Report) -> None:
     for key in data:
         if key not in _KEYS:
-            report((key,), f"unknown setting{did_you_mean(key, _KEYS)}")
+            report((key,), say("config.unknown"), did_you_mean(key, _KEYS))
     for key in _REQUIRED:
         if key not in data:
-            report((key,), "required setting is missing")
+            report((key,), say("config.required"))
 
 
 def _text(data: dict, key: str, report: Report, default: str = "") -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or (key in _REQUIRED and not value.strip()):
-        report((key,), f"expected text, got {describe(value)}")
+        report((key,), expected(say("expect.text"), value))
         return default
     return value
 
@@ -152,16 +152,16 @@ def _text(data: dict, key: str, report: Report, default: str = "") -> str:
 def _base_url(data: dict, report: Report) -> str:
     base_url = _text(data, "base_url", report, "/")
     if base_url and not base_url.startswith(("http://", "https://", "/")):
-        report(("base_url",), f"expected an address like 'https://example.org/', got {base_url!r}")
+        report(("base_url",), expected(say("config.base_url"), base_url))
     elif "?" in base_url or "#" in base_url:
-        report(("base_url",), f"expected an address without '?' or '#' (pages are added after it), got {base_url!r}")
+        report(("base_url",), expected(say("config.base_url_query"), base_url))
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
 def _per_page(data: dict, report: Report) -> int:
     per_page = data.get("per_page", 20)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 1000:
-        report(("per_page",), f"expected a whole number from 1 to 1000, got {describe(per_page)}")
+        report(("per_page",), expected(say("config.per_page"), per_page))
         return 20
     return per_page
 
@@ -171,11 +171,11 @@ def _urls(data: dict, report: Report) -> dict[str, str]:
     urls = dict(DEFAULT_URLS)
     given = data.get("urls", {})
     if not isinstance(given, dict):
-        report(("urls",), f"expected a mapping of page kind to URL pattern, got {describe(given)}")
+        report(("urls",), expected(say("config.urls"), given))
         return urls
     for name, pattern in given.items():
         if name not in _URL_FIELDS:
-            report(("urls", name), f"unknown page kind{did_you_mean(name, _URL_FIELDS)}")
+            report(("urls", name), say("config.page_kind"), did_you_mean(name, _URL_FIELDS))
         elif problem := _check_pattern(pattern, _URL_FIELDS[name], feed=name.endswith("feed")):
             report(("urls", name), problem)
         else:
@@ -190,22 +190,22 @@ def _is_key(key: Any) -> bool:
     return isinstance(key, str) and _KEY.fullmatch(key) is not None
 
 
-def _key_problem(key: Any) -> str:
+def _key_problem(key: Any) -> tuple[str, str]:
     """Cluster, kind and indicator keys become parts of addresses, file names and CSV columns."""
     suggestion = slugify(str(key))
-    return (f"expected a key of lower-case letters without diacritics, digits, '-' and '_' (it becomes part of "
-            f"addresses and files), got {str(key)!r}" + (f"; did you mean '{suggestion}'?" if suggestion else ""))
+    return (expected(say("config.key"), str(key)),
+            say("suggest.did_you_mean", choice=suggestion) if suggestion else "")
 
 
 def _clusters(given: dict, report: Report) -> dict[str, str]:
     clusters = {}
     for key, value in given.items():
         if not _is_key(key):
-            report(("clusters", key), _key_problem(key))
+            report(("clusters", key), *_key_problem(key))
             continue
         name = value.get("name") if isinstance(value, dict) else None
         if not isinstance(name, str) or not name.strip():
-            report(("clusters", key), f"expected {{name: …}} with the cluster's name, got {value!r}")
+            report(("clusters", key), say("problem.expected", expected=say("config.cluster"), found=repr(value)))
         else:
             clusters[str(key)] = name
     return clusters
@@ -215,10 +215,10 @@ def _kinds(given: dict, report: Report) -> dict[str, str]:
     kinds = {}
     for key, value in given.items():
         if not _is_key(key):
-            report(("kinds", key), _key_problem(key))
+            report(("kinds", key), *_key_problem(key))
             continue
         if not isinstance(value, str) or not value.strip():
-            report(("kinds", key), f"expected the kind's label as text, got {value!r}")
+            report(("kinds", key), say("problem.expected", expected=say("config.kind"), found=repr(value)))
         else:
             kinds[str(key)] = value
     return kinds
@@ -228,10 +228,10 @@ def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
     indicators = {}
     for key, value in given.items():
         if not _is_key(key):
-            report(("indicators", key), _key_problem(key))
+            report(("indicators", key), *_key_problem(key))
             continue
         if not (isinstance(value, dict) and isinstance(value.get("label"), str) and isinstance(value.get("unit"), str)):
-            report(("indicators", key), f"expected {{label: …, unit: …}}, got {value!r}")
+            report(("indicators", key), say("problem.expected", expected=say("config.indicator"), found=repr(value)))
         else:
             indicators[str(key)] = Indicator(str(key), value["label"], value["unit"])
     return indicators
@@ -244,16 +244,16 @@ def _provinces(data: dict, report: Report) -> list[str]:
     for key in ("provinces", "provinces_2025"):
         names = data.get(key, [])
         if not isinstance(names, list):
-            report((key,), f"expected a list of province names, got {describe(names)}")
+            report((key,), expected(say("expect.provinces"), names))
             continue
         for index, name in enumerate(names):
             if not isinstance(name, str) or not name.strip():
-                report((key, index), f"expected a province name, got {name!r}")
+                report((key, index), expected(say("config.province"), name))
             elif name not in provinces:
                 twin = by_slug.setdefault(slugify(name), name)
                 if twin != name:  # "Thanh Hóa" and "Thanh Hoá": one page, tinh/thanh-hoa/
-                    report((key, index), f"expected each province once, got {name!r}, which is {twin!r} written "
-                           f"another way (both would be tinh/{slugify(name)}/); keep one spelling")
+                    report((key, index), say("config.province_twice", name=repr(name), twin=repr(twin),
+                                             slug=slugify(name)), say("config.province_twice.fix"))
                 provinces.append(name)
     return provinces
 
@@ -320,22 +320,22 @@ def _cycles(successors: dict[str, Successor]) -> list[list[str]]:
 def _mapping(data: dict, key: str, report: Report) -> dict:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        report((key,), f"expected a mapping, got {describe(value)}")
+        report((key,), expected(say("config.mapping"), value))
         return {}
     return value
 
 
 def _check_pattern(pattern: Any, fields: set[str], feed: bool) -> str:
     if not isinstance(pattern, str):
-        return f"expected a URL pattern as text, got {pattern!r}"
+        return expected(say("config.pattern"), pattern)
     used = {part.split("}")[0] for part in pattern.split("{")[1:]}
     if used - fields:
-        allowed = ", ".join("{" + field + "}" for field in sorted(fields)) or "none"
-        return f"unknown placeholder {{{sorted(used - fields)[0]}}}; this pattern may use {allowed}"
+        allowed = ", ".join("{" + field + "}" for field in sorted(fields)) or say("config.pattern.none")
+        return say("config.pattern.placeholder", name=sorted(used - fields)[0], allowed=allowed)
     if missing := fields - used:
-        return f"the pattern must contain {{{sorted(missing)[0]}}} so that every page has its own URL"
+        return say("config.pattern.missing", name=sorted(missing)[0])
     if pattern.startswith("/") or ".." in pattern.split("/"):
-        return f"expected a path relative to the site root without '..', got {pattern!r}"
+        return expected(say("config.pattern.relative"), pattern)
     if not feed and not pattern.endswith("/"):
-        return f"expected a pattern ending in '/', got {pattern!r}"
+        return expected(say("config.pattern.slash"), pattern)
     return ""

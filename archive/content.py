@@ -9,7 +9,9 @@ from pathlib import Path
 
 from . import yamlload
 from .cache import digest
+from .messages import say
 from .problems import BuildFailed, Problem
+from .vietnamese import format_number
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -58,8 +60,8 @@ def _refuse_loops(folder: str, folders: list[str]) -> None:
         path = os.path.join(folder, name)
         target = os.path.realpath(path)
         if os.path.islink(path) and (real == target or real.startswith(target.rstrip(os.sep) + os.sep)):
-            raise BuildFailed([Problem(shown_path(Path(path)), 0, "file", f"expected a folder of articles, got a "
-                                       f"link to {target}, which holds it (a loop); remove the link")])
+            raise BuildFailed([Problem(shown_path(Path(path)), 0, say("field.file"), say("file.loop", target=target),
+                                       suggestion=say("file.loop.fix"))])
 
 
 # An editor's lock, backup or swap file, or macOS's resource file: never an article or a photo.
@@ -87,8 +89,8 @@ def shown_path(path: Path) -> str:
 
 def unreadable(path: Path, error: OSError) -> Problem:
     """An article the system would not read (permission, a dangling link, a disk error)."""
-    return Problem(shown_path(path), 0, "file", f"expected a readable file, got an error from the system: "
-                   f"{error.strerror or error}; check the file (its permissions, the disk) or remove it")
+    return Problem(shown_path(path), 0, say("field.file"), say("file.unreadable", error=error.strerror or error),
+                   suggestion=say("file.unreadable.fix"))
 
 
 def read_article(path: Path) -> SourceFile | Problem:
@@ -97,8 +99,9 @@ def read_article(path: Path) -> SourceFile | Problem:
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
-            return Problem(shown, 1, "file", f"{size / 1024 / 1024:.1f} MB is too large for an article (at most "
-                           f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB); split it or remove pasted data")
+            too_large = say("file.too_large", size=format_number(round(size / 2**20, 1)),
+                            limit=format_number(MAX_ARTICLE_BYTES // 2**20))
+            return Problem(shown, 1, say("field.file"), too_large, suggestion=say("file.too_large.fix"))
         raw = path.read_bytes()
     except OSError as error:
         return unreadable(path, error)
@@ -106,19 +109,21 @@ def read_article(path: Path) -> SourceFile | Problem:
         text = unicodedata.normalize("NFC", raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return Problem(shown, line, "file", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+        return Problem(shown, line, say("field.file"), say("file.not_utf8", byte=f"{raw[error.start]:02x}"),
+                       suggestion=say("file.not_utf8.fix"))
     if not text.strip():
-        return Problem(shown, 1, "file", "the file is empty; expected front matter between '---' lines, then the text")
+        return Problem(shown, 1, say("field.file"), say("file.empty"))
     lines = text.splitlines()
     if lines[0].strip() != "---":
-        return Problem(shown, 1, "front matter", f"expected the file to start with a '---' line, got {lines[0][:40]!r}")
+        return Problem(shown, 1, say("field.front_matter"), say("front.no_start", found=repr(lines[0][:40])))
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))  # (YAML's own end)
     except StopIteration:
-        return Problem(shown, 1, "front matter", "the front matter is not closed; add a '---' line after it")
+        return Problem(shown, 1, say("field.front_matter"), say("front.not_closed"),
+                       suggestion=say("front.not_closed.fix"))
     try:
         front = yamlload.load("\n".join(lines[1:end]), first_line=2)
     except yamlload.YamlError as error:
-        return Problem(shown, error.line, "front matter", str(error))
+        return Problem(shown, error.line, say("field.front_matter"), str(error))
     body = "\n".join(lines[end + 1:]).strip("\n")
     return SourceFile(path, shown, front, body + "\n" if body else "", end + 2, digest(raw))

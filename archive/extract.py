@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 from urllib.parse import urlparse
 
+from .messages import say
 from .vietnamese import fold
 
 UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -257,24 +258,27 @@ class _Tally:
         kind, province = scope
         if kind == "cluster":
             target, name = self.cluster, f"figures.{key}"
-            label = "toàn cụm" if self.unit.kind == "cluster" else f"Liên minh HTX {self.unit.province}"
+            label = say("found.scope.cluster") if self.unit.kind == "cluster" else say(
+                "found.scope.alliance", province=self.unit.province)
         else:
             target, name = self.by_province.setdefault(province, {}), f"by_province.{province}.{key}"
-            label = (f"Liên minh HTX {province}" if _ALLIANCE_WORDS.search(quantity.before) or key in
-                     ("member_cooperatives", "new_members") else f"tỉnh/thành phố {province}")
+            alliance = _ALLIANCE_WORDS.search(quantity.before) or key in ("member_cooperatives", "new_members")
+            label = say("found.scope.alliance" if alliance else "found.scope.province", province=province)
         quote = _quote(sentence)
         if key in target and target[key] != quantity.value:
-            self.notes.append((name, f"{target[key]} và {quantity.value} cùng xuất hiện; giữ {target[key]}: {quote}"))
+            self.notes.append((name, say("found.figure.two_values", kept=target[key], other=quantity.value,
+                                         quote=quote)))
             return
         if key in target:
             return
         if quantity.approximate:
-            self.notes.append((name, f"\"{quantity.text}\" là số gần đúng: {quote}"))
+            self.notes.append((name, say("found.figure.approximate", text=quantity.text, quote=quote)))
         target[key] = quantity.value
-        self.sources.append(f"{name} = {quantity.value} ({label}): {quote}")
+        self.sources.append(say("found.figure.written", name=name, value=quantity.value, scope=label, quote=quote))
 
     def unclear(self, quantity: Quantity, key: str, why: str, sentence: str) -> None:
-        self.notes.append(("results", f"\"{quantity.text}\" ({key}) không ghi vào results: {why}: {_quote(sentence)}"))
+        self.notes.append(("results", say("found.figure.unclear", text=quantity.text, indicator=key, why=why,
+                                          quote=_quote(sentence))))
 
 
 def _quote(sentence: str, limit: int = 220) -> str:
@@ -345,23 +349,23 @@ def _scope(folded: str, quantity: Quantity, mentions: list[tuple[int, int, str]]
     """(("cluster", "") or ("province", name)) of a quantity by the nearest scope word before it, or (None, why)."""
     markers = _markers(folded, mentions, quantity.start)
     if not markers:
-        return None, "câu không nói số này của toàn cụm hay của tỉnh nào"
+        return None, say("found.scope.none")
     _, _, kind, province = markers[0]
     if kind == "national":
-        return None, "số của cả nước"
+        return None, say("found.scope.national")
     if kind == "local":
         named = [name for start, _, name in mentions if start < quantity.start]
         province = named[-1] if named and unit.kind == "cluster" else unit.province
         kind = "province" if province else ""
     if kind == "cluster":
-        return (("cluster", ""), "") if unit.kind == "cluster" else (None, "số của cả cụm trong bài của một tỉnh")
+        return (("cluster", ""), "") if unit.kind == "cluster" else (None, say("found.scope.cluster_in_province"))
     if kind == "province" and unit.kind != "cluster":
         if province != unit.province:
-            return None, f"số của {province}, không phải của {unit.province}"
+            return None, say("found.scope.other_province", province=province, own=unit.province)
         return (("cluster", "") if unit.kind == "alliance" else ("province", province)), ""
     if kind == "province":
         return ("province", province), ""
-    return None, "câu không nói số này của tỉnh nào"
+    return None, say("found.scope.no_province")
 
 
 def _province_lists(sentence: str, mentions: list[tuple[int, int, str]],
@@ -475,27 +479,27 @@ def conference_date(day: tuple[int, int, int | None, str] | None, published_at: 
                     period: int | None, kind: str) -> Found:
     """The conference's date: the year as written, else from the publication date, else from the period."""
     if day is None:
-        return Found(None, "không có cụm như 'Sáng 1/12' hay 'Ngày 05/7/2024' ở đầu bài", True)
+        return Found(None, say("found.date.none"), True)
     d, m, year, phrase = day
     if year:
         return _day(year, m, d, f'"{phrase}"', False)
     if published_at:
         year = published_at.year if (m, d) <= (published_at.month, published_at.day) else published_at.year - 1
-        found = _day(year, m, d, f'"{phrase}" + năm của ngày đăng bài', False)
+        found = _day(year, m, d, say("found.date.published_year", phrase=phrase), False)
         if isinstance(found.value, dt.date) and (published_at.date() - found.value).days > 60:
-            return Found(found.value, found.how + " (bài đăng sau đó lâu: kiểm tra lại)", True)
+            return Found(found.value, say("found.date.published_late", how=found.how), True)
         return found
     if period:
         year = period + 1 if kind == "tong-ket" and m <= 3 else period
-        return _day(year, m, d, f'"{phrase}" + năm được tổng kết ({period}), không có ngày đăng bài', True)
-    return Found(None, f'"{phrase}" không ghi năm và bài không cho biết năm', True)
+        return _day(year, m, d, say("found.date.period_year", phrase=phrase, period=period), True)
+    return Found(None, say("found.date.no_year", phrase=phrase), True)
 
 
 def _day(year: int, month: int, day: int, how: str, doubtful: bool) -> Found:
     try:
         return Found(dt.date(year, month, day), how, doubtful)
     except ValueError:
-        return Found(None, f"{how} không phải một ngày có thật", True)
+        return Found(None, say("found.date.impossible", how=how), True)
 
 
 _PERIOD_PHRASES = (
@@ -519,11 +523,11 @@ def period(title: str, paragraphs: list[str]) -> Found:
     years = [int(y) for text in texts for y in re.findall(r"\bnam (\d{4})\b", text)]
     for year in sorted(set(years)):
         if year + 1 in years:  # the year reviewed and the year planned
-            return Found(year, f"bài nhắc năm {year} và năm {year + 1}", True)
+            return Found(year, say("found.period.two_years", year=year, next=year + 1), True)
     opening = [int(m.group(1)) for text in texts[1:] for m in [re.match(r"nam (\d{4}),", text)] if m]
     if opening:  # "Năm 2020, Liên minh HTX tỉnh đã …" opens the account of the year
-        return Found(opening[0], f'một đoạn mở đầu bằng "Năm {opening[0]},"', True)
-    return Found(None, "không tìm thấy năm được tổng kết", True)
+        return Found(opening[0], say("found.period.opening", year=opening[0]), True)
+    return Found(None, say("found.period.none"), True)
 
 
 def period_from_date(found: Found, date: dt.date | None, kind: str) -> Found:
@@ -531,10 +535,10 @@ def period_from_date(found: Found, date: dt.date | None, kind: str) -> Found:
     if not date or found.value is not None and not (found.doubtful and kind == "tong-ket"):
         return found
     if kind == "tong-ket" and date.month <= 3 and found.value in (None, date.year - 1):
-        return Found(date.year - 1, "hội nghị tổng kết đầu năm tổng kết năm trước", True)
+        return Found(date.year - 1, say("found.period.january_review"), True)
     if found.value is not None:
         return found
-    return Found(date.year, "năm của ngày họp", True)
+    return Found(date.year, say("found.period.date_year"), True)
 
 
 # ---------------------------------------------------------------- kind, cluster, location
@@ -548,18 +552,18 @@ _OTHER_EVENT = re.compile(r"ky ket|giao uoc|don nhan|trao tang|gap mat|hoi thao|
 def kind(title: str, lead: str) -> Found:
     """tong-ket, so-ket or ky-niem from the first of those words in the title, else in the first paragraph;
     khac for a signing, a flag award, a meeting or a workshop."""
-    for where, text in (("tiêu đề", title), ("đoạn đầu", lead)):
+    for where, text in ((say("found.where.title"), title), (say("found.where.lead"), lead)):
         folded = fold_aligned(text)
         hits = [(folded.find(word), word, key) for word, key in _KINDS if word in folded]
         if hits:
             position, word, key = min(hits)
-            return Found(key, f'"{text[position:position + len(word)]}" trong {where}')
+            return Found(key, say("found.kind.word", word=text[position:position + len(word)], where=where))
     event = _OTHER_EVENT.search(fold(title)) or _OTHER_EVENT.search(fold(lead))
     if event:
-        return Found("khac", f'"{event.group(0)}": không phải tổng kết, sơ kết hay kỷ niệm')
+        return Found("khac", say("found.kind.event", event=event.group(0)))
     if re.search(r"hoi nghi|buoi le|\ble\b", fold(title + " " + lead)):
-        return Found("khac", "một hội nghị không nói là tổng kết, sơ kết hay kỷ niệm", True)
-    return Found(None, "tiêu đề và đoạn đầu không có tổng kết, sơ kết, kỷ niệm hay tên một sự kiện", True)
+        return Found("khac", say("found.kind.other_meeting"), True)
+    return Found(None, say("found.kind.none"), True)
 
 
 def _cluster_phrase(name: str) -> str:
@@ -614,11 +618,11 @@ def provincial_alliance(title: str, lead: str, provinces: ProvinceIndex, source_
             return Found(named[0], f'"{opening[match.start():match.end()]}{named[0]}"')
     prefix = provinces.find(title)
     if prefix and prefix[0][0] == 0:
-        return Found(prefix[0][2], f'"{prefix[0][2]}" mở đầu tiêu đề')
+        return Found(prefix[0][2], say("found.alliance.title_start", province=prefix[0][2]))
     if source_province:
-        return Found(source_province, f"tỉnh của nguồn tin ({source_province}); bài chỉ viết \"Liên minh HTX tỉnh\"",
+        return Found(source_province, say("found.alliance.source_province", province=source_province),
                      True)
-    return Found(None, "bài là của Liên minh HTX một tỉnh nhưng không nói tỉnh nào", True)
+    return Found(None, say("found.alliance.none"), True)
 
 
 def cluster(text: str, clusters: Mapping[str, str], provinces: ProvinceIndex, source_province: str,
@@ -640,15 +644,15 @@ def cluster(text: str, clusters: Mapping[str, str], provinces: ProvinceIndex, so
     if counts:
         best = max(counts, key=lambda key: counts[key])
         doubtful = len(counts) > 1
-        how = f"\"{clusters[best]}\" được nhắc {counts[best]} lần"
+        how = say("found.cluster.named", name=clusters[best], count=counts[best])
         if doubtful:
-            how += "; bài cũng nhắc: " + ", ".join(k for k in counts if k != best)
+            how = say("found.cluster.also", how=how, others=", ".join(k for k in counts if k != best))
         return Found(best, how, doubtful)
     if len(found_provinces) >= 2:
         fits = [key for key, known in members.items() if set(found_provinces) <= known]
         if len(fits) == 1:
-            return Found(fits[0], "các bài đã có của cụm này gồm mọi tỉnh được nêu", True)
-    return Found(None, "bài không nêu tên cụm nào có trong site_config.yaml", True)
+            return Found(fits[0], say("found.cluster.members"), True)
+    return Found(None, say("found.cluster.none"), True)
 
 
 def tidy_title(title: str, clusters: Mapping[str, str]) -> str:
@@ -699,7 +703,7 @@ def location(paragraphs: list[str]) -> Found:
     for match in re.finditer(r"\btại\s+", first):
         place = _place_at(first, match.end())
         if place:
-            return Found(place, f'"tại {place}" trong câu đầu')
+            return Found(place, say("found.location.first_sentence", place=place))
     for paragraph in opening:
         for match in _HELD.finditer(paragraph):
             place = _place_at(paragraph, match.end())
@@ -709,16 +713,16 @@ def location(paragraphs: list[str]) -> Found:
         for match in re.finditer(rf"\bở\s+(?={_VENUE})", paragraph):
             place = _place_at(paragraph, match.end())
             if place:
-                return Found(place, f'"ở {place}"')
+                return Found(place, f'"{match.group(0).strip()} {place}"')  # (a quote of the page: "ở …")
     for match in re.finditer(r"\btại\s+", opening[0] if opening else ""):
         place = _place_at(opening[0], match.end())
         if place:
-            return Found(place, f'"tại {place}" trong đoạn đầu', True)
+            return Found(place, say("found.location.lead", place=place), True)
     lead = opening[0] if opening else ""
     area = re.search(rf"địa bàn ((?:huyện|quận|thị xã|thành phố|TP|xã|phường) (?:[{UPPER}][\w]*\s?)+)", lead)
     if area:
-        return Found(area.group(1).strip(), f'"địa bàn {area.group(1).strip()}" trong đoạn đầu', True)
-    return Found(None, "đoạn đầu không nói hội nghị họp ở đâu")
+        return Found(area.group(1).strip(), say("found.location.area", place=area.group(1).strip()), True)
+    return Found(None, say("found.location.none"))
 
 
 # Province names that are part of another name: "Châu Á – Thái Bình Dương".
@@ -757,11 +761,12 @@ def provinces_named(paragraphs: list[str], index: ProvinceIndex) -> Found:
     best = list(dict.fromkeys(best))
     if len(best) >= 3:
         rest = [name for name in dict.fromkeys(others) if name not in best]
-        how = f"danh sách {len(best)} tỉnh" + (f"; bài còn nhắc {', '.join(rest)} (không thêm vào)" if rest else "")
+        how = say("found.provinces.list", count=len(best))
+        if rest:
+            how = say("found.provinces.rest", how=how, rest=", ".join(rest))
         return Found(best, how)
     names = list(dict.fromkeys(others))
-    return Found(names, "các tỉnh được nhắc trong bài, không thành danh sách dự hội nghị" if names
-                 else "bài không nêu tỉnh nào", bool(names))
+    return Found(names, say("found.provinces.mentioned") if names else say("found.provinces.none"), bool(names))
 
 
 # ---------------------------------------------------------------- leaders, awards
@@ -804,15 +809,15 @@ def leaders(paragraphs: list[str], index: ProvinceIndex, period_year: int | None
                             or upcoming and not years)
                 found.extend((upcoming, role, names) for role, names in _role_names(clause, index))
     if not found:
-        return Found(None, "bài không nêu cụm trưởng, cụm phó")
+        return Found(None, say("found.leaders.none"))
     if any(upcoming for upcoming, _, _ in found):
         found = [item for item in found if item[0]]
-        how, doubtful = "được nêu cho năm tới", False
+        how, doubtful = say("found.leaders.next_year"), False
     elif kind_key == "tong-ket":
         named = "; ".join(", ".join(names) for _, _, names in found)
-        return Found(None, f"chỉ nêu cụm trưởng/cụm phó của năm đang tổng kết ({named}), không nêu năm tới", True)
+        return Found(None, say("found.leaders.current_only", named=named), True)
     else:
-        how, doubtful = "cụm trưởng/cụm phó được nêu (bài không nói của năm nào)", True
+        how, doubtful = say("found.leaders.no_year"), True
     chair: list[str] = []
     deputy: list[str] = []
     for _, role, names in found:
@@ -916,12 +921,12 @@ def source(tail: list[str], lead_prefix: str, head: list[str], meta: Mapping[str
         inner = lead_prefix.strip("()")
         value = _source_value(inner, index)
         if value.get("url") or value["name"] != inner:
-            return Found(value, f'"{lead_prefix}" trước đoạn đầu')
+            return Found(value, say("found.source.lead_prefix", prefix=lead_prefix))
     if meta.get("site_name"):
         value = {"name": re.sub(r"\s+điện tử$", "", meta["site_name"], flags=re.IGNORECASE)}
         if meta.get("url", "").startswith(("http://", "https://")):
             value["url"] = meta["url"]
-        return Found(value, "tên trang trong siêu dữ liệu của trang (og:site_name, JSON-LD)")
+        return Found(value, say("found.source.meta"))
     return _source_from_head(head, index)
 
 
@@ -945,12 +950,12 @@ def _source_from_head(head: list[str], index: ProvinceIndex) -> Found:
     for line in head:
         domain = re.match(r"^((?:[\w-]+\.)+(?:vn|com|net|org))\b", line.strip())
         if domain:
-            return Found(_source_value(domain.group(1), index), f'dòng tên trang "{line}"', True)
+            return Found(_source_value(domain.group(1), index), say("found.source.site_line", line=line), True)
     for line in head[:2]:
         name = outlet_name(line, index)
         if name:
-            return Found({"name": name}, f'dòng đầu trang "{line}"', True)
-    return Found(None, "không có 'Nguồn tin:', 'Theo …', tên trang hay dòng tên báo", True)
+            return Found({"name": name}, say("found.source.banner", line=line), True)
+    return Found(None, say("found.source.none"), True)
 
 
 def author(tail: list[str], before_date: str, meta: Mapping[str, str], is_signature: Callable[[str], bool],
@@ -959,16 +964,16 @@ def author(tail: list[str], before_date: str, meta: Mapping[str, str], is_signat
     before the publication date; "Theo Thu Trang (Báo Nghệ An)" gives Thu Trang."""
     author = meta.get("author")
     if author and not _GENERIC_AUTHOR.match(author) and not _NOT_A_NAME.search(fold(author)):
-        return Found(meta["author"], "tác giả trong siêu dữ liệu của trang")
+        return Found(meta["author"], say("found.author.meta"))
     for line in reversed(tail):
         outlet = re.match(r"^\(?[Tt]heo\s+(.+?)\s*\((.+)\)\)?\.?$", line.strip())
         if outlet and person_name(outlet.group(1)):
             return Found(outlet.group(1), f'"{line.strip()}"')
         if is_signature(line) and not _NOT_A_NAME.search(fold(signature_name(line))):
-            return Found(signature_name(line), f'dòng ký tên "{line.strip()}"')
+            return Found(signature_name(line), say("found.author.signature", line=line.strip()))
     if before_date and is_signature(before_date) and not _NOT_A_NAME.search(fold(signature_name(before_date))):
-        return Found(signature_name(before_date), f'chữ ký trước ngày đăng "{before_date}"')
-    return Found(None, "không có dòng ký tên")
+        return Found(signature_name(before_date), say("found.author.initials", initials=before_date))
+    return Found(None, say("found.author.none"))
 
 
 def _source_value(text: str, index: ProvinceIndex) -> dict[str, str]:

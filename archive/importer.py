@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -20,9 +20,11 @@ import yaml
 
 from . import extract
 from .config import SiteConfig, load_config
-from .content import find_articles, read_article
+from .content import find_articles, read_article, shown_path
+from .messages import say
 from .problems import Problem
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
+from .validate import source_address
 from .vietnamese import slugify
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day
@@ -55,6 +57,7 @@ class Draft:
     paragraphs: int
     captions: int
     dropped: int
+    already: tuple[str, ...] = ()  # how the archive already holds this page: "cùng tiêu đề với content/…"
 
     @property
     def review(self) -> tuple[str, ...]:
@@ -79,7 +82,7 @@ class _Notes:
     def take(self, name: str, result: extract.Found, shown: object = None) -> Any:
         """The value of a found field (None when empty), noted as found, guessed or missing."""
         if result.value in (None, "", [], {}):
-            self.items.append(FieldNote(name, MISSING, "", result.how or "không tìm thấy"))
+            self.items.append(FieldNote(name, MISSING, "", result.how or say("import.not_found")))
             return None
         text = str(shown if shown is not None else result.value)
         self.items.append(FieldNote(name, GUESSED if result.doubtful else FOUND, text, result.how))
@@ -89,20 +92,57 @@ class _Notes:
         self.items.append(FieldNote(name, GUESSED, "", why))
 
 
-def known_members(content_dir: Path) -> dict[str, set[str]]:
-    """cluster key -> every province its existing articles list (to tell a cluster by its provinces)."""
-    members: dict[str, set[str]] = {}
-    if not content_dir.is_dir():
-        return members
-    for path in find_articles(content_dir):
-        article = read_article(path)
-        if isinstance(article, Problem) or not isinstance(article.front.data, dict):
-            continue
-        data = article.front.data
+@dataclass
+class Known:
+    """What the archive already holds: each cluster's provinces (to tell a cluster by its provinces),
+    and the file of each title and source address (to say that a page was imported before)."""
+
+    members: dict[str, set[str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # folded title -> file
+    sources: dict[str, str] = field(default_factory=dict)  # source_address -> file
+
+    def add(self, data: dict, shown: str) -> None:
         names = data.get("provinces") or []
         if isinstance(data.get("cluster"), str) and isinstance(names, list):
-            members.setdefault(data["cluster"], set()).update(n for n in names if isinstance(n, str))
-    return members
+            self.members.setdefault(data["cluster"], set()).update(n for n in names if isinstance(n, str))
+        if isinstance(data.get("title"), str) and data["title"].strip():
+            self.titles.setdefault(_folded(data["title"]), shown)
+        source = data.get("source")
+        if isinstance(source, dict) and isinstance(source.get("url"), str) and source_address(source["url"]):
+            self.sources.setdefault(source_address(source["url"]), shown)
+
+    def holding(self, front: Mapping[str, Any]) -> tuple[str, ...]:
+        """How the archive already holds the article of this front matter, if it does."""
+        found = []
+        source = front.get("source")
+        url = source.get("url") if isinstance(source, dict) else None
+        if isinstance(url, str) and source_address(url) in self.sources:
+            found.append(say("import.same_source", path=self.sources[source_address(url)]))
+        title = front.get("title")
+        if isinstance(title, str) and _folded(title) in self.titles:
+            found.append(say("import.same_title", path=self.titles[_folded(title)]))
+        return tuple(found)
+
+
+def _folded(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def read_known(content_dir: Path) -> Known:
+    """What the articles under content_dir hold (drafts included); unreadable files are skipped."""
+    known = Known()
+    if not content_dir.is_dir():
+        return known
+    for path in find_articles(content_dir):
+        article = read_article(path)
+        if not isinstance(article, Problem) and isinstance(article.front.data, dict):
+            known.add(article.front.data, article.shown)
+    return known
+
+
+def known_members(content_dir: Path) -> dict[str, set[str]]:
+    """cluster key -> every province its existing articles list."""
+    return read_known(content_dir).members
 
 
 def _province_names(config: SiteConfig, day: dt.date | None) -> tuple[str, ...]:
@@ -160,7 +200,7 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     opening = extract.named_clusters(f"{title}\n{lead}", config.clusters, index)
     if opening:
         best = max(opening, key=lambda key: opening[key])
-        how = f"\"{config.clusters[best]}\" trong tiêu đề hoặc đoạn đầu"
+        how = say("found.cluster.opening", name=config.clusters[best])
         return _Who(extract.Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
     alliance = extract.provincial_alliance(title, lead, index, city)
     if isinstance(alliance.value, str):
@@ -170,9 +210,10 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     found = extract.cluster(text, config.clusters, index, city, names, members)
     single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
-        return _Who(found, extract.Found([single], f"Liên minh HTX {single}"), extract.Unit("alliance", single), source)
+        alliance = extract.Found([single], say("found.scope.alliance", province=single))
+        return _Who(found, alliance, extract.Unit("alliance", single), source)
     if found.value and not found.doubtful:
-        found = extract.Found(found.value, found.how + "; tên cụm không có trong tiêu đề và đoạn đầu", True)
+        found = extract.Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
     return _Who(found, named, extract.Unit("cluster"), source)
 
 
@@ -182,14 +223,15 @@ def _provincial(config: SiteConfig, alliance: extract.Found, index: extract.Prov
     provinces = extract.Found([province], alliance.how, alliance.doubtful)
     own = _own_key(config, province, index)
     if own:
-        how = f"hội nghị của Liên minh HTX {province}, cụm riêng \"{config.clusters[own]}\""
+        how = say("found.cluster.own", province=province, name=config.clusters[own])
         return _Who(extract.Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
     if PROVINCE_LEVEL in config.clusters:
-        how = f"hội nghị riêng của Liên minh HTX {province} ({alliance.how})"
+        how = say("found.cluster.province_level", province=province, how=alliance.how)
         cluster = extract.Found(PROVINCE_LEVEL, how, alliance.doubtful)
     else:
-        cluster = extract.Found(None, f"hội nghị riêng của Liên minh HTX {province}; site_config.yaml chưa có khóa "
-                                      f"'{PROVINCE_LEVEL}'", True)
+        cluster = extract.Found(None, say("found.cluster.no_province_level", province=province,
+                                                    cluster_key=PROVINCE_LEVEL),
+                                True)
     return _Who(cluster, provinces, extract.Unit("province", province), source)
 
 
@@ -198,7 +240,7 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     notes = _Notes()
     paragraphs = [block.text for block in page.blocks if not block.caption]
     title = extract.tidy_title(page.title, config.clusters)
-    notes.take("title", extract.Found(title, "dòng tiêu đề" if title else "không có dòng tiêu đề trên đoạn đầu"))
+    notes.take("title", extract.Found(title, say("found.title.line") if title else say("found.title.none")))
     kind = extract.kind(title, paragraphs[0] if paragraphs else "")
     when = _when(page, title, paragraphs, str(kind.value or ""))
     if when.lead and paragraphs and when.lead != paragraphs[0] and kind.value is None:
@@ -220,9 +262,9 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
                                                      signature_name))
     if when.published:
         front["published"] = when.published.isoformat()
-        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", "dòng ngày đăng hoặc siêu dữ liệu"))
+        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
     else:
-        notes.take("published", extract.Found(None, "không có ngày đăng"))
+        notes.take("published", extract.Found(None, say("found.published.none")))
     front["draft"] = True
     results, sources = _results(paragraphs, index, who.unit, when.period.value, str(kind.value or ""), notes)
     if results:
@@ -254,7 +296,7 @@ def _results(paragraphs: list[str], index: extract.ProvinceIndex, unit: extract.
     awards = extract.awards(paragraphs)
     if awards:
         results["awards"] = awards
-        notes.review("results.awards", "kiểm tra tên từng danh hiệu và đơn vị nhận")
+        notes.review("results.awards", say("import.check_review"))
     if unit.kind == "cluster":
         found = extract.leaders(paragraphs, index, period if isinstance(period, int) else None, kind)
         value = found.value if isinstance(found.value, dict) else {}
@@ -309,17 +351,13 @@ def _yaml(value: Any) -> str:
 
 def render_draft(draft: Draft) -> str:
     """The whole article file: front matter with its review comments, then the body."""
-    lines = ["---", f"# Bản nháp nhập từ {draft.source.name} bằng `python build.py import`. Đối chiếu từng trường với",
-             "# bài gốc, điền các trường còn trống, rồi bỏ draft: true (và các dòng chú thích này)."]
-    if draft.review:
-        lines.append("# Cần xem lại:")
-        lines.extend(f"#   - {_comment(item)}" for item in draft.review)
-    if draft.empty:
-        lines.append("# Để trống (không tìm thấy trong bài):")
-        lines.extend(f"#   - {_comment(item)}" for item in draft.empty)
-    if draft.figures:
-        lines.append("# Số liệu đã ghi vào results (chỉ tiêu = giá trị, phạm vi, câu gốc):")
-        lines.extend(f"#   - {_comment(item)}" for item in draft.figures)
+    lines = ["---", say("draft.head", page=draft.source.name), say("draft.head2")]
+    lines.extend(say("draft.already", what=_comment(item)) for item in draft.already)
+    for heading, items in (("draft.review", draft.review), ("draft.empty", draft.empty),
+                           ("draft.figures", draft.figures)):
+        if items:
+            lines.append(say(heading))
+            lines.extend(say("draft.item", item=_comment(item)) for item in items)
     for key, value in draft.front.items():
         lines.extend(_front_lines(key, value))
     lines.append("---")
@@ -366,11 +404,11 @@ def write_draft(draft: Draft, out_dir: Path) -> tuple[Path, str]:
             continue
         if number == 1:
             return path, ""
-        return path, f"{wanted} đã có (để nguyên, không ghi đè); bản nháp được ghi vào {path.name}"
-    raise PageError(f"{wanted} and {_MAX_SUFFIX - 1} numbered copies already exist; nothing written")
+        return path, say("import.numbered", wanted=wanted, name=path.name)
+    raise PageError(say("import.no_room", wanted=wanted, count=_MAX_SUFFIX - 1))
 
 
-_MARKS = {FOUND: "✓ tìm thấy", GUESSED: "? đoán, cần xem lại", MISSING: "✗ không tìm thấy"}
+_MARKS = {FOUND: "import.found", GUESSED: "import.guessed", MISSING: "import.missing"}
 
 
 def summary(draft: Draft, path: Path) -> str:
@@ -378,9 +416,8 @@ def summary(draft: Draft, path: Path) -> str:
     fields = [note for note in draft.notes if note.field in _FIELDS]
     count = {status: sum(1 for note in fields if note.status == status) for status in _MARKS}
     unclear = sum(1 for note in draft.notes if note.field == "results")
-    return (f"{draft.source.name}: {count[FOUND]} trường tìm thấy, {count[GUESSED]} trường đoán (cần xem lại), "
-            f"{count[MISSING]} trường không tìm thấy; {len(draft.figures)} số liệu ghi vào results, {unclear} số liệu "
-            f"chưa rõ phạm vi để xem lại -> {path}")
+    return say("import.summary", page=draft.source.name, found=count[FOUND], guessed=count[GUESSED],
+               missing=count[MISSING], figures=len(draft.figures), unclear=unclear, path=path)
 
 
 _FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "source", "author", "published",
@@ -390,39 +427,42 @@ _FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period"
 def report(draft: Draft, path: Path, how: str) -> str:
     """What the importer says about one page: a summary line, then each field found, guessed or not found."""
     lines = [summary(draft, path)]
+    lines.extend(say("import.already", what=item) for item in draft.already)
     if how:
-        lines.append(f"  lưu ý: {how}")
+        lines.append(say("import.note", note=how))
     for note in draft.notes:
         shown = f" {note.shown}" if note.shown else ""
-        lines.append(f"  {_MARKS[note.status]}: {note.field}{shown} ({_comment(note.how)})")
-    lines.extend(f"  số liệu: {item}" for item in draft.figures)
-    lines.append(f"  nội dung: {draft.paragraphs} đoạn, {draft.captions} chú thích ảnh; bỏ {draft.dropped} dòng menu, "
-                 "danh sách tin, tiện ích và chân trang")
+        lines.append(say("import.field", mark=say(_MARKS[note.status]), field=note.field, shown=shown,
+                         how=_comment(note.how)))
+    lines.extend(say("import.figure", item=item) for item in draft.figures)
+    lines.append(say("import.content", paragraphs=draft.paragraphs, captions=draft.captions, dropped=draft.dropped))
     return "\n".join(lines)
 
 
 def import_pages(files: list[Path], config_path: Path, out_dir: Path, content_dir: Path) -> int:
     """Import every file; 0 when each became a draft, 1 when any could not be read or written."""
     if not files:
-        print("python build.py import: name the pages to import, e.g. python build.py import page.txt",
-              file=sys.stderr)
+        print(say("import.no_files"), file=sys.stderr)
         return 2
     config = load_config(config_path)
-    members = known_members(content_dir)
+    known = read_known(content_dir)
     failed = 0
     for file in files:
         try:
-            draft = make_draft(read_page(file), config, members)
+            draft = make_draft(read_page(file), config, known.members)
+            draft = replace(draft, already=known.holding(draft.front))
             path, how = write_draft(draft, out_dir)
         except PageError as error:
-            print(f"{file}: {error}", file=sys.stderr)
+            print(say("import.page_error", file=file, error=error), file=sys.stderr)
             failed += 1
             continue
         except OSError as error:
-            print(f"{file}: cannot read or write: {error.strerror or error}", file=sys.stderr)
+            print(say("import.cannot_read", file=file, error=error.strerror or error), file=sys.stderr)
             failed += 1
             continue
+        known.add(draft.front, shown_path(path))  # the same page twice in one import is also said
         print(report(draft, path, how))
     done = len(files) - failed
-    print(f"Đã viết {done} bản nháp vào {out_dir}{f'; {failed} trang không nhập được' if failed else ''}.")
+    print(say("import.done_failed", count=done, folder=out_dir, failed=failed) if failed
+          else say("import.done", count=done, folder=out_dir))
     return 1 if failed else 0

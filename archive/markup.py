@@ -18,6 +18,9 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
+from .messages import say
+from .vietnamese import format_number
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # What a browser ignores in an address: every control character and space (tabs and line breaks
 # inside it, the rest around it). A scheme is what comes before the first ':' that no '/', '?'
@@ -59,28 +62,27 @@ MAX_NESTING = 50  # list and quote markers at the start of one line, and its ind
 _MARKERS = re.compile(r"(?:\d{1,9}[.)][ \t]+|[-*+][ \t]+|>[ \t]*)*")
 
 
-def over_budget(body: str) -> list[tuple[int, str]]:
-    """(line of the body, counted from 0, what is wrong) for each paragraph or line that would make
+def over_budget(body: str) -> list[tuple[int, str, str]]:
+    """(line of the body, counted from 0, what is wrong, what to do) for each paragraph or line that would make
     the converter slow or deep; checked before converting, so no body takes more than a moment."""
     found = []
     if body.count("[") > MAX_BODY_BRACKETS:
-        found.append((0, f"expected at most {MAX_BODY_BRACKETS} '[' in the text, got {body.count('[')}; "
-                         "write the brackets that are not links as \\["))
+        found.append((0, say("body.brackets", limit=format_number(MAX_BODY_BRACKETS),
+                             count=format_number(body.count("["))), say("body.brackets.fix")))
     brackets = 0
     for number, line in enumerate(body.splitlines()):
         if not line.strip():
             brackets = 0  # a new paragraph
             continue
         if brackets <= MAX_BRACKETS < brackets + line.count("["):
-            found.append((number, f"expected at most {MAX_BRACKETS} '[' in one paragraph, got more from this line on; "
-                                  "break the paragraph with blank lines or write the brackets as \\["))
+            found.append((number, say("body.paragraph_brackets", limit=MAX_BRACKETS),
+                          say("body.paragraph_brackets.fix")))
         brackets += line.count("[")
         indent = len(line) - len(line.lstrip(" \t"))
         markers = _MARKERS.match(line.lstrip(" \t"))
         depth = indent // 4 + len(re.findall(r"\d{1,9}[.)]|[-*+>]", markers.group() if markers else ""))
         if depth > MAX_NESTING:
-            found.append((number, f"expected lists and quotes nested at most {MAX_NESTING} deep, got {depth} "
-                                  "markers or indents at the start of this line"))
+            found.append((number, say("body.nesting", limit=MAX_NESTING, depth=depth), ""))
     return found
 
 

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
+from .messages import say
 from .problems import Refused
 
 
@@ -141,30 +142,26 @@ def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path) ->
     """Refuse (problems.Refused) an output folder whose replacement would lose a file: one that is
     a regular file, is or holds a source (the content, the templates, the config file, the code,
     a VCS root, the home folder), or lies inside the content, the templates or the code.
-    The build replaces output/ whole, so any of these would be deleted."""
+    The build replaces output/ whole, so any of these would be deleted. `sources` is keyed by the
+    catalogue's name of each source ("source.content", …)."""
     out = out_dir.resolve()
     if out.exists() and not out.is_dir():
-        raise Refused(f"{out_dir}: --output: expected a folder for the built site, got a file; "
-                      "nothing was touched, choose another --output")
+        raise Refused(say("output.is_file", output=out_dir))
     held = {name: path.resolve() for name, path in sources.items()}
-    held["the code (archive/)"] = code
+    held["source.code"] = code
     home = os.path.expanduser("~")
     if home not in ("~", "/"):
-        held["the home folder"] = Path(home).resolve()
-    vcs = _vcs_root(held["the config file"].parent)
+        held["source.home"] = Path(home).resolve()
+    vcs = _vcs_root(held["source.config"].parent)
     if vcs is not None:
-        held["the repository (.git)"] = vcs
+        held["source.repository"] = vcs
     for name, source in held.items():
         if out == source or out in source.parents:
-            what = "is" if out == source else "holds"
-            raise Refused(f"{out_dir}: --output: expected a folder of its own for the built site, got one that "
-                          f"{what} {name} ({source}), which a build would delete; nothing was touched, "
-                          "choose another --output, such as output")
-    for name in ("the content", "the templates", "the code (archive/)"):
+            what = say("output.is" if out == source else "output.contains")
+            raise Refused(say("output.holds", output=out_dir, what=what, name=say(name), source=source))
+    for name in ("source.content", "source.templates", "source.code"):
         if held[name] in out.parents:
-            raise Refused(f"{out_dir}: --output: expected a folder outside the content, the templates and the "
-                          f"code, got one inside {name} ({held[name]}); nothing was touched, choose another "
-                          "--output, such as output")
+            raise Refused(say("output.inside", output=out_dir, name=say(name), source=held[name]))
 
 
 class Staging:

@@ -34,7 +34,7 @@ from .model import Conference, Site, build_site
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
 from .problems import BuildFailed, Problem, Refused
-from .validate import check_article, check_unique_urls
+from .validate import check_article, check_duplicates, check_unique_urls
 
 CODE = Path(__file__).resolve().parent
 
@@ -180,14 +180,15 @@ def load_site(options: Options, caches: Caches | None = None,
     caches = caches or Caches(None)
     config = load_config(options.config)
     if not options.content.is_dir():
-        raise BuildFailed([Problem(shown_path(options.content), 0, "content", "folder not found; pass --content DIR")])
+        raise BuildFailed([Problem(shown_path(options.content), 0, say("field.content"), say("content.not_found"),
+                                   suggestion=say("content.not_found.fix"))])
     paths, photos = list_content(options.content)
     # Every check depends on the config and the code, and an article's on the photos beside it.
     depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
                      code_digest(content, validate, markup),
                      repr((options.drafts, options.draft_errors_stop, str(options.content.resolve()))))
     known: dict[str, Checked] = caches.articles.get(depends) or {}
-    progress("Đọc bài viết", 0, len(paths))
+    progress(say("cli.progress.read"), 0, len(paths))
     checked = {}
     due = []
     for path in paths:
@@ -208,7 +209,7 @@ def load_site(options: Options, caches: Caches | None = None,
                 caches.markdown.keep(entry[3])
     if due or len(known) != len(paths):
         caches.articles.put(depends, checked)
-    progress("Đọc bài viết", len(paths), len(paths))
+    progress(say("cli.progress.read"), len(paths), len(paths))
     problems: list[Problem] = []
     conferences: list[Conference] = []
     for path in paths:
@@ -216,7 +217,7 @@ def load_site(options: Options, caches: Caches | None = None,
         problems.extend(found)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
-    problems.extend(check_unique_urls(conferences))
+    problems.extend(check_unique_urls(conferences) + check_duplicates(conferences))
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
     site = build_site(config, conferences)
@@ -326,7 +327,7 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
             drawn += future.result()
             progress("Vẽ trang", drawn, len(due))
         pages_done()
-        progress("Lập chỉ mục tìm kiếm", 0, len(site.conferences))
+        progress(say("cli.progress.index"), 0, len(site.conferences))
         _make_downloads(site, files)
         manifest = _make_search(site, files, caches, planned, indexing)
     page = render.search_page(site, manifest)
@@ -385,8 +386,8 @@ def _copies(site: Site, templates: Path) -> dict[str, Path]:
 def _lunr() -> Path:
     script = search.lunr_script()
     if not script.is_file():
-        raise BuildFailed([Problem(str(script), 0, "search",
-                                   "lunr.js is not installed; run 'npm ci' (make serve does)")])
+        raise BuildFailed([Problem(str(script), 0, say("field.search"), say("search.no_lunr"),
+                                   suggestion=say("search.no_lunr.fix"))])
     return script
 
 
@@ -402,8 +403,8 @@ def _decap() -> dict[str, Path]:
 
 def refuse_unsafe(options: Options) -> None:
     """Refuse an --output whose replacement would delete a source (output.refuse_unsafe_output)."""
-    refuse_unsafe_output(options.output, {"the content": options.content, "the templates": options.templates,
-                                          "the config file": options.config}, CODE)
+    refuse_unsafe_output(options.output, {"source.content": options.content, "source.templates": options.templates,
+                                          "source.config": options.config}, CODE)
 
 
 def build(options: Options, progress: Progress = _quiet, memory: Memory | None = None,
@@ -423,29 +424,22 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
 
 
 # What to do about the operating system's refusals, by errno.
-_ADVICE = {
-    errno.ENOSPC: "the disk is full: free some space",
-    errno.EDQUOT: "the disk quota is used up: free some space",
-    errno.EACCES: "permission denied: make the folder writable for you (or readable, for a source)",
-    errno.EPERM: "not permitted: the folder may be immutable (lsattr; chattr -i) or owned by someone else",
-    errno.EBUSY: "the folder is busy, or a mount point that cannot be replaced: mount the folder above "
-                 "it instead, or choose another --output",
-    errno.EROFS: "the disk is mounted read-only: choose another --output",
-    errno.EIO: "the disk reported an input/output error: check the disk, or copy the file again",
-    errno.EXDEV: "the output folder and its temporary folder lie on different disks: choose another --output",
-}
+_ADVICE = {errno.ENOSPC: "system.ENOSPC", errno.EDQUOT: "system.EDQUOT", errno.EACCES: "system.EACCES",
+           errno.EPERM: "system.EPERM", errno.EBUSY: "system.EBUSY", errno.EROFS: "system.EROFS",
+           errno.EIO: "system.EIO", errno.EXDEV: "system.EXDEV"}
 
 
 def os_problem(error: OSError, output: Path) -> str:
     """One line for an operating-system error: the path, what happened, what to do."""
     where = error.filename or output
     name = errno.errorcode.get(error.errno or 0, "error")
-    advice = _ADVICE.get(error.errno or 0, f"{error.strerror or error}")
-    return (f"{where}: {name}: {advice}; then build again. Nothing was changed in {output}")
+    key = _ADVICE.get(error.errno or 0)
+    advice = say(key) if key else f"{error.strerror or error}"
+    return say("system.refused", where=where, name=name, advice=advice, output=output)
 
 
 def _say_waiting(lock: Path) -> None:
-    print(f"Đang chờ một bản xây dựng khác vào cùng thư mục xong ({lock})…", file=sys.stderr, flush=True)
+    print(say("build.waiting", lock=lock), file=sys.stderr, flush=True)
 
 
 def _build(options: Options, progress: Progress, memory: Memory | None, pages_done: Callable[[], None],

@@ -46,25 +46,35 @@ class BuildFailed(Exception):
         return (BuildFailed, (self.problems,))
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """ ", did you mean 'x'?" for the closest choice, or "" when none is close."""
-    choices = list(choices)
+def closest(value: str, choices: Iterable[str]) -> str:
+    """The choice closest to value (case aside), or "" when none is close."""
     folded = {choice.lower(): choice for choice in choices}
     close = difflib.get_close_matches(str(value).lower(), list(folded), n=1, cutoff=0.6)
-    return f"; did you mean '{folded[close[0]]}'?" if close else ""
+    return folded[close[0]] if close else ""
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """The suggestion "có phải 'x'?" for the closest choice, or "" when none is close."""
+    choice = closest(value, choices)
+    return say("suggest.did_you_mean", choice=choice) if choice else ""
 
 
 def describe(value: Any) -> str:
     """How a YAML value reads to an editor, never a Python type name."""
     if value is None:
-        return "nothing"
+        return say("value.nothing")
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, dict):
-        return "a mapping"
+        return say("value.mapping")
     if isinstance(value, list):
-        return "a list"
+        return say("value.list")
     return repr(value)
+
+
+def expected(what: str, value: Any) -> str:
+    """ "cần <what>, nhưng ghi <value>": how a problem says what it wanted and what it found."""
+    return say("problem.expected", expected=what, found=describe(value))
 
 
 class Refused(Exception):

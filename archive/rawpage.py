@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .vietnamese import fold
+from .messages import say
+from .vietnamese import fold, format_number
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".text")
@@ -107,27 +108,25 @@ def read_page(path: Path) -> RawPage:
 def _decode(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
-        raise PageError(f"expected page text (.txt) or saved HTML (.html, .htm), got a {suffix or 'file without'} "
-                        "extension; save the page as .txt or .html")
+        what = say("page.kind.suffix", suffix=suffix) if suffix else say("page.kind.none")
+        raise PageError(say("page.kind", what=what) + "; " + say("page.kind.fix"))
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise PageError("file not found") from None
+        raise PageError(say("page.not_found")) from None
     if size > MAX_PAGE_BYTES:
-        raise PageError(f"{size / 1024 / 1024:.1f} MB is too large for one news page (at most "
-                        f"{MAX_PAGE_BYTES // 1024 // 1024} MB)")
+        raise PageError(say("page.too_large", size=format_number(round(size / 2**20, 1)),
+                            limit=format_number(MAX_PAGE_BYTES // 2**20)))
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
-        raise PageError("not text: the file holds binary data (a PDF, an image or a Word file?); "
-                        "save the page as .txt or .html")
+        raise PageError(say("page.binary"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise PageError(f"not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line}); "
-                        "save the page as UTF-8 (in a browser: Save as… Web page, HTML only)") from None
+        raise PageError(say("page.not_utf8", byte=f"{raw[error.start]:02x}", line=line)) from None
     if not text.strip():
-        raise PageError("the file is empty")
+        raise PageError(say("page.empty"))
     return unicodedata.normalize("NFC", text)
 
 

@@ -16,6 +16,7 @@ from jinja2 import meta
 
 from . import results
 from .config import SiteConfig
+from .messages import say
 from .model import Conference, Entry, Link, Listing, Site, merger_of, province_link, tag_link, url_for
 from .problems import BuildFailed, Problem
 from .vietnamese import format_date, format_number, format_quantity, format_short_date
@@ -274,16 +275,18 @@ def draw(page: Page, env: jinja2.Environment, config: SiteConfig) -> bytes:
         return env.get_template(page.template).render(context).encode("utf-8")
     except jinja2.TemplateSyntaxError as error:
         raise BuildFailed([Problem(_template_path(templates_dir, error.name or page.template), error.lineno,
-                                   "template", f"syntax error: {error.message}")]) from None
+                                   say("field.template"), say("template.syntax", detail=error.message))]) from None
     except jinja2.TemplateNotFound as error:
-        raise BuildFailed([Problem(str(templates_dir / page.template), 0, "template",
-                                   f"template {error.name!r} not found in {templates_dir}")]) from None
+        raise BuildFailed([Problem(str(templates_dir / page.template), 0, say("field.template"),
+                                   say("template.not_found", name=repr(error.name), folder=templates_dir))]) from None
     except jinja2.UndefinedError as error:
         name, line = _template_frame(error, templates_dir, page.template)
-        raise BuildFailed([Problem(name, line, "template", f"{error.message} (while drawing {page.path})")]) from None
+        raise BuildFailed([Problem(name, line, say("field.template"),
+                                   say("template.error", detail=error.message, page=page.path))]) from None
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as error:
         name, line = _template_frame(error, templates_dir, page.template)
-        raise BuildFailed([Problem(name, line, "template", f"{error} (while drawing {page.path})")]) from None
+        raise BuildFailed([Problem(name, line, say("field.template"),
+                                   say("template.error", detail=error, page=page.path))]) from None
 
 
 def templates_used(env: jinja2.Environment, name: str) -> frozenset[str] | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .config import Indicator, SiteConfig
+from .messages import say
 from .model import Conference, Figure, Link, Site, approximately, merger_day, url_for
 from .problems import Problem
 from .vietnamese import format_number, format_quantity, slugify
@@ -369,9 +370,9 @@ def _unit_clashes(config: SiteConfig) -> list[Problem]:
         earlier = first.setdefault(indicator.label.casefold(), indicator)
         if earlier is not indicator and earlier.unit != indicator.unit:
             problems.append(Problem(config.path, 0, f"indicators.{indicator.key}",
-                                    f"label {indicator.label!r} is also the label of {earlier.key}, counted in "
-                                    f"{earlier.unit!r}, but this one is counted in {indicator.unit!r}; "
-                                    "give it its own label or the same unit", warning=True))
+                                    say("config.same_label", label=repr(indicator.label), other=earlier.key,
+                                        other_unit=repr(earlier.unit), unit=repr(indicator.unit)),
+                                    warning=True, suggestion=say("config.same_label.fix")))
     return problems
 
 
@@ -391,8 +392,9 @@ def _money_typed_scaled(site: Site) -> list[Problem]:
 def _money_in(conference: Conference) -> list[Problem]:
     return [
         Problem(conference.path, figure.line, field,
-                f"{format_number(figure.value)} đồng is very little for {figure.indicator.label!r}; "
-                f"if the source says {format_number(figure.value)} tỷ đồng, write {figure.value * 10**9}", warning=True)
+                say("figure.tiny_money", value=format_number(figure.value), label=repr(figure.indicator.label)),
+                warning=True, suggestion=say("figure.tiny_money.fix", value=format_number(figure.value),
+                                             written=figure.value * 10**9))
         for field, figure in _figures_of(conference)
         if figure.indicator.unit == "đồng" and 0 < figure.value < _MONEY_FLOOR
     ]
@@ -414,8 +416,8 @@ def _over_total_in(conference: Conference) -> list[Problem]:
         if total is not None and added > total.value:
             unit = total.indicator.unit
             problems.append(Problem(conference.path, total.line, f"results.figures.{key}",
-                                    f"the provinces under by_province add up to {format_quantity(added, unit)}, "
-                                    f"more than the cluster's total of {total.text}", warning=True))
+                                    say("figure.provinces_over", added=format_quantity(added, unit), total=total.text),
+                                    warning=True))
     return problems
 
 
@@ -432,9 +434,8 @@ def _jumps_in(config: SiteConfig, cluster) -> list[Problem]:
         for (before_period, before), (period, now) in zip(series, series[1:]):
             old, new = before.figure.value, now.figure.value
             if old and new and max(old, new) > JUMP * min(old, new):
-                direction = "more than ten times" if new > old else "less than a tenth of"
-                problems.append(Problem(
-                    now.source.path, now.figure.line, f"results.figures.{key}",
-                    f"{now.text} for {period} is {direction} the {before.text} "
-                    f"of {before_period} ({before.source.path}); check for a typo", warning=True))
+                jump = say("figure.jump_up" if new > old else "figure.jump_down", now=now.text, period=period,
+                           before=before.text, before_period=before_period, path=before.source.path)
+                problems.append(Problem(now.source.path, now.figure.line, f"results.figures.{key}", jump,
+                                        warning=True, suggestion=say("figure.jump.fix")))
     return problems

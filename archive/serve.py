@@ -376,9 +376,8 @@ def _refuse_taken_port(host: str, port: int) -> None:
 
 def _port_problem(host: str, port: int, error: OSError) -> str:
     if error.errno == errno.EADDRINUSE:
-        return (f"{host}:{port}: port: expected a free port, got one in use (another preview?); stop the "
-                f"other server or choose another port, e.g. --port {port + 1 if port < 65535 else 8000}")
-    return f"{host}:{port}: port: cannot listen there ({error.strerror or error}); check --host and --port"
+        return say("serve.port_taken", host=host, port=port, other=port + 1 if port < 65535 else 8000)
+    return say("serve.cannot_listen", host=host, port=port, error=error.strerror or error)
 
 
 def _start_form_backend(options: Options, host: str, port: int):
@@ -420,7 +419,7 @@ def serve(options: Options, host: str, port: int) -> int:
     # An edit saved during the first build, before the watcher started, is built now.
     if _stamps(watched) != before:
         rebuilder.changed({options.content: watchfiles.Change.modified})
-    print(f"Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)", flush=True)
+    print(say("serve.listening", host=host, port=port), flush=True)
     if backend is not None:
         print(admin.say("form.backend.started", host=host, port=port), flush=True)
     try:

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from . import markup
 from .config import SiteConfig
@@ -25,7 +25,7 @@ from .model import (
     province_link,
     url_for,
 )
-from .problems import Problem, describe, did_you_mean
+from .problems import Problem, closest, describe, did_you_mean, expected
 
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "summary", "source",
           "author", "published", "tags", "draft", "images", "results", "slug")
@@ -36,7 +36,7 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)  # a sch
 _IMAGE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"}
 
-Report = Callable[..., None]  # (path of the field, message, suggestion="")
+Report = Callable[..., None]  # (key path, message, suggestion="")
 
 
 def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> tuple[Conference | None, list[Problem]]:
@@ -50,16 +50,16 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
 
     data = front.data
     if not isinstance(data, dict):
-        problems.append(Problem(source.shown, front.first_line, "front matter",
-                                f"expected a mapping of fields (title: …, date: …), got {describe(data)}"))
+        problems.append(Problem(source.shown, front.first_line, say("field.front_matter"),
+                                expected(say("front.not_mapping"), data)))
         return None, problems
     for key in data:
         if key not in FIELDS:
-            report((key,), f"unknown field{did_you_mean(str(key), FIELDS)}")
+            report((key,), say("field.unknown"), did_you_mean(str(key), FIELDS))
     data = {key: value for key, value in data.items() if value != ""}  # a field left empty: left out
     for key in ("title", "date", "cluster", "kind"):
         if data.get(key) in (None, ""):
-            report((key,), "required field is missing")
+            report((key,), say("field.required"))
 
     title = _text(data, "title", report)
     date = _date(data, report)
@@ -74,19 +74,19 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     if period is None:
         period = 0  # the date is already reported
     elif not isinstance(period, int) or isinstance(period, bool) or not 1945 <= period <= 2100:
-        report(("period",), f"expected the year reviewed, like 2023, got {describe(period)}")
+        report(("period",), expected(say("expect.period"), period))
         period = 0
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
-        report(("draft",), f"expected true or false, got {describe(draft)}")
+        report(("draft",), expected(say("expect.bool"), draft))
     tags = _text_list(data, "tags", report)
     source_info = _source(data.get("source"), report)
     published = _published(data.get("published"), report)
     slug = _slug(data, source.path, report)
     images = _images(data.get("images", []), source, content_dir, report)
     body_photos = _check_body_images(source, content_dir, problems)
-    problems += [Problem(source.shown, source.body_line + line, "body", message)
-                 for line, message in markup.over_budget(source.body)]
+    problems += [Problem(source.shown, source.body_line + line, say("field.body"), message, suggestion=fix)
+                 for line, message, fix in markup.over_budget(source.body)]
     results = _results(data.get("results"), config, report, front.line)
 
     if problems or date is None:
@@ -104,8 +104,8 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
                                         for other in other_names(config, province.name, date)
                                         if other not in {p.name for p in provinces})),
     )
-    return conference, _date_warnings(date, period, front, source.shown) + _merged_away(provinces, date, config,
-                                                                                       front, source.shown)
+    return conference, (_date_warnings(date, period, front, source.shown) + _place_warnings(date, source)
+                        + _merged_away(provinces, date, config, front, source.shown))
 
 
 def _merged_away(provinces: tuple[Link, ...], date: dt.date, config: SiteConfig, front: Any,
@@ -131,12 +131,33 @@ def _date_warnings(date: dt.date, period: int, front: Any, shown: str) -> list[P
     found = []
     today = dt.date.today()
     if (date - today).days > FUTURE_DAYS:
-        found.append(Problem(shown, front.line("date"), "date", f"{date.isoformat()} is more than a year after "
-                             f"today ({today.isoformat()}); check the year", warning=True))
+        found.append(Problem(shown, front.line("date"), "date", say("date.future", date=date.isoformat(),
+                             today=today.isoformat()), warning=True, suggestion=say("date.future.fix")))
     if period and abs(period - date.year) > PERIOD_DISTANCE:
-        found.append(Problem(shown, front.line("period") or front.line("date"), "period", f"the year reviewed, "
-                             f"{period}, is {abs(period - date.year)} years from the conference's date "
-                             f"{date.isoformat()}; check the year", warning=True))
+        found.append(Problem(shown, front.line("period") or front.line("date"), "period",
+                             say("period.far", period=period, years=abs(period - date.year), date=date.isoformat()),
+                             warning=True, suggestion=say("period.far.fix")))
+    return found
+
+
+_YEAR_FOLDER = re.compile(r"\d{4}")
+
+
+def _place_warnings(date: dt.date, source: SourceFile) -> list[Problem]:
+    """Warnings with the fix: a file in another year's folder, a file name dated otherwise than `date:`.
+    (The page's address is made from `date:` and the slug, so either slip only misleads the next editor.)"""
+    found = []
+    line = source.front.line("date")
+    folder = source.path.parent
+    if _YEAR_FOLDER.fullmatch(folder.name) and folder.name != str(date.year):
+        target = PurePosixPath(*Path(source.shown).parent.parent.parts, str(date.year))
+        found.append(Problem(source.shown, line, "date", say("folder.year", folder=folder.name, year=date.year),
+                             warning=True, suggestion=say("folder.year.fix", target=f"{target}/")))
+    named = _FILE_DATE.match(source.path.name)
+    if named and named.group(1) != date.isoformat():
+        name = date.isoformat() + source.path.name[len(named.group(1)):]
+        found.append(Problem(source.shown, line, "date", say("name.date", named=named.group(1), date=date.isoformat()),
+                             warning=True, suggestion=say("name.date.fix", name=name)))
     return found
 
 
@@ -147,10 +168,60 @@ def check_unique_urls(conferences: list[Conference]) -> list[Problem]:
     for conference in conferences:
         first = seen.setdefault(conference.url, conference)
         if first is not conference:
-            problems.append(Problem(conference.path, 1, "slug",
-                                    f"the page {conference.url} is also written by {first.path}; "
-                                    "give one of them another file name or slug"))
+            problems.append(Problem(conference.path, 1, "slug", say("url.taken", url=conference.url, other=first.path),
+                                    suggestion=say("url.taken.fix")))
     return problems
+
+
+def check_duplicates(conferences: list[Conference]) -> list[Problem]:
+    """The same conference saved twice: the same cluster, kind and date (and, when both name the provinces
+    that took part, one of them in common: the provincial alliances' own conferences share one cluster key,
+    `cap-tinh`, and two provinces may hold theirs on the same day), or the same source address.
+    An error naming both files; a warning when one of them is a draft (a re-import waiting for review),
+    which is not published."""
+    problems = []
+    by_day: dict[tuple, list[Conference]] = {}
+    by_source: dict[str, Conference] = {}
+    for conference in conferences:
+        held = by_day.setdefault((conference.cluster_key, conference.kind_key, conference.date), [])
+        first = next((other for other in held if _same_provinces(other, conference)), None)
+        held.append(conference)
+        if first is not None:
+            problems.append(_duplicate(conference, first, "date", "duplicate.conference"))
+            continue
+        address = _source_address(conference)
+        if address:
+            first = by_source.setdefault(address, conference)
+            if first is not conference:
+                problems.append(_duplicate(conference, first, "source.url", "duplicate.source",
+                                           url=conference.source.url if conference.source else address))
+    return problems
+
+
+def _same_provinces(one: Conference, other: Conference) -> bool:
+    names = {link.name for link in one.provinces}
+    others = {link.name for link in other.provinces}
+    return not names or not others or bool(names & others)
+
+
+def _duplicate(conference: Conference, first: Conference, field: str, key: str, **values: str) -> Problem:
+    """Said at the later file, or at the draft when one of the two is a draft (the file to look at)."""
+    if first.draft and not conference.draft:
+        conference, first = first, conference
+    return Problem(conference.path, 0, field, say(key, other=first.path, **values), warning=conference.draft,
+                   suggestion=say("duplicate.draft_fix") if conference.draft else say("duplicate.fix"))
+
+
+def source_address(url: str) -> str:
+    """A source's page as compared for duplicates: without scheme, 'www.', fragment and final '/'; "" for a
+    site's home page (many articles name only the newspaper's address), which is no page of its own."""
+    address = re.sub(r"^https?://(?:www\.)?", "", url.strip(), flags=re.IGNORECASE).split("#")[0].rstrip("/")
+    host, _, rest = address.partition("/")
+    return f"{host.lower()}/{rest}" if rest else ""
+
+
+def _source_address(conference: Conference) -> str:
+    return source_address(conference.source.url) if conference.source and conference.source.url else ""
 
 
 def _text(data: dict, key: str, report: Report) -> str:
@@ -160,7 +231,7 @@ def _text(data: dict, key: str, report: Report) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        report((key,), f"expected text, got {describe(value)}")
+        report((key,), expected(say("expect.text"), value))
         return ""
     return value.strip()
 
@@ -171,28 +242,59 @@ def _date(data: dict, report: Report) -> dt.date | None:
         return None
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        report(("date",), f"expected YYYY-MM-DD, got {text!r}")
+        report(("date",), expected(say("expect.date"), text), _date_hint(text))
         return None
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        report(("date",), f"expected a real day in YYYY-MM-DD, got {text!r} (no such day)")
+        report(("date",), say("expect.real_date", found=repr(text)))
         return None
     if not 1945 <= day.year <= 2100:
-        report(("date",), f"expected a year from 1945 to 2100, got {text!r}")
+        report(("date",), expected(say("expect.date_range"), text))
         return None
     return day
 
 
-def _choice(data: dict, key: str, choices, report: Report) -> str:
+def _date_hint(text: str) -> str:
+    """05/07/2024 (day first, as Vietnamese writes it) -> "viết 2024-07-05"."""
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if not match:
+        return ""
+    try:
+        day = dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return ""
+    return say("suggest.write", value=day.isoformat())
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _choice(data: dict, key: str, choices: Mapping[str, Any], report: Report) -> str:
+    """A cluster or kind key. Its label (the name pages show, e.g. 'Tổng kết năm') is an error whose
+    suggestion is the key: every file then names a cluster or kind one way, as the form writes it."""
     value = data.get(key)
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or value not in choices:
-        known = ", ".join(choices)
-        report((key,), f"expected one of {known}, got {describe(value)}{did_you_mean(str(value), choices)}")
+        labels = {_fold(_label(label)): choice for choice, label in choices.items()}
+        label_of = labels.get(_fold(str(value)))
+        if label_of:
+            hint = say("suggest.key_of_label", label=repr(value), choice=label_of)
+        else:
+            hint = did_you_mean(str(value), choices)
+            near = closest(_fold(str(value)), labels)
+            if not hint and near:
+                hint = did_you_mean(labels[near], choices)
+        report((key,), expected(say("expect.one_of", choices=", ".join(choices)), value), hint)
         return ""
     return value
+
+
+def _label(value: Any) -> str:
+    """A kind's label, or a cluster's name (SiteConfig keeps both as text)."""
+    return value if isinstance(value, str) else str(value)
 
 
 def _provinces(value: Any, path: tuple, config: SiteConfig, report: Report) -> list[str]:
@@ -201,13 +303,12 @@ def _provinces(value: Any, path: tuple, config: SiteConfig, report: Report) -> l
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        report(path, f"expected a list of province names, got {describe(value)}")
+        report(path, expected(say("expect.provinces"), value))
         return []
     names = []
     for index, name in enumerate(value):
         if not isinstance(name, str) or name not in config.provinces:
-            hint = did_you_mean(str(name), config.provinces)
-            report(path + (index,), f"expected a province name from site_config.yaml, got {describe(name)}{hint}")
+            report(path + (index,), expected(say("expect.province"), name), did_you_mean(str(name), config.provinces))
         elif name not in names:
             names.append(name)
     return names
@@ -220,7 +321,7 @@ def _text_list(data: dict, key: str, report: Report) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        report((key,), f"expected a list of words, got {describe(value)}")
+        report((key,), expected(say("expect.words"), value))
         return ()
     return tuple(item.strip() for item in value if item.strip())
 
@@ -233,18 +334,17 @@ def _source(value: Any, report: Report) -> Source | None:
     if isinstance(value, dict) and all(item in (None, "") for item in value.values()):
         return None  # both left empty in the web form
     if not isinstance(value, dict):
-        report(("source",), f"expected {{name: …, url: …}}, got {describe(value)}")
+        report(("source",), expected(say("expect.source"), value))
         return None
     name, url = value.get("name", ""), value.get("url", "")
     for key in value:
         if key not in ("name", "url"):
-            report(("source", key),
-                   f"unknown field; a source has name and url{did_you_mean(str(key), ('name', 'url'))}")
+            report(("source", key), say("field.unknown.source"), did_you_mean(str(key), ("name", "url")))
     if not isinstance(name, str) or not name.strip():
-        report(("source", "name"), f"expected the source's name as text, got {describe(name)}")
+        report(("source", "name"), expected(say("expect.source_name"), name))
         return None
     if url and (not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>]+", url)):
-        report(("source", "url"), f"expected an address starting with https:// or http://, got {describe(url)}")
+        report(("source", "url"), expected(say("expect.url"), url))
         return None
     return Source(name.strip(), url or "")
 
@@ -255,7 +355,7 @@ def _published(value: Any, report: Report) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(str(value).strip())
     except ValueError:
-        report(("published",), f"expected a date and time like 2023-12-01T14:51:00+07:00, got {describe(value)}")
+        report(("published",), expected(say("expect.published"), value))
         return None
     if moment.tzinfo is None:  # the archive's times are Vietnam's
         moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -266,61 +366,56 @@ def _slug(data: dict, path: Path, report: Report) -> str:
     if "slug" in data:
         value = data["slug"]
         if not isinstance(value, str) or not _SLUG.fullmatch(value):
-            report(("slug",), "expected lower-case letters, digits and hyphens (like 'tong-ket-2023'), "
-                   f"got {describe(value)}")
+            report(("slug",), expected(say("expect.slug"), value))
             return "invalid"
         return value
     stem = _FILE_DATE.sub("", path.stem)
     if not _SLUG.fullmatch(stem):
-        report(("slug",), f"the file name {path.name!r} gives no valid slug; rename it like "
-               "'2023-12-01-tong-ket-2023.md' or set slug: in the front matter")
+        report(("slug",), say("slug.from_file", name=repr(path.name)), say("slug.from_file.fix"))
         return "invalid"
     return stem
 
 
-def _safe_image_path(src: str, source: SourceFile, content_dir: Path) -> tuple[Path | None, str]:
-    """The photo's file beside the article or under content/images/, or why not."""
+def _safe_image_path(src: str, source: SourceFile, content_dir: Path) -> tuple[Path | None, str, str]:
+    """The photo's file beside the article or under content/images/, or why not and what to do."""
     posix = PurePosixPath(src)
     if posix.is_absolute() or ".." in posix.parts or "\\" in src:
-        return None, (f"expected a file name beside the article or under content/images/, got {src!r} "
-                      "(it leaves its folder)")
+        return None, say("image.leaves_folder", src=repr(src)), ""
     if posix.suffix.lower() not in _IMAGE_TYPES:
-        return None, f"expected an image file ({', '.join(sorted(_IMAGE_TYPES))}), got {src!r}"
+        return None, say("image.type", types=", ".join(sorted(_IMAGE_TYPES)), src=repr(src)), ""
     for folder in (source.path.parent, content_dir / "images"):
         candidate = folder / posix
         if candidate.is_file():
             if not candidate.resolve().is_relative_to(content_dir.resolve()):  # a symlink would publish that file
-                return None, (f"the image file {src!r} is a link to a file outside the content folder; "
-                              "copy the photo itself into the folder")
-            return candidate, ""
-    return None, (f"the image file {src!r} does not exist beside the article or in content/images/; "
-                  "add it, or leave src out to keep only the caption")
+                return None, say("image.link_outside", src=repr(src)), say("image.link_outside.fix")
+            return candidate, "", ""
+    return None, say("image.missing", src=repr(src)), say("image.missing.fix")
 
 
 def _images(value: Any, source: SourceFile, content_dir: Path, report: Report) -> tuple[Image, ...]:
     if value in (None, []):
         return ()
     if not isinstance(value, list):
-        report(("images",), f"expected a list of {{src: …, caption: …}}, got {describe(value)}")
+        report(("images",), expected(say("expect.images"), value))
         return ()
     images = []
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            report(("images", index), f"expected {{src: …, caption: …}}, got {describe(item)}")
+            report(("images", index), expected(say("expect.image"), item))
             continue
         caption, src = item.get("caption", ""), item.get("src", "")
         if not isinstance(caption, str):
-            report(("images", index, "caption"), f"expected text, got {describe(caption)}")
+            report(("images", index, "caption"), expected(say("expect.text"), caption))
             continue
         if src in (None, ""):
             images.append(Image(caption.strip()))
             continue
         if not isinstance(src, str):
-            report(("images", index, "src"), f"expected a file name, got {describe(src)}")
+            report(("images", index, "src"), expected(say("expect.file_name"), src))
             continue
-        file, problem = _safe_image_path(src, source, content_dir)
+        file, problem, fix = _safe_image_path(src, source, content_dir)
         if problem:
-            report(("images", index, "src"), problem)
+            report(("images", index, "src"), problem, fix)
         else:
             images.append(Image(caption.strip(), PurePosixPath(src).name, file))
     return tuple(images)
@@ -329,18 +424,18 @@ def _images(value: Any, source: SourceFile, content_dir: Path, report: Report) -
 def _check_body_images(source: SourceFile, content_dir: Path, problems: list[Problem]) -> tuple[tuple[str, Path], ...]:
     """The photo files the body shows, each of which must exist; a caption alone is written ![caption]()."""
     found: list[tuple[str, Path]] = []
+    body = say("field.body")
     for number, line in enumerate(source.body.splitlines(), start=source.body_line):
         for src in _IMAGE_REF.findall(line):
             if not src:
                 continue
             if _REMOTE.match(src):
-                problems.append(Problem(source.shown, number, "body", f"expected a photo file kept in the repository, "
-                                        f"got the address '{src}' on another site, which every reader's browser "
-                                        "would load; save the photo beside the article and write its file name"))
+                problems.append(Problem(source.shown, number, body, say("image.remote", src=src),
+                                        suggestion=say("image.remote.fix")))
                 continue
-            file, problem = _safe_image_path(src, source, content_dir)
+            file, problem, fix = _safe_image_path(src, source, content_dir)
             if file is None:
-                problems.append(Problem(source.shown, number, "body", problem))
+                problems.append(Problem(source.shown, number, body, problem, suggestion=fix))
             else:
                 found.append((src, file))
     return tuple(found)
@@ -351,21 +446,18 @@ def _figures(value: Any, path: tuple, config: SiteConfig, report: Report,
     if value in (None, {}):
         return ()
     if not isinstance(value, dict):
-        report(path, f"expected a mapping of indicator to number, got {describe(value)}")
+        report(path, expected(say("expect.figures"), value))
         return ()
     figures = []
     for key, number in value.items():
         if number == "":  # a figure left empty in the web form: not reported
             continue
         if key not in config.indicators:
-            report(path + (key,), f"unknown indicator; expected one of {', '.join(config.indicators)}"
-                   f"{did_you_mean(str(key), config.indicators)}")
+            report(path + (key,), say("indicator.unknown", choices=", ".join(config.indicators)),
+                   did_you_mean(str(key), config.indicators))
         elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            hint = ""
-            if isinstance(number, (str, float)):
-                hint = "; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"
-            report(path + (key,), f"expected a whole number of {config.indicators[key].unit} (0 or more), "
-                   f"got {describe(number)}{hint}")
+            hint = say("figure.written_as_text.fix") if isinstance(number, (str, float)) else ""
+            report(path + (key,), expected(say("expect.whole_number", unit=config.indicators[key].unit), number), hint)
         else:
             figures.append(Figure(config.indicators[key], number, line_of(*path, key)))
     return tuple(figures)
@@ -376,11 +468,11 @@ def _results(value: Any, config: SiteConfig, report: Report,
     if value in (None, {}):
         return Results()
     if not isinstance(value, dict):
-        report(("results",), f"expected a mapping with figures, by_province, awards, leaders, got {describe(value)}")
+        report(("results",), expected(say("expect.results"), value))
         return Results()
     for key in value:
         if key not in _RESULT_FIELDS:
-            report(("results", key), f"unknown field{did_you_mean(str(key), _RESULT_FIELDS)}")
+            report(("results", key), say("field.unknown"), did_you_mean(str(key), _RESULT_FIELDS))
     figures = _figures(value.get("figures"), ("results", "figures"), config, report, line_of)
     by_province = _by_province(value.get("by_province") or {}, config, report, line_of)
     awards = _awards(value.get("awards") or [], report)
@@ -430,8 +522,7 @@ def _by_province(value: Any, config: SiteConfig, report: Report,
     by_province = []
     for name_path, figures_path, name, numbers in _province_rows(value, report):
         if not isinstance(name, str) or name not in config.provinces:
-            report(name_path, f"expected a province name from site_config.yaml, got {describe(name)}"
-                   f"{did_you_mean(str(name), config.provinces)}")
+            report(name_path, expected(say("expect.province"), name), did_you_mean(str(name), config.provinces))
             continue
         by_province.append(ProvinceFigures(province_link(config, name),
                                            _figures(numbers, figures_path, config, report, line_of)))
@@ -444,7 +535,7 @@ def _province_rows(value: Any, report: Report) -> list[tuple[tuple, tuple, Any, 
     if isinstance(value, dict):
         return [(path + (name,), path + (name,), name, numbers) for name, numbers in value.items()]
     if not isinstance(value, list):
-        report(path, f"expected a mapping of province to figures, got {describe(value)}")
+        report(path, expected(say("expect.by_province"), value))
         return []
     rows: list[tuple[tuple, tuple, Any, Any]] = []
     for index, item in enumerate(value):
@@ -462,13 +553,13 @@ def _province_rows(value: Any, report: Report) -> list[tuple[tuple, tuple, Any, 
 
 def _awards(value: Any, report: Report) -> tuple[Award, ...]:
     if not isinstance(value, list):
-        report(("results", "awards"), f"expected a list of {{award: …, recipient: …}}, got {describe(value)}")
+        report(("results", "awards"), expected(say("expect.awards"), value))
         return ()
     awards = []
     for index, item in enumerate(value):
         if not (isinstance(item, dict) and isinstance(item.get("award"), str)
                 and isinstance(item.get("recipient", ""), str)):
-            report(("results", "awards", index), f"expected {{award: …, recipient: …}} as text, got {describe(item)}")
+            report(("results", "awards", index), expected(say("expect.award"), item))
         else:
             awards.append(Award(item["award"].strip(), item.get("recipient", "").strip()))
     return tuple(awards)
@@ -477,12 +568,12 @@ def _awards(value: Any, report: Report) -> tuple[Award, ...]:
 def _leaders(value: Any, config: SiteConfig, report: Report) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The provinces that chair the cluster next, and its deputies."""
     if not isinstance(value, dict):
-        report(("results", "leaders"), f"expected {{chair: […], deputy: […]}}, got {describe(value)}")
+        report(("results", "leaders"), expected(say("expect.leaders"), value))
         return (), ()
     for key in value:
         if key not in ("chair", "deputy"):
-            report(("results", "leaders", key),
-                   f"unknown field; expected chair or deputy{did_you_mean(str(key), ('chair', 'deputy'))}")
+            report(("results", "leaders", key), say("field.unknown.leaders"),
+                   did_you_mean(str(key), ("chair", "deputy")))
     chairs = _provinces(value.get("chair"), ("results", "leaders", "chair"), config, report)
     deputies = _provinces(value.get("deputy"), ("results", "leaders", "deputy"), config, report)
     return tuple(chairs), tuple(deputies)

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from .messages import say
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
 
@@ -70,8 +72,8 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], off
         for key, value in node.value:
             child = path + (key.value,)
             if child in lines:  # YAML would silently keep the last one
-                raise YamlError(key.start_mark.line + 1 + offset, f"invalid YAML: the key '{key.value}' appears "
-                                f"twice (first on line {lines[child]}); keep one")
+                raise YamlError(key.start_mark.line + 1 + offset,
+                                say("yaml.duplicate_key", name=key.value, first=lines[child]))
             lines[child] = key.start_mark.line + 1 + offset
             _record_lines(value, child, lines, offset)
     elif isinstance(node, yaml.SequenceNode):
@@ -96,10 +98,10 @@ def load(text: str, first_line: int = 1) -> Document:
         line = (mark.line + 1 + offset) if mark else first_line
         if error.problem_mark and "\t" in _line_at(text, error.problem_mark.line):
             raise YamlError(error.problem_mark.line + 1 + offset,
-                            "invalid YAML: a tab character; indent with spaces, not tabs") from None
+                            say("yaml.tab")) from None
         raise YamlError(line, _explain(error)) from None
     except yaml.YAMLError as error:
-        raise YamlError(first_line, f"invalid YAML ({error})") from None
+        raise YamlError(first_line, say("yaml.invalid", detail=error)) from None
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {}
@@ -120,10 +122,10 @@ def _check_shape(root: yaml.Node, offset: int) -> None:
         node, depth = stack.pop()
         line = node.start_mark.line + 1 + offset
         if id(node) in seen:
-            raise YamlError(line, "invalid YAML: an alias (*name) repeats a value; write the value out instead")
+            raise YamlError(line, say("yaml.alias"))
         seen.add(id(node))
         if depth > _MAX_DEPTH:
-            raise YamlError(line, f"invalid YAML: nested more than {_MAX_DEPTH} levels deep")
+            raise YamlError(line, say("yaml.too_deep", depth=_MAX_DEPTH))
         if isinstance(node, yaml.MappingNode):
             stack.extend((child, depth + 1) for pair in node.value for child in pair)
         elif isinstance(node, yaml.SequenceNode):
@@ -135,10 +137,26 @@ def _line_at(text: str, index: int) -> str:
     return lines[index] if 0 <= index < len(lines) else ""
 
 
+# PyYAML's problems (English) for the usual slips, and what the editor reads instead.
+_PARSER_PROBLEMS = (
+    ("did not find expected ',' or ']'", "yaml.parser.flow_sequence"),
+    ("did not find expected ',' or '}'", "yaml.parser.flow_mapping"),
+    ("mapping values are not allowed", "yaml.parser.mapping_values"),
+    ("expected <block end>", "yaml.parser.block_end"),
+    ("did not find expected key", "yaml.parser.block_end"),
+    ("could not find expected ':'", "yaml.parser.simple_key"),
+    ("found unexpected end of stream", "yaml.parser.quoted"),
+    ("found unhashable key", "yaml.parser.unhashable_key"),
+)
+
+
 def _explain(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or "invalid YAML"
+    problem = error.problem or ""
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip()
-        return f"invalid YAML: the tag {tag} is not allowed; write plain values"
-    context = f" {error.context}" if error.context else ""
-    return f"invalid YAML:{context} {problem}".replace("  ", " ")
+        return say("yaml.tag", tag=tag)
+    key = next((key for words, key in _PARSER_PROBLEMS if words in problem), "")
+    if key:
+        return say("yaml.invalid", detail=say(key))
+    context = f"{error.context} " if error.context else ""
+    return say("yaml.invalid", detail=f"{context}{problem}".strip())

@@ -142,6 +142,7 @@ def articles() -> list[Article]:
         title = f"Liên minh HTX tỉnh {province}: {topic} ({KINDS[kind]} {year})"
         day = dt.date(year, 12 if kind == "tong-ket" else 7, rng.randrange(1, 28))
         planned.append((title, day, _cluster_of(province), kind, [province], True))
+    planned = _one_a_day(planned)
     extra = {n: sentence for sentence, numbers in BODY_ONLY for n in numbers}
     found = []
     for number, (title, day, key, kind, provinces, own) in enumerate(planned):
@@ -155,6 +156,19 @@ def articles() -> list[Article]:
             sentences.insert(rng.randrange(2, len(sentences)), extra[number])
         found.append(Article(number, title, day, key, kind, list(provinces), " ".join(sentences), own))
     return found
+
+
+def _one_a_day(planned: list[tuple]) -> list[tuple]:
+    """A cluster holds one conference of a kind a day (the build refuses the same conference twice): a
+    planned day already taken moves to the next free one, every other article as drawn."""
+    taken: set[tuple] = set()
+    kept = []
+    for title, day, key, kind, provinces, own in planned:
+        while (key, kind, day) in taken:
+            day += dt.timedelta(days=1)
+        taken.add((key, kind, day))
+        kept.append((title, day, key, kind, provinces, own))
+    return kept
 
 
 def write(target: Path) -> list[Article]:

@@ -109,7 +109,7 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
         page.wait_for_function("document.querySelector('h1')?.textContent.startsWith('Đã sửa')", timeout=15000)
 
         article.write_text(text.replace("date: 2023-12-01", "date: 2023-12-41"), encoding="utf-8")
-        error = "content/2023/2023-12-01-trung-du-bac-bo.md:3: date: expected a real day in YYYY-MM-DD, got '2023-12-41'"
+        error = "content/2023/2023-12-01-trung-du-bac-bo.md:3: date: cần một ngày có thật dạng YYYY-MM-DD, nhưng ghi '2023-12-41' (không có ngày này)"
         assert _wait_for(lambda: any(error in line for line in lines), 30), "".join(lines)
         page.reload()
         assert page.locator("h1").inner_text() == "Đã sửa, Hội nghị tổng kết cụm Trung du Bắc Bộ"

@@ -217,6 +217,9 @@ def test_help_explains_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("check", "serve", "--drafts", "--output", "--config", "--port"):
         assert option in text
+    assert text.startswith("cách dùng: python build.py ")
+    assert "\ntùy chọn:\n" in text and "  -h, --help            in hướng dẫn này rồi thoát\n" in text
+    assert not any(word in text for word in ("usage", "options:", "show this help", "default:", "positional"))
 
 
 def test_build_py_run_by_a_python_without_the_packages_says_which_command_to_use(tmp_path):
@@ -238,7 +241,7 @@ def test_an_unfinished_draft_is_reported_but_stops_only_a_build_with_drafts(scra
     scratch.write("content/nhap.md", "---\n# chưa xong: date, cluster\ntitle: Bản nháp\nkind: khac\ndraft: true\n---\n"
                                      "Văn bản.\n")
     assert main(["--no-cache"]) == 0
-    assert "content/nhap.md:2: cảnh báo: date: required field is missing" in capsys.readouterr().err
+    assert "content/nhap.md:2: cảnh báo: date: thiếu trường bắt buộc" in capsys.readouterr().err
     assert main(["--no-cache", "--drafts", "--output", "with-drafts"]) == 1
-    assert "content/nhap.md:2: date: required field is missing" in capsys.readouterr().err
+    assert "content/nhap.md:2: date: thiếu trường bắt buộc" in capsys.readouterr().err
     assert not (scratch.root / "with-drafts").exists()

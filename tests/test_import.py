@@ -575,12 +575,49 @@ def test_an_existing_article_is_never_overwritten(scratch):
         encoding="utf-8").startswith("---\n# Bản nháp nhập từ 000_c3c0751a757ddd0b.txt")
 
 
+def test_a_page_already_in_the_archive_is_said_in_the_report_and_in_the_draft(scratch):
+    seed = str(SEEDS / "000_c3c0751a757ddd0b.txt")
+    first = scratch.run("import", seed)
+    assert first.returncode == 0 and "ĐÃ CÓ TRONG KHO" not in first.stdout
+    again = scratch.run("import", seed)
+    assert again.returncode == 0
+    known = "content/2023/2023-12-01-trung-du-bac-bo-tong-ket-2023.md"
+    assert again.stdout.splitlines()[1] == f"  ĐÃ CÓ TRONG KHO: cùng tiêu đề với {known}"
+    draft = (scratch.content / "2023/2023-12-01-trung-du-bac-bo-tong-ket-2023-2.md").read_text(encoding="utf-8")
+    assert draft.splitlines()[3] == (f"# ĐÃ CÓ TRONG KHO: cùng tiêu đề với {known}. Nếu là cùng một hội nghị, hãy xóa "
+                                     "bản nháp này.")
+    assert scratch.run("check").returncode == 0  # a draft: said, not published
+
+
+PAGE = """<html><head><meta property="og:site_name" content="Báo Hải Dương">
+<meta property="og:url" content="https://baohaiduong.vn/kinh-te/hoi-nghi-{n}.html">
+<title>{title}</title></head><body><article><h1>{title}</h1>
+<p>Sáng 1/12, tại TP Hải Dương, Liên minh Hợp tác xã các tỉnh cụm Trung du Bắc Bộ tổ chức hội nghị tổng kết
+phong trào thi đua năm 2023 với nhiều nội dung quan trọng cho các hợp tác xã trong cụm.</p></article></body></html>
+"""
+
+
+def test_a_page_whose_address_is_already_a_source_is_said_even_under_another_title(scratch):
+    from conftest import ARTICLE
+
+    scratch.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE.replace(
+        "location:", "source: {name: Báo Hải Dương, url: 'http://www.baohaiduong.vn/kinh-te/hoi-nghi-1.html'}\nlocation:"))
+    scratch.write("a.html", PAGE.format(n=1, title="Cụm Trung du Bắc Bộ tổng kết thi đua"))
+    scratch.write("b.html", PAGE.format(n=2, title="Một hội nghị khác của cụm thi đua"))
+    result = scratch.run("import", "a.html", "b.html")
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if "ĐÃ CÓ TRONG KHO" in line]
+    assert said == ["  ĐÃ CÓ TRONG KHO: cùng địa chỉ nguồn với content/2023/2023-12-01-trung-du-bac-bo.md"]
+
+
 @pytest.mark.parametrize("name, data, message", [
     ("latin1.txt", "Hội nghị tổng kết".encode("cp1258", errors="replace") + b"\xff\xfe",
-     "not UTF-8 text (byte 0x"),
-    ("scan.txt", b"%PDF-1.4\x00\x00\x01binary", "not text: the file holds binary data"),
-    ("page.docx", b"PK\x03\x04", "expected page text (.txt) or saved HTML (.html, .htm), got a .docx extension"),
-    ("empty.html", b"   \n", "the file is empty"),
+     "không phải văn bản UTF-8 (byte 0xff ở dòng 1); lưu lại tệp với bảng mã UTF-8"),
+    ("scan.txt", b"%PDF-1.4\x00\x00\x01binary", "không phải văn bản: tệp chứa dữ liệu nhị phân (PDF, ảnh hay tệp "
+     "Word?); lưu trang bằng Ctrl+S hoặc chép chữ của bài vào một tệp .txt"),
+    ("page.docx", b"PK\x03\x04", "cần văn bản trang (.txt) hoặc HTML đã lưu (.html, .htm), nhưng là một tệp .docx; "
+     "lưu trang bằng Ctrl+S (HTML) hoặc chép chữ của bài vào một tệp .txt"),
+    ("empty.html", b"   \n", "tệp trống"),
 ])
 def test_malformed_input_gets_a_clear_error(scratch, name, data, message):
     scratch.write(name, data)
@@ -594,15 +631,19 @@ def test_malformed_input_gets_a_clear_error(scratch, name, data, message):
 def test_read_page_raises_page_error(tmp_path):
     path = tmp_path / "page.txt"
     path.write_bytes(b"T\xe1\xbb\x95ng k\xe1t")  # cut in the middle of a character
-    with pytest.raises(PageError, match=r"not UTF-8 text \(byte 0xe1 on line 1\)"):
+    with pytest.raises(PageError, match=r"không phải văn bản UTF-8 \(byte 0xe1 ở dòng 1\)"):
         read_page(path)
 
 
 def test_missing_file_and_no_files(scratch):
     result = scratch.run("import", "nowhere.txt")
-    assert result.returncode == 1 and "nowhere.txt: file not found" in result.stderr
-    assert scratch.run("import").returncode == 2
-    assert "only 'import' takes files" in scratch.run("check", "page.txt").stderr
+    assert result.returncode == 1 and result.stderr.splitlines() == ["nowhere.txt: không tìm thấy tệp"]
+    assert result.stdout.splitlines() == ["Đã viết 0 bản nháp vào content; 1 trang không nhập được."]
+    nothing = scratch.run("import")
+    assert nothing.returncode == 2 and nothing.stderr.splitlines() == [
+        "python build.py import: hãy chỉ ra các trang cần nhập, ví dụ python build.py import trang.txt"]
+    assert "python build.py: lỗi: chỉ lệnh 'import' nhận tệp, nhưng có page.txt sau 'check'" \
+        in scratch.run("check", "page.txt").stderr.splitlines()
 
 
 def test_scripts_in_page_text_never_reach_the_body(tmp_path):

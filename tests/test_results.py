@@ -243,14 +243,15 @@ def test_warnings_fire_on_slips_and_do_not_stop_the_build(scratch):
     result = scratch.run("check")
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        "site_config.yaml: cảnh báo: indicators.htx: label 'Hợp tác xã' is also the label of cooperatives, "
-        "counted in 'HTX', but this one is counted in 'hợp tác xã'; give it its own label or the same unit",
-        "content/2024/2024-12-06-btb.md:9: cảnh báo: results.figures.loans_vnd: 226 đồng is very little for "
-        "'Vốn vay giải ngân'; if the source says 226 tỷ đồng, write 226000000000",
-        "content/2024/2024-12-06-btb.md:8: cảnh báo: results.figures.cooperatives: the provinces under by_province "
-        "add up to 110 HTX, more than the cluster's total of 100 HTX",
-        "content/2024/2024-12-05-tdbb.md:8: cảnh báo: results.figures.member_cooperatives: 25.000 HTX for 2024 is "
-        "more than ten times the 2.177 HTX of 2023 (content/2023/2023-12-01-trung-du-bac-bo.md); check for a typo",
+        "site_config.yaml: cảnh báo: indicators.htx: tên 'Hợp tác xã' cũng là tên của cooperatives, tính bằng "
+        "'HTX', còn chỉ tiêu này tính bằng 'hợp tác xã' (gợi ý: đặt tên riêng hoặc dùng cùng đơn vị)",
+        "content/2024/2024-12-06-btb.md:9: cảnh báo: results.figures.loans_vnd: 226 đồng là quá ít cho "
+        "'Vốn vay giải ngân' (gợi ý: nếu nguồn ghi 226 tỷ đồng, viết 226000000000)",
+        "content/2024/2024-12-06-btb.md:8: cảnh báo: results.figures.cooperatives: các tỉnh trong by_province cộng "
+        "lại được 110 HTX, hơn tổng của cả cụm là 100 HTX",
+        "content/2024/2024-12-05-tdbb.md:8: cảnh báo: results.figures.member_cooperatives: 25.000 HTX năm 2024 gấp "
+        "hơn mười lần 2.177 HTX của năm 2023 (content/2023/2023-12-01-trung-du-bac-bo.md) "
+        "(gợi ý: kiểm tra lỗi gõ hoặc đơn vị)",
     ]
     assert result.stdout == "Không có lỗi, 4 cảnh báo.\n"
     built = scratch.run()
@@ -262,8 +263,9 @@ def test_a_tenfold_drop_is_flagged_too_but_not_a_figure_reported_once(scratch):
     scratch.write("content/2024/2024-12-05-tdbb.md", WARNED.replace("25000", "200"))
     result = scratch.run("check")
     assert result.stderr.splitlines() == [
-        "content/2024/2024-12-05-tdbb.md:8: cảnh báo: results.figures.member_cooperatives: 200 HTX for 2024 is "
-        "less than a tenth of the 2.177 HTX of 2023 (content/2023/2023-12-01-trung-du-bac-bo.md); check for a typo"]
+        "content/2024/2024-12-05-tdbb.md:8: cảnh báo: results.figures.member_cooperatives: 200 HTX năm 2024 chưa "
+        "bằng một phần mười 2.177 HTX của năm 2023 (content/2023/2023-12-01-trung-du-bac-bo.md) "
+        "(gợi ý: kiểm tra lỗi gõ hoặc đơn vị)"]
 
 
 # --- Charts on their own --------------------------------------------------------------------------

@@ -23,20 +23,20 @@ def _everything(folder: Path) -> dict[str, bytes]:
 
 UNSAFE_OUTPUTS = [
     # (name, --output as given relative to the site's folder or as a function of it, what the line says)
-    ("the content folder", "content", "is the content"),
-    ("the site's own folder", ".", "holds the content"),
-    ("a folder inside the templates", "templates/x", "inside the templates"),
-    ("a folder inside the content", "content/2023/out", "inside the content"),
-    ("the parent folder", "..", "holds the content"),
-    ("the root folder", "/", "holds the content"),
-    ("the home folder", "{home}", "is the home folder"),
-    ("a folder holding the home folder", "{home}/..", "holds the content"),
-    ("the config file", "site_config.yaml", "got a file"),
-    ("a regular file", "notes.txt", "got a file"),
-    ("a link to the content folder", "link", "is the content"),
-    ("the code", "{code}", "is the code"),
-    ("a folder inside the code", "{code}/out", "inside the code"),
-    ("the repository holding the code", "{code}/..", "holds"),
+    ("the content folder", "content", "chính là thư mục bài"),
+    ("the site's own folder", ".", "chứa thư mục bài"),
+    ("a folder inside the templates", "templates/x", "nằm trong thư mục mẫu trang"),
+    ("a folder inside the content", "content/2023/out", "nằm trong thư mục bài"),
+    ("the parent folder", "..", "chứa thư mục bài"),
+    ("the root folder", "/", "chứa thư mục bài"),
+    ("the home folder", "{home}", "chính là thư mục nhà"),
+    ("a folder holding the home folder", "{home}/..", "chứa thư mục bài"),
+    ("the config file", "site_config.yaml", "đây là một tệp"),
+    ("a regular file", "notes.txt", "đây là một tệp"),
+    ("a link to the content folder", "link", "chính là thư mục bài"),
+    ("the code", "{code}", "chính là mã nguồn (archive/)"),
+    ("a folder inside the code", "{code}/out", "nằm trong mã nguồn (archive/)"),
+    ("the repository holding the code", "{code}/..", "chứa"),
 ]
 
 
@@ -56,8 +56,8 @@ def test_an_output_that_would_delete_a_source_is_refused_in_one_line(scratch, mo
         assert main([*command, "--output", given]) == 1
         err = capsys.readouterr().err.splitlines()
         assert len(err) == 1, err
-        assert err[0].startswith(f"{given}: --output: expected "), err
-        assert says in err[0] and "nothing was touched" in err[0], err
+        assert err[0].startswith(f"{given}: --output: cần "), err
+        assert says in err[0] and "không có gì bị đụng tới" in err[0], err
     assert (_everything(tmp_path), _everything(ROOT / "archive")) == before
 
 
@@ -80,14 +80,14 @@ def _refuse(errno_name: str, filename: str):
 
 OS_ERRORS = [
     # (name, what to break, errno, what the line says to do)
-    ("full disk while writing", "archive.output.Staging.put", "ENOSPC", "the disk is full: free some space"),
+    ("full disk while writing", "archive.output.Staging.put", "ENOSPC", "ổ đĩa đã đầy: hãy giải phóng chỗ trống"),
     ("permission denied making the temporary folder", "archive.output.tempfile.mkdtemp", "EACCES",
-     "permission denied"),
-    ("busy mount on the swap", "archive.output.os.rename", "EBUSY", "mount the folder above it instead"),
+     "không có quyền"),
+    ("busy mount on the swap", "archive.output.os.rename", "EBUSY", "gắn thư mục bên trên nó"),
     ("immutable output folder", "archive.output.os.rename", "EPERM", "chattr -i"),
-    ("read-only disk", "archive.output.os.rename", "EROFS", "mounted read-only"),
-    ("busy new folder on the swap", "second rename", "EBUSY", "mount the folder above it instead"),
-    ("no room for the lock", "archive.output.os.open", "ENOSPC", "the disk is full"),
+    ("read-only disk", "archive.output.os.rename", "EROFS", "chỉ cho đọc"),
+    ("busy new folder on the swap", "second rename", "EBUSY", "gắn thư mục bên trên nó"),
+    ("no room for the lock", "archive.output.os.open", "ENOSPC", "ổ đĩa đã đầy"),
 ]
 
 
@@ -98,7 +98,7 @@ def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeyp
     assert main([]) == 0
     before = scratch.snapshot()
     scratch.write("content/2023/2023-12-02-moi.md", (scratch.content / "2023/2023-12-01-trung-du-bac-bo.md")
-                  .read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1))
+                  .read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1).replace("-12-01", "-12-02"))
     capsys.readouterr()
     monkeypatch.setattr("archive.output._exchange", lambda first, second: False)  # the two-rename swap
     if target == "second rename":  # the old site moved aside, then the new one refused: the old one goes back
@@ -113,7 +113,7 @@ def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeyp
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1, err
     assert err[0].startswith(f"{scratch.output}: {errno_name}: ") and says in err[0], err
-    assert err[0].endswith("then build again. Nothing was changed in output"), err
+    assert err[0].endswith("rồi xây dựng lại. output không bị thay đổi gì"), err
     monkeypatch.undo()
     assert scratch.snapshot() == before
     assert not list(scratch.root.glob(".output.*.tmp"))
@@ -133,9 +133,9 @@ def test_an_article_the_system_will_not_read_is_reported_as_a_problem(scratch, m
     monkeypatch.setattr(Path, "read_bytes", failing)
     assert main([]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == ("content/2023/2023-12-02-hong.md: file: expected a readable file, got an error from the "
-                      f"system: {os.strerror(getattr(errno, errno_name))}; check the file (its permissions, the "
-                      "disk) or remove it"), err
+    assert err[0] == ("content/2023/2023-12-02-hong.md: tệp: không đọc được tệp, hệ thống báo lỗi: "
+                      f"{os.strerror(getattr(errno, errno_name))} (gợi ý: kiểm tra tệp (quyền đọc, ổ đĩa) hoặc xóa "
+                      "nó)"), err
     assert not scratch.output.exists()
 
 
@@ -145,7 +145,8 @@ def test_an_impossible_port_is_refused(scratch, monkeypatch, capsys, port):
     with pytest.raises(SystemExit) as exit:
         main(["serve", "--port", port])
     assert exit.value.code == 2
-    assert f"--port: expected a port from 1 to 65535, got '{port}'" in capsys.readouterr().err
+    assert f"python build.py: lỗi: --port: cần một cổng từ 1 đến 65535, nhưng ghi '{port}'" \
+        in capsys.readouterr().err.splitlines()
     assert not scratch.output.exists()
 
 
@@ -155,8 +156,8 @@ def test_a_port_in_use_is_one_line_before_anything_is_built(scratch, monkeypatch
         port = taken.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"127.0.0.1:{port}: port: expected a free port, got one in use (another preview?); stop the "
-                   f"other server or choose another port, e.g. --port {port + 1}"]
+    assert err == [f"127.0.0.1:{port}: cổng: cần một cổng còn trống, nhưng cổng này đang được dùng (một bản xem "
+                   f"trước khác?); dừng máy chủ kia hoặc chọn cổng khác, như --port {port + 1}"]
     assert not scratch.output.exists()
 
 
