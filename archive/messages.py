@@ -215,8 +215,6 @@ MESSAGES: dict[str, str] = {
     "serve.port_taken": "{host}:{port}: cổng: cần một cổng còn trống, nhưng cổng này đang được dùng (một bản xem "
                         "trước khác?); dừng máy chủ kia hoặc chọn cổng khác, như --port {other}",
     "serve.cannot_listen": "{host}:{port}: cổng: không nghe được ở đó ({error}); kiểm tra --host và --port",
-    "serve.broken": "Bản sửa có lỗi: trang vẫn hiển thị bản tốt gần nhất.",
-    "serve.rebuilt": "Đã xây dựng lại: {pages} trang, {seconds} s",
     "serve.listening": "Xem trước tại http://{host}:{port}/ (Ctrl+C để dừng)",
     # --- import of news pages -------------------------------------------------------------
     "import.no_files": "python build.py import: hãy chỉ ra các trang cần nhập, ví dụ python build.py import trang.txt",

@@ -29,7 +29,8 @@ def test_a_change_to_the_config_shows_as_a_difference(tmp_path):
     text = (ROOT / "site_config.yaml").read_text(encoding="utf-8")
     changed = tmp_path / "site_config.yaml"
     changed.write_text(text.replace("  khac: Khác\n", "  khac: Khác\n  hoi-thao: Hội thảo\n")
-                       .replace("  - Yên Bái\n", ""), encoding="utf-8")
+                       .replace("  - Yên Bái\n", "").replace("  Yên Bái: {name: Lào Cai, since: 2025-07-01}\n", ""),
+                       encoding="utf-8")
     config = load_config(changed)
     assert with_values(GUIDE, config) != GUIDE
     assert "| `hoi-thao` | Hội thảo |" in allowed_values(config)
