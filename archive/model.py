@@ -169,10 +169,12 @@ class Mention:
     date: dt.date
     kind: str
     cluster: str
+    draft: bool = False  # (only the preview shows drafts, marked)
 
     @classmethod
     def of(cls, conference: Conference) -> Mention:
-        return cls(conference.title, conference.url, conference.date, conference.kind, conference.cluster.name)
+        return cls(conference.title, conference.url, conference.date, conference.kind, conference.cluster.name,
+                   conference.draft)
 
 
 @dataclass(frozen=True)

@@ -354,3 +354,23 @@ def test_the_config_maps_every_province_that_is_gone_and_only_those(tmp_path):
     assert set(config.successors) == before - after and len(config.successors) == 30
     assert {successor.name for successor in config.successors.values()} <= after
     assert config.successors["Quảng Bình"].name == "Quảng Trị" and config.successors["Hà Giang"].name == "Tuyên Quang"
+
+
+def test_a_draft_is_marked_where_an_article_links_to_it(tmp_path):
+    """Built with drafts (as the preview does), the next year-end review being a draft: the older
+    article's 'next' link and its related list mark it; without drafts, no page links to it."""
+    site = ScratchSite(tmp_path / "site")
+    site.root.mkdir()
+    shutil.copy(ROOT / "site_config.yaml", site.root / "site_config.yaml")
+    shutil.copytree(ROOT / "templates", site.root / "templates")
+    write_articles(site)
+    draft = site.content / "2023/2023-12-07-tong-ket-2023.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("kind: tong-ket\n", "kind: tong-ket\ndraft: true\n"),
+                     encoding="utf-8")
+    assert site.run("--drafts").returncode == 0
+    older = (site.output / "2022/tong-ket-2022/index.html").read_text(encoding="utf-8")
+    assert re.search(r'rel="next"[^>]*>.*?Tổng kết năm 2023 cụm Bắc Trung Bộ'
+                     r' <span class="draft-mark">Bản nháp</span></a>', older, re.S)
+    assert site.run().returncode == 0
+    older = (site.output / "2022/tong-ket-2022/index.html").read_text(encoding="utf-8")
+    assert "Tổng kết năm 2023 cụm Bắc Trung Bộ" not in older and "draft-mark" not in older
