@@ -357,15 +357,16 @@ def test_what_the_form_writes_draws_the_same_page_as_the_article_written_by_hand
 
 @pytest.mark.parametrize("rows, line, field, message", [
     ("    - {cooperatives: 5}\n", 9, "results.by_province.0",
-     "cần một dòng {province: tên tỉnh, chỉ tiêu: số, …}, nhưng gặp a mapping"),
+     "cần một dòng {province: tên tỉnh, chỉ tiêu: số, …}, nhưng gặp một bảng khóa: giá trị"),
     ("    - Thanh Hóa\n", 9, "results.by_province.0",
      "cần một dòng {province: tên tỉnh, chỉ tiêu: số, …}, nhưng gặp 'Thanh Hóa'"),
     ("    - {province: Thanh Hóa, cooperatives: 5}\n    - {province: Thanh Hóa, cooperatives: 6}\n", 10,
      "results.by_province.1.province", "Thanh Hóa có hai dòng; ghi số liệu của tỉnh một lần"),
     ("    - {province: Thanh Hoa, cooperatives: 5}\n", 9, "results.by_province.0.province",
-     "expected a province name from site_config.yaml, got 'Thanh Hoa'; did you mean 'Thanh Hóa'?"),
+     "cần tên tỉnh có trong site_config.yaml, nhưng ghi 'Thanh Hoa' (gợi ý: có phải 'Thanh Hóa'?)"),
     ("    - {province: Thanh Hóa, cooperatives: 1.331}\n", 9, "results.by_province.0.cooperatives",
-     "expected a whole number of HTX (0 or more), got 1.331; write 2.177 as 2177 and 226 tỷ đồng as 226000000000"),
+     "cần số nguyên HTX (từ 0 trở lên), nhưng ghi 1.331 (gợi ý: viết 2.177 thành 2177 và 226 tỷ đồng thành "
+     "226000000000)"),
 ])
 def test_the_forms_spelling_of_by_province_is_checked_like_the_hand_written_one(scratch, rows, line, field, message):
     scratch.write("content/2024/2024-12-06-x.md", "---\ntitle: X\ndate: 2024-12-06\ncluster: bac-trung-bo\n"

@@ -302,7 +302,7 @@ def test_a_broken_save_shows_its_errors_over_the_last_good_page_until_fixed(edit
     problem = panel.get_by_role("listitem")
     expect(problem).to_have_count(1)
     expect(problem).to_contain_text(f"{ARTICLE_PATH} · dòng 3 · trường date")
-    expect(problem).to_contain_text("expected a real day in YYYY-MM-DD, got '2023-12-41'")
+    expect(problem).to_contain_text("cần một ngày có thật dạng YYYY-MM-DD, nhưng ghi '2023-12-41'")
     expect(panel).to_contain_text("Trang bên dưới là bản tốt gần nhất")
     assert page.locator("h1").first.inner_text() == "Hội nghị tổng kết cụm Trung du Bắc Bộ"  # the last good page
     box = panel.bounding_box()
