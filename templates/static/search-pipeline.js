@@ -63,9 +63,15 @@
     return [token, token.clone(function () { return folded; })];
   };
 
+  /* In the body, only the folded form: a word as written breaks ties in the title and the facts only. */
+  var plain = function (token) {
+    return token.update(function (string) { return fold(string); });
+  };
+
   lunr.Pipeline.registerFunction(trimmer, "vi-trimmer");
   lunr.Pipeline.registerFunction(bigram, "vi-bigram");
   lunr.Pipeline.registerFunction(foldToken, "vi-fold");
+  lunr.Pipeline.registerFunction(plain, "vi-plain");
 
   return {
     fold: fold,
@@ -73,11 +79,10 @@
     normal: normal,
     endsClause: endsClause,
     prepare: prepare,
-    indexPipeline: [trimmer, bigram, foldToken],
-    /* Every term of a field as the index stores it: tokenizer, then the pipeline. */
-    terms: function (text) {
+    /* Every term of a field ("title", "meta" or "body") as the index stores it: tokenizer, then the pipeline. */
+    terms: function (text, field) {
       var pipeline = new lunr.Pipeline();
-      pipeline.add(trimmer, bigram, foldToken);
+      pipeline.add(trimmer, bigram, field === "body" ? plain : foldToken);
       return pipeline.run(lunr.tokenizer(prepare(text))).map(String);
     }
   };

@@ -1,8 +1,9 @@
 /* The search page. The index is split by term (see archive/search.py): a query
  * loads only the partitions of its words in every group of articles, ranks
  * once, then loads the few small files that describe the results on screen.
- * Every file is a script calling ArchiveSearch.add, so search also works from
- * file://. Everything from the index is shown as text. */
+ * Every file is a script calling ArchiveSearch.add with its JSON compressed
+ * (deflate, as base64), so search also works from file://. Everything from
+ * the index is shown as text. */
 (function () {
   "use strict";
   var P = window.ArchivePipeline;
@@ -15,7 +16,7 @@
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
   var PAGE = 20;
-  var KEEP = { t: 40, x: 100 }; // loaded partitions (t) and texts (x) kept, least recently used dropped first
+  var KEEP = { t: 40, r: 50 }; // loaded partitions (t) and result files (r) kept, least recently used dropped first
   var MAX_PREFIX_PARTITIONS = 12;
   /* A pair of the query's words found side by side adds its own weight this many times:
    * pair terms are rare, so their weight is already high; this makes adjacency decide. */
@@ -25,22 +26,37 @@
   var EXACT_EDGE = 0.1;
   var SNIPPET_WORDS = 32;
   var loaded = {}; // file -> data (a lunr.Index for partitions)
-  var usage = { t: [], x: [] }; // evictable files, least recently used first
+  var usage = { t: [], r: [] }; // evictable files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
   var generation = 0;
   var timer = null;
   var shown = { results: [], count: 0, query: null };
 
+  /* A file's data: its base64 decoded, inflated, parsed. */
+  function unpack(packed) {
+    var binary = atob(packed);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(inflated).text().then(JSON.parse);
+  }
+
+  function settle(file, error, data) {
+    if (!error) loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : data;
+    (waiting[file] || []).forEach(function (pair) {
+      if (error) pair[1](error); else pair[0](loaded[file]);
+    });
+    delete waiting[file];
+  }
+
   window.ArchiveSearch = {
-    add: function (file, data) {
-      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : data;
-      (waiting[file] || []).forEach(function (pair) { pair[0](loaded[file]); });
-      delete waiting[file];
+    add: function (file, packed) {
+      unpack(packed).then(function (data) { settle(file, null, data); }, function (error) { settle(file, error); });
     }
   };
 
   function remember(file) {
-    var kind = /\/([tx])[\d-]+\.js$/.exec(file);
+    var kind = /\/([tr])[\d-]+\.js$/.exec(file);
     if (!kind) return;
     var queue = usage[kind[1]];
     var at = queue.indexOf(file);
@@ -60,8 +76,7 @@
       script.onload = function () { script.remove(); };
       script.onerror = function () {
         script.remove();
-        (waiting[file] || []).forEach(function (pair) { pair[1](new Error(file)); });
-        delete waiting[file];
+        settle(file, new Error(file));
       };
       document.head.appendChild(script);
     });
@@ -282,10 +297,7 @@
   function showMore(mine, size, fresh) {
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
     var files = {};
-    page.forEach(function (result) {
-      files[docsFile(result.id)] = true;
-      files[textFile(result.id)] = true;
-    });
+    page.forEach(function (result) { files[resultFile(result.id)] = true; });
     var names = Object.keys(files);
     return Promise.all(names.map(load)).then(function (data) {
       if (mine !== generation) return;
@@ -293,8 +305,8 @@
       names.forEach(function (name, n) { byName[name] = data[n]; });
       if (fresh) list.textContent = "";
       page.forEach(function (result) {
-        var doc = byName[docsFile(result.id)][result.id % manifest.perFile];
-        list.appendChild(item(doc, byName[textFile(result.id)], shown.query));
+        var doc = byName[resultFile(result.id)][result.id % manifest.perFile];
+        list.appendChild(item(doc, shown.query));
       });
       shown.count += page.length;
       more.hidden = shown.count >= shown.results.length;
@@ -302,9 +314,7 @@
     });
   }
 
-  function docsFile(id) { return "search/d" + Math.floor(id / manifest.perFile) + ".js"; }
-
-  function textFile(id) { return "search/x" + id + ".js"; }
+  function resultFile(id) { return "search/r" + Math.floor(id / manifest.perFile) + ".js"; }
 
   function describe() {
     var state = shown.state;
@@ -386,7 +396,7 @@
     return node;
   }
 
-  function item(doc, text, query) {
+  function item(doc, query) {
     var node = element("li", "result");
     var heading = element("h2");
     var link = element("a");
@@ -401,7 +411,7 @@
     meta.appendChild(document.createTextNode(" · " + doc.n + " · " + doc.kn));
     node.appendChild(meta);
     if (doc.p.length) node.appendChild(element("p", "meta", "Tỉnh, thành phố: " + doc.p.join(", ")));
-    node.appendChild(snippet(text, query));
+    node.appendChild(snippet(doc.x, query));
     return node;
   }
 
