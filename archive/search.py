@@ -8,8 +8,8 @@ templates/static/search-pipeline.js:
   put the tone mark of a final oa, oe, uy on the first vowel, so that both
   placements in use ("hoá", "hóa") are one word;
 - vi-bigram: add the folded pair "hop_tac" for each token and the next (not
-  across punctuation), so that words side by side rank first and a quoted
-  phrase can be required;
+  across punctuation, nor with a figure), so that words side by side rank
+  first and a quoted phrase can be required;
 - vi-fold (title and facts): keep the token as written and add its folded
   form ("hợp" also indexes "hop", "1.780.121" also "1780121"), so a query
   without diacritics finds it, while the exact form lets an exact match
@@ -136,8 +136,16 @@ def vi_trimmer(token: Token, i: int, tokens: list) -> Token | None:
     return token if token.string else None
 
 
+def has_figure(term: str) -> bool:
+    """Whether a term holds a digit (of any script, as \\p{N} in JavaScript): no pair with it. The
+    figures of a text are nearly all different, so their pairs would be a third of the terms,
+    while a reader looks a figure up on its own."""
+    return any(unicodedata.category(char)[0] == "N" for char in term)
+
+
 def vi_bigram(token: Token, i: int, tokens: list) -> list[Token]:
-    if i + 1 < len(tokens) and not token.metadata.get("clause_end"):
+    if (i + 1 < len(tokens) and not token.metadata.get("clause_end")
+            and not has_figure(token.string) and not has_figure(tokens[i + 1].string)):
         pair = fold(token.string) + "_" + fold(tokens[i + 1].string)
         return [token, token.clone(lambda string, metadata: pair)]
     return [token]
@@ -187,6 +195,7 @@ class _Memo(dict):
 _TRIMMED = _Memo(normal)
 _ENDS = _Memo(ends_clause)
 _FOLDED = _Memo(fold)
+_FIGURES = _Memo(has_figure)
 _QUOTED = _Memo(functools.partial(json.dumps, ensure_ascii=False))  # a term as a JSON string
 
 
@@ -202,7 +211,7 @@ def pipeline_terms(words: list[str], field: str) -> list[str]:
             terms.append(term)
         if plain != term or not exact:
             terms.append(plain)
-        if following and not ends:
+        if following and not ends and not _FIGURES[plain] and not _FIGURES[following]:
             terms.append(plain + "_" + following)
     return terms
 
@@ -376,7 +385,8 @@ def _group_index(documents: list[dict]) -> dict:
     in_body = field_ref % fields == BODY
     marked = (folded != token) & ~in_body
     # vi-bigram: each term's folded form joined to the next one's, within a field
-    same = (field_ref[:-1] == field_ref[1:]) & ~clause_end[:-1]
+    figure = np.array([_FIGURES[term] for term in vocabulary.terms], dtype=bool)
+    same = (field_ref[:-1] == field_ref[1:]) & ~clause_end[:-1] & ~figure[token[:-1]] & ~figure[token[1:]]
     size = len(vocabulary.terms)
     codes, inverse = np.unique(folded[:-1][same] * size + folded[1:][same], return_inverse=True)
     terms = vocabulary.terms

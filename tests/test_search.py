@@ -50,7 +50,12 @@ def test_both_tone_placements_index_as_one_word(word, placed):
 
 
 def test_a_number_folds_without_its_thousands_dots():
-    assert python_terms("1.780.121 người") == ["1.780.121", "1780121", "1780121_nguoi", "người", "nguoi"]
+    assert python_terms("1.780.121 người") == ["1.780.121", "1780121", "người", "nguoi"]
+
+
+def test_a_figure_has_no_pair():
+    assert python_terms("đạt 45.310 triệu, năm 2019 tổng kết", "body") == [
+        "dat", "45310", "trieu", "nam", "2019", "tong", "tong_ket", "ket"]
     assert search.fold("2.5") == "2.5" and search.fold("12.3456") == "12.3456"
 
 

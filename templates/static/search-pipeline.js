@@ -49,8 +49,14 @@
     return token.toString() ? token : undefined;
   };
 
+  /* A term with a digit has no pair: figures are nearly all different, and looked up on their own. */
+  function hasFigure(term) {
+    return /\p{N}/u.test(term);
+  }
+
   var bigram = function (token, i, tokens) {
-    if (i + 1 < tokens.length && !token.metadata.clause_end) {
+    if (i + 1 < tokens.length && !token.metadata.clause_end &&
+        !hasFigure(token.toString()) && !hasFigure(tokens[i + 1].toString())) {
       var pair = fold(token.toString()) + "_" + fold(tokens[i + 1].toString());
       return [token, token.clone(function () { return pair; })];
     }
@@ -78,6 +84,7 @@
     trim: trim,
     normal: normal,
     endsClause: endsClause,
+    hasFigure: hasFigure,
     prepare: prepare,
     /* Every term of a field ("title", "meta" or "body") as the index stores it: tokenizer, then the pipeline. */
     terms: function (text, field) {

@@ -83,7 +83,8 @@
   }
 
   /* The query as words and pairs. Every word must match; each pair of neighbouring
-   * words (not across punctuation) adds the weight of the two side by side, and the
+   * words (not across punctuation, nor with a figure: the index has no such pairs)
+   * adds the weight of the two side by side, and the
    * pairs inside quotes must be there. While typing, the last word also matches as a
    * prefix, and a last word of one letter waits for the next. */
   function parse(text, typing) {
@@ -110,7 +111,7 @@
     });
     var pairs = [];
     for (var i = 0; i + 1 < words.length; i++) {
-      if (words[i].ends) continue;
+      if (words[i].ends || P.hasFigure(words[i].folded) || P.hasFigure(words[i + 1].folded)) continue;
       pairs.push({ folded: words[i].folded + "_" + words[i + 1].folded, prefix: words[i + 1].prefix,
                    required: words[i].phrase > 0 && words[i].phrase === words[i + 1].phrase });
     }
@@ -273,50 +274,60 @@
     var groups = manifest.groups.map(function (_, group) { return group; });
     var ranked = query.words.length ? Promise.all(groups.map(function (group) { return rankGroup(query, group); }))
       : Promise.resolve(null);
-    /* Every group is read before anything is shown, so that the first results on screen are the final ones. */
-    Promise.all([ranked, load(manifest.filters)]).then(function (parts) {
+    var table = load(manifest.filters);
+    /* Every group is ranked before anything is shown, so that the results on screen are in their
+     * final order; without filters chosen the filter table is not waited for (its counts follow). */
+    Promise.all([ranked, filtered || !query.words.length ? table : null]).then(function (parts) {
       if (mine !== generation) return;
-      var table = parts[1];
       var matches;
       if (parts[0]) {
         matches = [].concat.apply([], parts[0]);
         matches.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
       } else { // filters alone: every article they allow, newest first
-        matches = table.rows.map(function (_, id) { return { id: id, score: 0 }; }).reverse();
+        matches = parts[1].rows.map(function (_, id) { return { id: id, score: 0 }; }).reverse();
       }
-      showCounts(matches.map(function (result) { return result.id; }), table, state);
-      var results = matches.filter(function (result) { return passes(table.rows[result.id], table, state); });
-      shown = { results: results, count: 0, query: query, state: state, rendered: [] };
-      return showMore(mine, PAGE, true);
+      var results = parts[1] ? matches.filter(function (result) { return passes(parts[1].rows[result.id], parts[1], state); })
+        : matches;
+      shown = { results: results, count: 0, query: query, state: state };
+      var painted = showMore(mine, PAGE, true);
+      return table.then(function (rows) {
+        if (mine === generation) showCounts(matches.map(function (result) { return result.id; }), rows, state);
+        return painted;
+      });
     }).catch(function () {
       if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
     });
   }
 
-  /* Describe the next PAGE results, loading the files that hold them. */
+  /* Show the next PAGE results, each as soon as its file and those of the results above it are
+   * loaded: the first results appear while the rest load, never to move. */
   function showMore(mine, size, fresh) {
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
-    var files = {};
-    page.forEach(function (result) { files[resultFile(result.id)] = true; });
-    var names = Object.keys(files);
-    return Promise.all(names.map(load)).then(function (data) {
-      if (mine !== generation) return;
-      var byName = {};
-      names.forEach(function (name, n) { byName[name] = data[n]; });
-      if (fresh) list.textContent = "";
-      page.forEach(function (result) {
-        var doc = byName[resultFile(result.id)][result.id % manifest.perFile];
-        list.appendChild(item(doc, shown.query));
+    var planned = shown.count + page.length;
+    more.hidden = true; // until this page is shown
+    if (fresh && !page.length) {
+      list.textContent = "";
+      describe(planned);
+    }
+    var files = page.map(function (result) { return load(resultFile(result.id)); });
+    var chain = Promise.resolve();
+    page.forEach(function (result, n) {
+      chain = chain.then(function () { return files[n]; }).then(function (data) {
+        if (mine !== generation) return;
+        if (fresh && n === 0) list.textContent = "";
+        list.appendChild(item(data[result.id % manifest.perFile], shown.query));
+        shown.count += 1;
+        if (n === 0) describe(planned);
+        if (n === page.length - 1) more.hidden = shown.count >= shown.results.length;
       });
-      shown.count += page.length;
-      more.hidden = shown.count >= shown.results.length;
-      describe();
     });
+    return chain;
   }
 
   function resultFile(id) { return "search/r" + Math.floor(id / manifest.perFile) + ".js"; }
 
-  function describe() {
+  /* The status line, once per page of results: how many there are, and how many the page shows. */
+  function describe(showing) {
     var state = shown.state;
     var total = shown.results.length;
     var filtered = FILTERS.some(function (name) { return state[name]; });
@@ -324,7 +335,7 @@
     if (total) {
       status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị" + asked +
         (filtered ? " với bộ lọc đã chọn" : "") +
-        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") : "") + ".";
+        (total > showing ? ", đang hiện " + showing.toLocaleString("vi-VN") : "") + ".";
     } else {
       status.textContent = "Không tìm thấy hội nghị nào" + asked + (filtered ? " với bộ lọc đã chọn" : "") +
         ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
