@@ -74,6 +74,7 @@ FIELDS = (("title", 10), ("meta", 4), ("body", 1))
 BODY = 2  # FIELDS' index of the body
 SCRIPT_DIR = "search"
 PARTITION_BYTES = 150_000  # a group's partition larger than this is split by one more letter
+FIRST_CODE = 0x30  # the filter table's character for the value 0 (see _filter_table)
 RESULTS_PER_FILE = 2  # articles per file of what results show: a page of results reads little besides
 GROUP = 1000  # articles per group: a query reads the newest group's postings first
 
@@ -570,19 +571,36 @@ def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
         name = f"{SCRIPT_DIR}/r{start // RESULTS_PER_FILE}.js"
         files[name] = _script(name, [{**_document(c), "x": _text(c)}
                                      for c in conferences[start: start + RESULTS_PER_FILE]])
+    files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", _filter_table(site, conferences))
+    return files
+
+
+def _code(number: int) -> str:
+    return chr(FIRST_CODE + number)
+
+
+def _filter_table(site: Site, conferences: tuple) -> dict:
+    """Every article's cluster, year, kind and provinces, a column each: a string of one character
+    per article (the value's number, counted from FIRST_CODE; the year from the first), the
+    provinces' characters of successive articles parted by spaces. Read by the search page's
+    table(); half the size of a list of rows, which its digits and brackets fill."""
     clusters = list(site.config.clusters)
     kinds = list(site.config.kinds)
-    provinces = [p.name for p in site.provinces]
-    rows = [[clusters.index(c.cluster_key), c.date.year, kinds.index(c.kind_key),
-             [provinces.index(p.name) for p in c.provinces]] for c in conferences]
-    files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", {
-        "clusters": clusters, "kinds": kinds, "provinces": provinces, "rows": rows})
-    return files
+    provinces = {p.name: n for n, p in enumerate(site.provinces)}
+    first = min((c.date.year for c in conferences), default=0)
+    return {
+        "clusters": clusters, "kinds": kinds, "provinces": list(provinces), "firstYear": first,
+        "cluster": "".join(_code(clusters.index(c.cluster_key)) for c in conferences),
+        "year": "".join(_code(c.date.year - first) for c in conferences),
+        "kind": "".join(_code(kinds.index(c.kind_key)) for c in conferences),
+        "province": " ".join("".join(_code(provinces[p.name]) for p in c.provinces) for c in conferences),
+    }
 
 
 def manifest(groups: list[list[str]]) -> dict:
     """What the search page embeds: each group's partition keys, oldest group first."""
-    return {"groups": groups, "perFile": RESULTS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js"}
+    return {"groups": groups, "perFile": RESULTS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js",
+            "firstCode": FIRST_CODE}
 
 
 def lunr_script() -> Path:

@@ -41,8 +41,23 @@
     return new Response(inflated).text().then(JSON.parse);
   }
 
+  /* The filter table's columns (see archive/search.py, _filter_table) as rows:
+   * [cluster, year, kind, [provinces]], numbers into its lists. */
+  function table(data) {
+    var code = function (text, at) { return text.charCodeAt(at) - manifest.firstCode; };
+    var provinces = data.province.split(" ");
+    data.rows = Array.prototype.map.call(data.cluster, function (_, n) {
+      var own = [];
+      for (var i = 0; i < provinces[n].length; i++) own.push(code(provinces[n], i));
+      return [code(data.cluster, n), data.firstYear + code(data.year, n), code(data.kind, n), own];
+    });
+    return data;
+  }
+
   function settle(file, error, data) {
-    if (!error) loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : data;
+    if (!error) {
+      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : file === manifest.filters ? table(data) : data;
+    }
     (waiting[file] || []).forEach(function (pair) {
       if (error) pair[1](error); else pair[0](loaded[file]);
     });
