@@ -147,7 +147,8 @@ class Ours(Engine):
     def settle(self, page) -> None:
         page.wait_for_function("""() => {
             const text = document.getElementById('search-status').textContent;
-            return text && !text.startsWith('Đang') && !text.includes('đang tìm thêm');
+            return text && !text.startsWith('Đang') &&
+                document.getElementById('search-results').getAttribute('aria-busy') !== 'true';
         }""")
 
     def count(self, page) -> str:

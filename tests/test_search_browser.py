@@ -55,9 +55,11 @@ def open_search(page, output: Path, query: str = "", **filters) -> None:
 
 
 def wait_done(page) -> None:
+    """Until the results are counted and every one of the page is shown."""
     page.wait_for_function("""() => {
         const text = document.getElementById('search-status').textContent;
-        return text && !text.includes('Đang tìm') && !text.includes('đang tìm thêm');
+        return text && !text.includes('Đang tìm') &&
+            document.getElementById('search-results').getAttribute('aria-busy') !== 'true';
     }""")
 
 

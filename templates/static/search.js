@@ -320,6 +320,7 @@
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
     var planned = shown.count + page.length;
     more.hidden = true; // until this page is shown
+    list.setAttribute("aria-busy", "true");
     if (fresh && !page.length) {
       list.textContent = "";
       describe(planned);
@@ -336,7 +337,9 @@
         if (n === page.length - 1) more.hidden = shown.count >= shown.results.length;
       });
     });
-    return chain;
+    return chain.then(function () {
+      if (mine === generation) list.removeAttribute("aria-busy");
+    });
   }
 
   function resultFile(id) { return "search/r" + Math.floor(id / manifest.perFile) + ".js"; }
