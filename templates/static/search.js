@@ -222,9 +222,9 @@
           if (perWord[i].exact[ref]) exact += 1;
         }
         for (var j = 0; j < perPair.length; j++) {
-          var side = perPair[j].scores[ref] || 0;
-          if (query.pairs[j].required && !side) return;
-          score += PAIR_BOOST * side;
+          // a pair in (nearly) every article of a group weighs 0 once rounded, yet it is there
+          if (query.pairs[j].required && !has.call(perPair[j].scores, ref)) return;
+          score += PAIR_BOOST * (perPair[j].scores[ref] || 0);
         }
         results.push({ id: Number(ref), score: score * (1 + (marked ? EXACT_EDGE * exact / marked : 0)) });
       });
