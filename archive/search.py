@@ -1,6 +1,6 @@
 """Build the search index: lunr.py shards with a Vietnamese pipeline shared with the browser.
 
-The same three pipeline functions, under the same labels, run here and in
+The same pipeline functions, under the same labels, run here and in
 templates/static/search-pipeline.js:
 
 - vi-trimmer: strip everything but Unicode letters and digits from both ends
@@ -8,11 +8,17 @@ templates/static/search-pipeline.js:
   put the tone mark of a final oa, oe, uy on the first vowel, so that both
   placements in use ("hoá", "hóa") are one word;
 - vi-bigram: add the folded pair "hop_tac" for each token and the next (not
-  across punctuation), so that words side by side rank first and a quoted
-  phrase can be required;
-- vi-fold: keep the token as written and add its folded form ("hợp" also
-  indexes "hop", "1.780.121" also "1780121"), so a query without diacritics
-  finds it, while the exact form lets an exact match break a tie.
+  across punctuation, nor with a figure), so that words side by side rank
+  first and a quoted phrase can be required;
+- vi-fold (title and facts): keep the token as written and add its folded
+  form ("hợp" also indexes "hop", "1.780.121" also "1780121"), so a query
+  without diacritics finds it, while the exact form lets an exact match
+  break a tie;
+- vi-plain (body): the folded form only. The body is nine tenths of the
+  words, and a tie between two articles is decided by how their titles and
+  facts are written, never by their bodies: its words as written would
+  double the index for nothing the ranking uses. (lunr.py's
+  Pipeline.skip keeps each of the two to its fields.)
 
 No stemmer and no stop words: both damage Vietnamese ("an" is half of Nghệ An).
 
@@ -29,23 +35,27 @@ what its words need, whatever the size of the archive:
   partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
   share one), a partition that grows too large being split by one more
   letter; each partition is a complete lunr index of its terms;
-- what a result shows (title, date, cluster) lies in small files of
-  DOCS_PER_FILE articles, and each article's plain text, for its snippet, in
-  a file of its own: both loaded only for the results on screen; a compact
-  table of every article's cluster, year, kind and provinces serves filters
-  and their counts.
+- what a result shows (title, date, cluster, and the plain text its
+  snippet is cut from) lies in small files of RESULTS_PER_FILE articles,
+  loaded only for the results on screen; a compact table of every
+  article's cluster, year, kind and provinces serves filters and their
+  counts.
 
 Every file is a script calling ArchiveSearch.add(name, data), not JSON, so
-search also works from file://, where fetch() is refused.
+search also works from file://, where fetch() is refused; data is the JSON
+compressed (zlib's deflate, as base64), which the page inflates with the
+browser's own DecompressionStream.
 """
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import math
 import re
 import sys
 import unicodedata
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +71,11 @@ from .model import Conference, Site
 from .vietnamese import format_date
 
 FIELDS = (("title", 10), ("meta", 4), ("body", 1))
+BODY = 2  # FIELDS' index of the body
 SCRIPT_DIR = "search"
 PARTITION_BYTES = 150_000  # a group's partition larger than this is split by one more letter
-DOCS_PER_FILE = 50
+FIRST_CODE = 0x30  # the filter table's character for the value 0 (see _filter_table)
+RESULTS_PER_FILE = 2  # articles per file of what results show: a page of results reads little besides
 GROUP = 1000  # articles per group: a query reads the newest group's postings first
 
 
@@ -125,8 +137,16 @@ def vi_trimmer(token: Token, i: int, tokens: list) -> Token | None:
     return token if token.string else None
 
 
+def has_figure(term: str) -> bool:
+    """Whether a term holds a digit (of any script, as \\p{N} in JavaScript): no pair with it. The
+    figures of a text are nearly all different, so their pairs would be a third of the terms,
+    while a reader looks a figure up on its own."""
+    return any(unicodedata.category(char)[0] == "N" for char in term)
+
+
 def vi_bigram(token: Token, i: int, tokens: list) -> list[Token]:
-    if i + 1 < len(tokens) and not token.metadata.get("clause_end"):
+    if (i + 1 < len(tokens) and not token.metadata.get("clause_end")
+            and not has_figure(token.string) and not has_figure(tokens[i + 1].string)):
         pair = fold(token.string) + "_" + fold(tokens[i + 1].string)
         return [token, token.clone(lambda string, metadata: pair)]
     return [token]
@@ -139,10 +159,26 @@ def vi_fold(token: Token, i: int, tokens: list) -> list[Token] | Token:
     return [token, token.clone(lambda string, metadata: folded)]
 
 
-for _fn, _label in ((vi_trimmer, "vi-trimmer"), (vi_bigram, "vi-bigram"), (vi_fold, "vi-fold")):
+def vi_plain(token: Token, i: int, tokens: list) -> Token:
+    token.update(lambda string, metadata: fold(string))
+    return token
+
+
+for _fn, _label in ((vi_trimmer, "vi-trimmer"), (vi_bigram, "vi-bigram"), (vi_fold, "vi-fold"),
+                    (vi_plain, "vi-plain")):
     Pipeline.register_function(_fn, _label)
 
-INDEX_PIPELINE = (vi_trimmer, vi_bigram, vi_fold)
+INDEX_PIPELINE = (vi_trimmer, vi_bigram, vi_fold, vi_plain)
+# vi-fold in the title and the facts, where a word as written breaks ties; vi-plain in the body
+PIPELINE_SKIPS = ((vi_fold, ["body"]), (vi_plain, ["title", "meta"]))
+
+
+def index_pipeline(pipeline: Pipeline) -> Pipeline:
+    """pipeline (a Builder's, say) given INDEX_PIPELINE, each function for its fields only."""
+    pipeline.add(*INDEX_PIPELINE)
+    for function, fields in PIPELINE_SKIPS:
+        pipeline.skip(function, fields)
+    return pipeline
 
 
 class _Memo(dict):
@@ -160,20 +196,23 @@ class _Memo(dict):
 _TRIMMED = _Memo(normal)
 _ENDS = _Memo(ends_clause)
 _FOLDED = _Memo(fold)
+_FIGURES = _Memo(has_figure)
 _QUOTED = _Memo(functools.partial(json.dumps, ensure_ascii=False))  # a term as a JSON string
 
 
-def pipeline_terms(words: list[str]) -> list[str]:
-    """What lunr's Pipeline.run of INDEX_PIPELINE makes of these words, in its order
-    (tests/test_search.py checks that the two agree)."""
+def pipeline_terms(words: list[str], field: str) -> list[str]:
+    """What lunr's Pipeline.run of index_pipeline makes of these words of a field, in its
+    order (tests/test_search.py checks that the two agree)."""
     kept = [(term, _ENDS[word]) for word in words if (term := _TRIMMED[word])]
     folded = [_FOLDED[term] for term, _ in kept]
+    exact = field != "body"
     terms = []
     for (term, ends), plain, following in zip(kept, folded, folded[1:] + [""]):
-        terms.append(term)
-        if plain != term:
+        if exact:
+            terms.append(term)
+        if plain != term or not exact:
             terms.append(plain)
-        if following and not ends:
+        if following and not ends and not _FIGURES[plain] and not _FIGURES[following]:
             terms.append(plain + "_" + following)
     return terms
 
@@ -254,10 +293,25 @@ def _script(name: str, payload) -> bytes:
     return _wrap(name, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
 
 
+_HEAD = "ArchiveSearch.add("
+
+
 def _wrap(name: str, text: str) -> bytes:
-    """JSON text as a script that hands it to the search page."""
-    # "</" inside a string would end an inline script; escaping it is harmless elsewhere.
-    return ("ArchiveSearch.add(" + json.dumps(name) + "," + text.replace("</", "<\\/") + ");\n").encode("utf-8")
+    """JSON text as a script that hands it to the search page, compressed: zlib's deflate
+    (which the browser's DecompressionStream("deflate") reads) as base64. JSON of postings
+    is mostly repeats, so a file is a sixth or less of its text (and a server's gzip adds
+    nothing to it)."""
+    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+    return (_HEAD + json.dumps(name) + ',"' + packed + '");\n').encode("ascii")
+
+
+def read_script(script: bytes) -> tuple[str, object]:
+    """A search file's name and data, as the search page reads them (for tests and tools)."""
+    text = script.decode("ascii")
+    if not text.startswith(_HEAD) or not text.endswith('");\n'):
+        raise ValueError("not a search file")
+    name, _, packed = text[len(_HEAD):-4].partition(',"')
+    return json.loads(name), json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
 
 
 K1, B = 1.2, 0.75  # BM25's parameters, as lunr.py's Builder and lunr.js set them
@@ -325,19 +379,21 @@ def _group_index(documents: list[dict]) -> dict:
     field_ref = np.repeat(np.arange(count * fields), lengths)
     kept = token >= 0
     token, field_ref, clause_end = token[kept], field_ref[kept], np.array(ends, dtype=bool)[kept]
-    # vi-fold: the folded form beside each term that has diacritics
+    # vi-fold: the folded form beside each term that has diacritics (vi-plain: instead of it, in the body)
     exact = list(vocabulary.terms)
     folded_of = np.array([vocabulary[_FOLDED[term]] for term in exact], dtype=np.int64)
     folded = folded_of[token] if len(token) else token
-    marked = folded != token
+    in_body = field_ref % fields == BODY
+    marked = (folded != token) & ~in_body
     # vi-bigram: each term's folded form joined to the next one's, within a field
-    same = (field_ref[:-1] == field_ref[1:]) & ~clause_end[:-1]
+    figure = np.array([_FIGURES[term] for term in vocabulary.terms], dtype=bool)
+    same = (field_ref[:-1] == field_ref[1:]) & ~clause_end[:-1] & ~figure[token[:-1]] & ~figure[token[1:]]
     size = len(vocabulary.terms)
     codes, inverse = np.unique(folded[:-1][same] * size + folded[1:][same], return_inverse=True)
     terms = vocabulary.terms
     pairs = np.array([vocabulary[terms[code // size] + "_" + terms[code % size]] for code in codes.tolist()],
                      dtype=np.int64)
-    term = np.concatenate([token, folded[marked], pairs[inverse] if len(pairs) else pairs])
+    term = np.concatenate([np.where(in_body, folded, token), folded[marked], pairs[inverse] if len(pairs) else pairs])
     ref = np.concatenate([field_ref, field_ref[marked], field_ref[:-1][same]])
     total = len(terms)
     entries, frequency = np.unique(ref * total + term, return_counts=True)  # by field ref, then term
@@ -350,8 +406,12 @@ def _group_index(documents: list[dict]) -> dict:
     boost = np.array([boost for _, boost in FIELDS], dtype=np.int64)
     norm = K1 * (1 - B + B * (field_length[entry_ref] / average[field]))
     weight = idf[entry_term] * ((K1 + 1) * frequency) / (norm + frequency) * boost[field]
-    return {"terms": terms, "postings": postings, "ref": entry_ref, "term": entry_term,
-            "thousandths": _round3(weight)}
+    # the body's words as written are only counted to be folded: no term of their own unless
+    # the title or the facts have it
+    used = postings > 0
+    renumber = np.cumsum(used) - 1
+    return {"terms": [t for t, kept in zip(terms, used.tolist()) if kept], "postings": postings[used],
+            "ref": entry_ref, "term": renumber[entry_term], "thousandths": _round3(weight)}
 
 
 def _group_files(job: tuple[int, list[dict]]) -> tuple[list[str], dict[str, bytes]]:
@@ -504,28 +564,43 @@ def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]
 
 
 def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
-    """What results show (d<n>.js, DOCS_PER_FILE articles each; the text of article n, x<n>.js,
-    for its snippet) and the filter table (filters.js)."""
+    """What results show: r<n>.js holds articles RESULTS_PER_FILE * n onwards, each with the
+    text its snippet is cut from; and the filter table (filters.js)."""
     files = {}
-    for start in range(0, len(conferences), DOCS_PER_FILE):
-        name = f"{SCRIPT_DIR}/d{start // DOCS_PER_FILE}.js"
-        files[name] = _script(name, [_document(c) for c in conferences[start: start + DOCS_PER_FILE]])
-    for number, conference in enumerate(conferences):
-        name = f"{SCRIPT_DIR}/x{number}.js"
-        files[name] = _script(name, _text(conference))
+    for start in range(0, len(conferences), RESULTS_PER_FILE):
+        name = f"{SCRIPT_DIR}/r{start // RESULTS_PER_FILE}.js"
+        files[name] = _script(name, [{**_document(c), "x": _text(c)}
+                                     for c in conferences[start: start + RESULTS_PER_FILE]])
+    files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", _filter_table(site, conferences))
+    return files
+
+
+def _code(number: int) -> str:
+    return chr(FIRST_CODE + number)
+
+
+def _filter_table(site: Site, conferences: tuple) -> dict:
+    """Every article's cluster, year, kind and provinces, a column each: a string of one character
+    per article (the value's number, counted from FIRST_CODE; the year from the first), the
+    provinces' characters of successive articles parted by spaces. Read by the search page's
+    table(); half the size of a list of rows, which its digits and brackets fill."""
     clusters = list(site.config.clusters)
     kinds = list(site.config.kinds)
-    provinces = [p.name for p in site.provinces]
-    rows = [[clusters.index(c.cluster_key), c.date.year, kinds.index(c.kind_key),
-             [provinces.index(p.name) for p in c.provinces]] for c in conferences]
-    files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", {
-        "clusters": clusters, "kinds": kinds, "provinces": provinces, "rows": rows})
-    return files
+    provinces = {p.name: n for n, p in enumerate(site.provinces)}
+    first = min((c.date.year for c in conferences), default=0)
+    return {
+        "clusters": clusters, "kinds": kinds, "provinces": list(provinces), "firstYear": first,
+        "cluster": "".join(_code(clusters.index(c.cluster_key)) for c in conferences),
+        "year": "".join(_code(c.date.year - first) for c in conferences),
+        "kind": "".join(_code(kinds.index(c.kind_key)) for c in conferences),
+        "province": " ".join("".join(_code(provinces[p.name]) for p in c.provinces) for c in conferences),
+    }
 
 
 def manifest(groups: list[list[str]]) -> dict:
     """What the search page embeds: each group's partition keys, oldest group first."""
-    return {"groups": groups, "perFile": DOCS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js"}
+    return {"groups": groups, "perFile": RESULTS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js",
+            "firstCode": FIRST_CODE}
 
 
 def lunr_script() -> Path:

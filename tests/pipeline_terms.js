@@ -1,5 +1,6 @@
-// Prints, for each string of a JSON list read from stdin, the terms the browser's
-// search pipeline makes of it (lunr.tokenizer, then vi-trimmer, vi-bigram, vi-fold).
+// Prints, for each [field, text] of a JSON list read from stdin, the terms the browser's
+// search pipeline makes of the text in that field (lunr.tokenizer, then vi-trimmer, vi-bigram,
+// and vi-fold in the title and the facts or vi-plain in the body).
 const path = require("path");
 const root = path.resolve(__dirname, "..");
 const lunr = require(path.join(root, "node_modules", "lunr"));
@@ -10,5 +11,5 @@ process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => { input += chunk; });
 process.stdin.on("end", () => {
   const texts = JSON.parse(input);
-  process.stdout.write(JSON.stringify(texts.map((text) => pipeline.terms(text))));
+  process.stdout.write(JSON.stringify(texts.map(([field, text]) => pipeline.terms(text, field))));
 });

@@ -20,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive import search
 from archive.pipeline import Options, build
 from archive.problems import BuildFailed
 from hardening_site import HOSTILE_ARTICLE, HOSTILE_PROVINCE, HOSTILE_TITLE, PAYLOAD, build_full_site
@@ -152,8 +153,7 @@ def test_search_index_keeps_hostile_text_as_data(hostile_site):
         if not text.startswith("ArchiveSearch.add("):
             continue
         assert "</script" not in text.lower(), f"{path}: '</script' would end an inline script"
-        name, payload = text[len("ArchiveSearch.add("):].rstrip().removesuffix(");").split(",", 1)
-        data = json.loads(payload)
+        name, data = search.read_script(path.read_bytes())
         if isinstance(data, list):
             documents += data
     assert any(HOSTILE_TITLE in document.values() for document in documents if isinstance(document, dict)), \

@@ -21,10 +21,9 @@ from archive.pipeline import Caches, Options, load_site, make_site
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def python_terms(text: str) -> list[str]:
-    pipeline = Pipeline()
-    pipeline.add(*search.INDEX_PIPELINE)
-    return [str(token) for token in pipeline.run(Tokenizer(search.words(search.prepare(text))))]
+def python_terms(text: str, field: str = "title") -> list[str]:
+    pipeline = search.index_pipeline(Pipeline())
+    return [str(token) for token in pipeline.run(Tokenizer(search.words(search.prepare(text))), field)]
 
 
 @pytest.mark.parametrize("word, kept", [
@@ -51,7 +50,12 @@ def test_both_tone_placements_index_as_one_word(word, placed):
 
 
 def test_a_number_folds_without_its_thousands_dots():
-    assert python_terms("1.780.121 người") == ["1.780.121", "1780121", "1780121_nguoi", "người", "nguoi"]
+    assert python_terms("1.780.121 người") == ["1.780.121", "1780121", "người", "nguoi"]
+
+
+def test_a_figure_has_no_pair():
+    assert python_terms("đạt 45.310 triệu, năm 2019 tổng kết", "body") == [
+        "dat", "45310", "trieu", "nam", "2019", "tong", "tong_ket", "ket"]
     assert search.fold("2.5") == "2.5" and search.fold("12.3456") == "12.3456"
 
 
@@ -61,13 +65,19 @@ def test_no_pair_across_punctuation():
 
 
 def test_index_terms_keep_the_exact_word_add_the_folded_one_and_the_pair():
-    assert python_terms("Hợp tác xã Nghệ An") == [
-        "hợp", "hop", "hop_tac", "tác", "tac", "tac_xa", "xã", "xa", "xa_nghe", "nghệ", "nghe", "nghe_an", "an"]
+    for field in ("title", "meta"):
+        assert python_terms("Hợp tác xã Nghệ An", field) == [
+            "hợp", "hop", "hop_tac", "tác", "tac", "tac_xa", "xã", "xa", "xa_nghe", "nghệ", "nghe", "nghe_an", "an"]
+
+
+def test_the_body_keeps_only_the_folded_words_and_pairs():
+    assert python_terms("Hợp tác xã Nghệ An, Hà Tĩnh", "body") == [
+        "hop", "hop_tac", "tac", "tac_xa", "xa", "xa_nghe", "nghe", "nghe_an", "an", "ha", "ha_tinh", "tinh"]
 
 
 def test_the_fast_path_makes_the_same_terms_as_lunr_pipeline():
-    for text in _sample_texts():
-        assert search.pipeline_terms(search.words(text)) == python_terms(text)
+    for field, text in _sample_texts():
+        assert search.pipeline_terms(search.words(text), field) == python_terms(text, field)
 
 
 def _lunr_py_index(documents: list[dict]) -> tuple[dict, dict]:
@@ -76,7 +86,7 @@ def _lunr_py_index(documents: list[dict]) -> tuple[dict, dict]:
     from lunr.builder import Builder
 
     builder = Builder()
-    builder.pipeline.add(*search.INDEX_PIPELINE)
+    search.index_pipeline(builder.pipeline)
     builder.ref("id")
     for name, boost in search.FIELDS:
         builder.field(name, boost=boost)
@@ -250,10 +260,7 @@ class Collected:
 
 
 def _payload(script: bytes):
-    text = script.decode("utf-8")
-    assert text.startswith("ArchiveSearch.add(") and text.endswith(");\n")
-    name, _, data = text[len("ArchiveSearch.add("):-3].partition(",")
-    return json.loads(name), json.loads(data)
+    return search.read_script(script)
 
 
 def test_terms_are_partitioned_by_the_start_of_their_folded_form(scratch, monkeypatch):
@@ -279,11 +286,12 @@ def test_terms_are_partitioned_by_the_start_of_their_folded_form(scratch, monkey
 def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics(scratch, monkeypatch):
     site, files, manifest = _search_files(scratch, monkeypatch, {
         "content/2023/2023-05-01-x.md": "---\ntitle: \"</script><b>Đà Nẵng</b>\"\ndate: 2023-05-01\n"
-                                        "cluster: hai-phong\nkind: khac\n---\nHội nghị ở Đà Nẵng.\n"})
+                                        "cluster: hai-phong\nkind: khac\nlocation: Đà Nẵng\n---\nHội nghị ở Đà Nẵng.\n"})
     assert not any(b"</script>" in data for data in files.values())
-    _, docs = _payload(files["search/d0.js"])
-    # oldest first
+    _, docs = _payload(files["search/r0.js"])
+    # oldest first, each with the text of its snippet
     assert [doc["t"] for doc in docs] == ["</script><b>Đà Nẵng</b>", "Hội nghị tổng kết cụm Trung du Bắc Bộ"]
+    assert docs[0]["x"].endswith("Hội nghị ở Đà Nẵng.")
     _, data = _payload(files[f"search/t0-{manifest['groups'][0].index('na')}.js"])
     index = Index.load(data)
     assert [hit["ref"] for hit in index.query(index.create_query().term("nang", use_pipeline=False))] == ["0"]
@@ -308,27 +316,32 @@ def test_articles_are_indexed_in_groups_oldest_first(scratch, monkeypatch):
 def test_the_filter_table_describes_every_article(scratch, monkeypatch):
     site, files, manifest = _search_files(scratch, monkeypatch, {})
     _, table = _payload(files[manifest["filters"]])
-    (cluster, year, kind, provinces), = table["rows"]
-    assert table["clusters"][cluster] == "trung-du-bac-bo" and year == 2023 and table["kinds"][kind] == "tong-ket"
-    assert sorted(table["provinces"][p] for p in provinces) == ["Bắc Ninh", "Hải Dương"]
+    first = manifest["firstCode"]
+    assert len(table["cluster"]) == len(table["year"]) == len(table["kind"]) == 1
+    assert table["clusters"][ord(table["cluster"]) - first] == "trung-du-bac-bo"
+    assert table["firstYear"] + ord(table["year"]) - first == 2023
+    assert table["kinds"][ord(table["kind"]) - first] == "tong-ket"
+    assert sorted(table["provinces"][ord(p) - first] for p in table["province"]) == ["Bắc Ninh", "Hải Dương"]
 
 
-def _sample_texts() -> list[str]:
+def _sample_texts() -> list[tuple[str, str]]:
+    """Every field of the sample content: (field, text)."""
     site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=ROOT / "content"))
     texts = []
     for conference in site.conferences:
-        texts.extend(search._fields(conference).values())
+        texts.extend(search._fields(conference).items())
     return texts
 
 
 def test_browser_and_build_pipelines_make_identical_terms_of_the_whole_sample():
     texts = _sample_texts()
-    texts.append("Ngày 1/12 – “Liên minh HTX” (0) Bình luận… Đắk Lắk, Bà Rịa - Vũng Tàu; 2.425.931 thành viên")
-    texts.append("Thanh Hoá, Khánh Hoà và Hoà Bình: thuỷ lợi, khoẻ mạnh, quý QUỶ Thuỷ 1.780.121 2.5 12.3456 HOÁ")
+    for field in ("title", "body"):
+        texts.append((field, "Ngày 1/12 – “Liên minh HTX” (0) Bình luận… Đắk Lắk, Bà Rịa - Vũng Tàu; 2.425.931 thành viên"))
+        texts.append((field, "Thanh Hoá, Khánh Hoà và Hoà Bình: thuỷ lợi, khoẻ mạnh, quý QUỶ Thuỷ 1.780.121 2.5 12.3456 HOÁ"))
     result = subprocess.run(["node", str(ROOT / "tests" / "pipeline_terms.js")], input=json.dumps(texts),
                             capture_output=True, text=True, check=True)
     browser = json.loads(result.stdout)
-    built = [python_terms(text) for text in texts]
+    built = [python_terms(text, field) for field, text in texts]
     assert sum(len(terms) for terms in built) > 3000
-    for text, ours, theirs in zip(texts, built, browser):
-        assert ours == theirs, text[:80]
+    for (field, text), ours, theirs in zip(texts, built, browser):
+        assert ours == theirs, (field, text[:80])

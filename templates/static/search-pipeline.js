@@ -49,8 +49,14 @@
     return token.toString() ? token : undefined;
   };
 
+  /* A term with a digit has no pair: figures are nearly all different, and looked up on their own. */
+  function hasFigure(term) {
+    return /\p{N}/u.test(term);
+  }
+
   var bigram = function (token, i, tokens) {
-    if (i + 1 < tokens.length && !token.metadata.clause_end) {
+    if (i + 1 < tokens.length && !token.metadata.clause_end &&
+        !hasFigure(token.toString()) && !hasFigure(tokens[i + 1].toString())) {
       var pair = fold(token.toString()) + "_" + fold(tokens[i + 1].toString());
       return [token, token.clone(function () { return pair; })];
     }
@@ -63,21 +69,27 @@
     return [token, token.clone(function () { return folded; })];
   };
 
+  /* In the body, only the folded form: a word as written breaks ties in the title and the facts only. */
+  var plain = function (token) {
+    return token.update(function (string) { return fold(string); });
+  };
+
   lunr.Pipeline.registerFunction(trimmer, "vi-trimmer");
   lunr.Pipeline.registerFunction(bigram, "vi-bigram");
   lunr.Pipeline.registerFunction(foldToken, "vi-fold");
+  lunr.Pipeline.registerFunction(plain, "vi-plain");
 
   return {
     fold: fold,
     trim: trim,
     normal: normal,
     endsClause: endsClause,
+    hasFigure: hasFigure,
     prepare: prepare,
-    indexPipeline: [trimmer, bigram, foldToken],
-    /* Every term of a field as the index stores it: tokenizer, then the pipeline. */
-    terms: function (text) {
+    /* Every term of a field ("title", "meta" or "body") as the index stores it: tokenizer, then the pipeline. */
+    terms: function (text, field) {
       var pipeline = new lunr.Pipeline();
-      pipeline.add(trimmer, bigram, foldToken);
+      pipeline.add(trimmer, bigram, field === "body" ? plain : foldToken);
       return pipeline.run(lunr.tokenizer(prepare(text))).map(String);
     }
   };

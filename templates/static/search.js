@@ -1,8 +1,9 @@
 /* The search page. The index is split by term (see archive/search.py): a query
  * loads only the partitions of its words in every group of articles, ranks
  * once, then loads the few small files that describe the results on screen.
- * Every file is a script calling ArchiveSearch.add, so search also works from
- * file://. Everything from the index is shown as text. */
+ * Every file is a script calling ArchiveSearch.add with its JSON compressed
+ * (deflate, as base64), so search also works from file://. Everything from
+ * the index is shown as text. */
 (function () {
   "use strict";
   var P = window.ArchivePipeline;
@@ -15,7 +16,7 @@
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
   var PAGE = 20;
-  var KEEP = { t: 40, x: 100 }; // loaded partitions (t) and texts (x) kept, least recently used dropped first
+  var KEEP = { t: 40, r: 50 }; // loaded partitions (t) and result files (r) kept, least recently used dropped first
   var MAX_PREFIX_PARTITIONS = 12;
   /* A pair of the query's words found side by side adds its own weight this many times:
    * pair terms are rare, so their weight is already high; this makes adjacency decide. */
@@ -25,22 +26,52 @@
   var EXACT_EDGE = 0.1;
   var SNIPPET_WORDS = 32;
   var loaded = {}; // file -> data (a lunr.Index for partitions)
-  var usage = { t: [], x: [] }; // evictable files, least recently used first
+  var usage = { t: [], r: [] }; // evictable files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
   var generation = 0;
   var timer = null;
   var shown = { results: [], count: 0, query: null };
 
+  /* A file's data: its base64 decoded, inflated, parsed. */
+  function unpack(packed) {
+    var binary = atob(packed);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(inflated).text().then(JSON.parse);
+  }
+
+  /* The filter table's columns (see archive/search.py, _filter_table) as rows:
+   * [cluster, year, kind, [provinces]], numbers into its lists. */
+  function table(data) {
+    var code = function (text, at) { return text.charCodeAt(at) - manifest.firstCode; };
+    var provinces = data.province.split(" ");
+    data.rows = Array.prototype.map.call(data.cluster, function (_, n) {
+      var own = [];
+      for (var i = 0; i < provinces[n].length; i++) own.push(code(provinces[n], i));
+      return [code(data.cluster, n), data.firstYear + code(data.year, n), code(data.kind, n), own];
+    });
+    return data;
+  }
+
+  function settle(file, error, data) {
+    if (!error) {
+      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : file === manifest.filters ? table(data) : data;
+    }
+    (waiting[file] || []).forEach(function (pair) {
+      if (error) pair[1](error); else pair[0](loaded[file]);
+    });
+    delete waiting[file];
+  }
+
   window.ArchiveSearch = {
-    add: function (file, data) {
-      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : data;
-      (waiting[file] || []).forEach(function (pair) { pair[0](loaded[file]); });
-      delete waiting[file];
+    add: function (file, packed) {
+      unpack(packed).then(function (data) { settle(file, null, data); }, function (error) { settle(file, error); });
     }
   };
 
   function remember(file) {
-    var kind = /\/([tx])[\d-]+\.js$/.exec(file);
+    var kind = /\/([tr])[\d-]+\.js$/.exec(file);
     if (!kind) return;
     var queue = usage[kind[1]];
     var at = queue.indexOf(file);
@@ -60,15 +91,15 @@
       script.onload = function () { script.remove(); };
       script.onerror = function () {
         script.remove();
-        (waiting[file] || []).forEach(function (pair) { pair[1](new Error(file)); });
-        delete waiting[file];
+        settle(file, new Error(file));
       };
       document.head.appendChild(script);
     });
   }
 
   /* The query as words and pairs. Every word must match; each pair of neighbouring
-   * words (not across punctuation) adds the weight of the two side by side, and the
+   * words (not across punctuation, nor with a figure: the index has no such pairs)
+   * adds the weight of the two side by side, and the
    * pairs inside quotes must be there. While typing, the last word also matches as a
    * prefix, and a last word of one letter waits for the next. */
   function parse(text, typing) {
@@ -95,7 +126,7 @@
     });
     var pairs = [];
     for (var i = 0; i + 1 < words.length; i++) {
-      if (words[i].ends) continue;
+      if (words[i].ends || P.hasFigure(words[i].folded) || P.hasFigure(words[i + 1].folded)) continue;
       pairs.push({ folded: words[i].folded + "_" + words[i + 1].folded, prefix: words[i + 1].prefix,
                    required: words[i].phrase > 0 && words[i].phrase === words[i + 1].phrase });
     }
@@ -191,9 +222,9 @@
           if (perWord[i].exact[ref]) exact += 1;
         }
         for (var j = 0; j < perPair.length; j++) {
-          var side = perPair[j].scores[ref] || 0;
-          if (query.pairs[j].required && !side) return;
-          score += PAIR_BOOST * side;
+          // a pair in (nearly) every article of a group weighs 0 once rounded, yet it is there
+          if (query.pairs[j].required && !has.call(perPair[j].scores, ref)) return;
+          score += PAIR_BOOST * (perPair[j].scores[ref] || 0);
         }
         results.push({ id: Number(ref), score: score * (1 + (marked ? EXACT_EDGE * exact / marked : 0)) });
       });
@@ -258,55 +289,63 @@
     var groups = manifest.groups.map(function (_, group) { return group; });
     var ranked = query.words.length ? Promise.all(groups.map(function (group) { return rankGroup(query, group); }))
       : Promise.resolve(null);
-    /* Every group is read before anything is shown, so that the first results on screen are the final ones. */
-    Promise.all([ranked, load(manifest.filters)]).then(function (parts) {
+    var table = load(manifest.filters);
+    /* Every group is ranked before anything is shown, so that the results on screen are in their
+     * final order; without filters chosen the filter table is not waited for (its counts follow). */
+    Promise.all([ranked, filtered || !query.words.length ? table : null]).then(function (parts) {
       if (mine !== generation) return;
-      var table = parts[1];
       var matches;
       if (parts[0]) {
         matches = [].concat.apply([], parts[0]);
         matches.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
       } else { // filters alone: every article they allow, newest first
-        matches = table.rows.map(function (_, id) { return { id: id, score: 0 }; }).reverse();
+        matches = parts[1].rows.map(function (_, id) { return { id: id, score: 0 }; }).reverse();
       }
-      showCounts(matches.map(function (result) { return result.id; }), table, state);
-      var results = matches.filter(function (result) { return passes(table.rows[result.id], table, state); });
-      shown = { results: results, count: 0, query: query, state: state, rendered: [] };
-      return showMore(mine, PAGE, true);
+      var results = parts[1] ? matches.filter(function (result) { return passes(parts[1].rows[result.id], parts[1], state); })
+        : matches;
+      shown = { results: results, count: 0, query: query, state: state };
+      var painted = showMore(mine, PAGE, true);
+      return table.then(function (rows) {
+        if (mine === generation) showCounts(matches.map(function (result) { return result.id; }), rows, state);
+        return painted;
+      });
     }).catch(function () {
       if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
     });
   }
 
-  /* Describe the next PAGE results, loading the files that hold them. */
+  /* Show the next PAGE results, each as soon as its file and those of the results above it are
+   * loaded: the first results appear while the rest load, never to move. */
   function showMore(mine, size, fresh) {
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
-    var files = {};
-    page.forEach(function (result) {
-      files[docsFile(result.id)] = true;
-      files[textFile(result.id)] = true;
-    });
-    var names = Object.keys(files);
-    return Promise.all(names.map(load)).then(function (data) {
-      if (mine !== generation) return;
-      var byName = {};
-      names.forEach(function (name, n) { byName[name] = data[n]; });
-      if (fresh) list.textContent = "";
-      page.forEach(function (result) {
-        var doc = byName[docsFile(result.id)][result.id % manifest.perFile];
-        list.appendChild(item(doc, byName[textFile(result.id)], shown.query));
+    var planned = shown.count + page.length;
+    more.hidden = true; // until this page is shown
+    list.setAttribute("aria-busy", "true");
+    if (fresh && !page.length) {
+      list.textContent = "";
+      describe(planned);
+    }
+    var files = page.map(function (result) { return load(resultFile(result.id)); });
+    var chain = Promise.resolve();
+    page.forEach(function (result, n) {
+      chain = chain.then(function () { return files[n]; }).then(function (data) {
+        if (mine !== generation) return;
+        if (fresh && n === 0) list.textContent = "";
+        list.appendChild(item(data[result.id % manifest.perFile], shown.query));
+        shown.count += 1;
+        if (n === 0) describe(planned);
+        if (n === page.length - 1) more.hidden = shown.count >= shown.results.length;
       });
-      shown.count += page.length;
-      more.hidden = shown.count >= shown.results.length;
-      describe();
+    });
+    return chain.then(function () {
+      if (mine === generation) list.removeAttribute("aria-busy");
     });
   }
 
-  function docsFile(id) { return "search/d" + Math.floor(id / manifest.perFile) + ".js"; }
+  function resultFile(id) { return "search/r" + Math.floor(id / manifest.perFile) + ".js"; }
 
-  function textFile(id) { return "search/x" + id + ".js"; }
-
-  function describe() {
+  /* The status line, once per page of results: how many there are, and how many the page shows. */
+  function describe(showing) {
     var state = shown.state;
     var total = shown.results.length;
     var filtered = FILTERS.some(function (name) { return state[name]; });
@@ -314,7 +353,7 @@
     if (total) {
       status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị" + asked +
         (filtered ? " với bộ lọc đã chọn" : "") +
-        (total > shown.count ? ", đang hiện " + shown.count.toLocaleString("vi-VN") : "") + ".";
+        (total > showing ? ", đang hiện " + showing.toLocaleString("vi-VN") : "") + ".";
     } else {
       status.textContent = "Không tìm thấy hội nghị nào" + asked + (filtered ? " với bộ lọc đã chọn" : "") +
         ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
@@ -386,7 +425,7 @@
     return node;
   }
 
-  function item(doc, text, query) {
+  function item(doc, query) {
     var node = element("li", "result");
     var heading = element("h2");
     var link = element("a");
@@ -401,7 +440,7 @@
     meta.appendChild(document.createTextNode(" · " + doc.n + " · " + doc.kn));
     node.appendChild(meta);
     if (doc.p.length) node.appendChild(element("p", "meta", "Tỉnh, thành phố: " + doc.p.join(", ")));
-    node.appendChild(snippet(text, query));
+    node.appendChild(snippet(doc.x, query));
     return node;
   }
 
