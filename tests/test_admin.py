@@ -51,6 +51,9 @@ def _get(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        error.close()  # (its connection, else left for the collector to close, with a warning)
+        return ""
     except OSError:
         return ""
 
@@ -61,7 +64,8 @@ def _post(url: str, body: dict) -> tuple[int, dict]:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+        with error:
+            return error.code, json.loads(error.read())
 
 
 class Preview:

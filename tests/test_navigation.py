@@ -342,7 +342,7 @@ def test_successors_that_are_no_mapping_are_reported(scratch, monkeypatch, capsy
     assert main(["check"]) == 1
     number = broken.splitlines().index("successors: [Quảng Bình]") + 1
     assert (f"site_config.yaml:{number}: successors: cần một bảng tỉnh cũ: {{name: tỉnh kế tục, since: YYYY-MM-DD}}, "
-            "nhưng có a list") in capsys.readouterr().err.splitlines()
+            "nhưng có một danh sách") in capsys.readouterr().err.splitlines()
 
 
 def test_the_config_maps_every_province_that_is_gone_and_only_those(tmp_path):
