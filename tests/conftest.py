@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,14 +79,29 @@ class ScratchSite:
         return snapshot(self.output)
 
 
-@pytest.fixture
-def scratch(tmp_path: Path) -> ScratchSite:
-    site = ScratchSite(tmp_path / "site")
+def new_site(root: Path) -> ScratchSite:
+    """A scratch site at root (made here): the real config and templates, and ARTICLE."""
+    site = ScratchSite(root)
     site.root.mkdir()
     shutil.copy(ROOT / "site_config.yaml", site.root / "site_config.yaml")
     shutil.copytree(ROOT / "templates", site.root / "templates")
     site.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE)
     return site
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    """Until predicate() holds, polled (for what a server answers or prints, outside any page)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> ScratchSite:
+    return new_site(tmp_path / "site")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ARTICLE, ScratchSite
+from conftest import ScratchSite, new_site, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -36,15 +35,6 @@ def _free_pair() -> int:
             continue
         return port
     raise AssertionError("no two free ports side by side")
-
-
-def _wait_for(predicate, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _get(url: str) -> str:
@@ -82,7 +72,7 @@ class Preview:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True)
         self.reader.start()
-        started = _wait_for(lambda: _get(self.url + "admin/") and self._backend_answers(), 90)
+        started = wait_for(lambda: _get(self.url + "admin/") and self._backend_answers(), 90)
         assert started, "".join(self.lines)
 
     def _backend_answers(self) -> bool:
@@ -102,12 +92,7 @@ class Preview:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> ScratchSite:
     """One scratch site for the tests that drive the preview (starting it takes a while)."""
-    made = ScratchSite(tmp_path_factory.mktemp("form") / "site")
-    made.root.mkdir()
-    shutil.copy(ROOT / "site_config.yaml", made.root / "site_config.yaml")
-    shutil.copytree(ROOT / "templates", made.root / "templates")
-    made.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE)
-    return made
+    return new_site(tmp_path_factory.mktemp("form") / "site")
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +169,7 @@ def test_an_article_made_and_edited_in_the_form_lands_in_content_checks_clean_an
 
     slug = article.stem.removeprefix("2024-12-06-")
     url = preview.url + f"2024/{slug}/"
-    assert _wait_for(lambda: "226 tỷ đồng" in _get(url), 30), "".join(preview.lines)
+    assert wait_for(lambda: "226 tỷ đồng" in _get(url), 30), "".join(preview.lines)
     page.goto(url)
     assert page.locator("h1").inner_text() == HOSTILE  # shown as text, never run
     assert page.evaluate("window.hacked") is None and not dialogs
@@ -199,7 +184,7 @@ def test_an_article_made_and_edited_in_the_form_lands_in_content_checks_clean_an
     page.get_by_label("Hợp tác xã (HTX) (không bắt buộc)", exact=True).first.fill("4430")
     _publish(page)
     assert sorted((site.content / "2024").glob("*.md")) == [article]
-    assert _wait_for(lambda: "4.430" in _get(url), 30), "".join(preview.lines)
+    assert wait_for(lambda: "4.430" in _get(url), 30), "".join(preview.lines)
     assert site.run("check").returncode == 0
 
 
@@ -234,7 +219,7 @@ def test_the_forms_choices_follow_the_config(page, preview, site):
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("  hai-phong: {name: Liên minh HTX thành phố Hải Phòng}\n",
                                    "  tay-nguyen: {name: Cụm thi đua Tây Nguyên}\n"), encoding="utf-8")
-    assert _wait_for(lambda: "Tây Nguyên" in _get(preview.url + "admin/config.yml"), 30), "".join(preview.lines)
+    assert wait_for(lambda: "Tây Nguyên" in _get(preview.url + "admin/config.yml"), 30), "".join(preview.lines)
     _open_form(page, preview)
     page.goto(preview.url + "admin/#/collections/articles/new")
     page.get_by_label("Cụm thi đua", exact=True).click()

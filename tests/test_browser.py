@@ -6,10 +6,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
+
+from conftest import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -77,16 +78,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(predicate, seconds: float = 15.0) -> bool:
-    """Until predicate() holds (polled: the server's answers and output are outside the page)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch):
     port = _free_port()
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
@@ -97,7 +88,7 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
     reader.start()
     try:
         url = f"http://127.0.0.1:{port}/2023/trung-du-bac-bo/"
-        assert _wait_for(lambda: _answers(url), 60), "the preview server did not start"
+        assert wait_for(lambda: _answers(url), 60), "the preview server did not start"
         with page.expect_websocket(lambda ws: ws.url.endswith("/livereload")) as opened:  # (not the panel's)
             page.goto(url)
         # livereload's handshake: the server answers the tab's hello; from then on it hears reloads
@@ -110,7 +101,7 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
 
         article.write_text(text.replace("date: 2023-12-01", "date: 2023-12-41"), encoding="utf-8")
         error = "content/2023/2023-12-01-trung-du-bac-bo.md:3: date: cần một ngày có thật dạng YYYY-MM-DD, nhưng ghi '2023-12-41' (không có ngày này)"
-        assert _wait_for(lambda: any(error in line for line in lines), 30), "".join(lines)
+        assert wait_for(lambda: any(error in line for line in lines), 30), "".join(lines)
         page.reload()
         assert page.locator("h1").inner_text() == "Đã sửa, Hội nghị tổng kết cụm Trung du Bắc Bộ"
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +14,7 @@ import pytest
 
 from archive.cli import main
 from archive.config import load_config
-from conftest import ARTICLE, ROOT, ScratchSite
+from conftest import ROOT, ScratchSite, new_site
 
 QUANG_TRI_2025 = "Tổng kết năm 2025 cụm Bắc Trung Bộ sau khi hợp nhất tỉnh"
 QUANG_BINH_2024 = "Hội nghị Liên minh HTX tỉnh đầu năm 2024"
@@ -84,11 +83,7 @@ def write_articles(site: ScratchSite) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The scratch site (the real config and templates) with the articles above, built once."""
-    site = ScratchSite(tmp_path_factory.mktemp("nav") / "site")
-    site.root.mkdir()
-    shutil.copy(ROOT / "site_config.yaml", site.root / "site_config.yaml")
-    shutil.copytree(ROOT / "templates", site.root / "templates")
-    site.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE)
+    site = new_site(tmp_path_factory.mktemp("nav") / "site")
     write_articles(site)
     result = site.run()
     assert result.returncode == 0, result.stderr
@@ -359,10 +354,7 @@ def test_the_config_maps_every_province_that_is_gone_and_only_those(tmp_path):
 def test_a_draft_is_marked_where_an_article_links_to_it(tmp_path):
     """Built with drafts (as the preview does), the next year-end review being a draft: the older
     article's 'next' link and its related list mark it; without drafts, no page links to it."""
-    site = ScratchSite(tmp_path / "site")
-    site.root.mkdir()
-    shutil.copy(ROOT / "site_config.yaml", site.root / "site_config.yaml")
-    shutil.copytree(ROOT / "templates", site.root / "templates")
+    site = new_site(tmp_path / "site")
     write_articles(site)
     draft = site.content / "2023/2023-12-07-tong-ket-2023.md"
     draft.write_text(draft.read_text(encoding="utf-8").replace("kind: tong-ket\n", "kind: tong-ket\ndraft: true\n"),

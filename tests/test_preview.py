@@ -17,7 +17,7 @@ import watchfiles
 
 from archive.problems import Problem
 from archive.serve import _Board, _saved_or_deleted, _what_changed
-from conftest import ARTICLE, ScratchSite, snapshot
+from conftest import ARTICLE, ScratchSite, new_site, snapshot
 from test_serve import _free_port, _wait_until_serving, raw_get
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,13 +76,7 @@ class Preview:
 
 
 def _site(root: Path) -> ScratchSite:
-    import shutil
-
-    site = ScratchSite(root)
-    root.mkdir()
-    shutil.copy(ROOT / "site_config.yaml", root / "site_config.yaml")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    site.write(ARTICLE_PATH, ARTICLE)
+    site = new_site(root)  # (its ARTICLE at ARTICLE_PATH)
     site.write(DRAFT_PATH, DRAFT)
     return site
 

@@ -75,15 +75,9 @@ def _listening_addresses(port: int) -> set[str]:
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     """build.py serve on a free port in a scratch site, with secrets beside output/."""
-    import shutil
+    from conftest import new_site
 
-    from conftest import ARTICLE, ScratchSite
-
-    site = ScratchSite(tmp_path_factory.mktemp("serve") / "site")
-    site.root.mkdir()
-    shutil.copy(ROOT / "site_config.yaml", site.root / "site_config.yaml")
-    shutil.copytree(ROOT / "templates", site.root / "templates")
-    site.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE)
+    site = new_site(tmp_path_factory.mktemp("serve") / "site")
     site.write("secret.txt", SECRET)
     site.write("content/secret.txt", SECRET)
     port = _free_port()
