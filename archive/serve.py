@@ -386,7 +386,7 @@ def _start_form_backend(options: Options, host: str, port: int):
     try:
         socket.create_server(("127.0.0.1", port + 1)).close()
     except (OSError, OverflowError):
-        print(admin.say("form.backend.port_taken", port=port + 1, other=8000 if port > 60000 else port + 2),
+        print(say("form.backend.port_taken", port=port + 1, other=8000 if port > 60000 else port + 2),
               flush=True)
         return None
     return admin.start_backend(options.content, port + 1)
@@ -421,7 +421,7 @@ def serve(options: Options, host: str, port: int) -> int:
         rebuilder.changed({options.content: watchfiles.Change.modified})
     print(say("serve.listening", host=host, port=port), flush=True)
     if backend is not None:
-        print(admin.say("form.backend.started", host=host, port=port), flush=True)
+        print(say("form.backend.started", host=host, port=port), flush=True)
     try:
         server = _PreviewServer(board, watcher=tabs)
         try:
