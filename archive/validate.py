@@ -92,6 +92,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     if problems or date is None:
         return None, problems
     url = url_for(config, "article", year=date.year, slug=slug)
+    named = {province.name for province in provinces}
     conference = Conference(
         path=source.shown, slug=slug, url=url, title=title, date=date, cluster_key=cluster_key,
         cluster=Link(config.clusters[cluster_key], url_for(config, "cluster", cluster=cluster_key)),
@@ -102,7 +103,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
         year=Link(str(date.year), url_for(config, "year", year=date.year)), source_digest=source.digest,
         other_names=tuple(dict.fromkeys(other for province in provinces
                                         for other in other_names(config, province.name, date)
-                                        if other not in {p.name for p in provinces})),
+                                        if other not in named)),
     )
     return conference, (_date_warnings(date, period, front, source.shown) + _place_warnings(date, source)
                         + _merged_away(provinces, date, config, front, source.shown))
