@@ -338,9 +338,9 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
 
 def _make_search(site: Site, files: _Files, caches: Caches, planned: search.Plan, indexing: dict) -> dict:
     """The search index's files (the groups not cached are being indexed: indexing), and its manifest."""
-    for path, data in search.result_files(site, planned.conferences).items():
-        if not files.kept(path, data):
-            files.sink.put(path, data)
+    for path, (source, make) in search.result_files(site, planned.conferences).items():
+        if not files.kept(path, source):
+            files.sink.put(path, make())
     groups: dict[int, list[str]] = {}
     for n, (keys, written) in planned.cached.items():
         groups[n] = keys

@@ -59,7 +59,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 from lunr.pipeline import Pipeline
@@ -563,16 +563,24 @@ def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]
     return _group_files((n, documents))
 
 
-def result_files(site: Site, conferences: tuple) -> dict[str, bytes]:
+def result_files(site: Site, conferences: tuple) -> dict[str, tuple[object, Callable[[], bytes]]]:
     """What results show: r<n>.js holds articles RESULTS_PER_FILE * n onwards, each with the
-    text its snippet is cut from; and the filter table (filters.js)."""
-    files = {}
+    text its snippet is cut from; and the filter table (filters.js). Each file with what it
+    is made from (equal again, the same file) and how to make it: after an edit, the live
+    preview makes again only the files of the articles that changed."""
+    files: dict[str, tuple[object, Callable[[], bytes]]] = {}
     for start in range(0, len(conferences), RESULTS_PER_FILE):
         name = f"{SCRIPT_DIR}/r{start // RESULTS_PER_FILE}.js"
-        files[name] = _script(name, [{**_document(c), "x": _text(c)}
-                                     for c in conferences[start: start + RESULTS_PER_FILE]])
-    files[f"{SCRIPT_DIR}/filters.js"] = _script(f"{SCRIPT_DIR}/filters.js", _filter_table(site, conferences))
+        shown = conferences[start: start + RESULTS_PER_FILE]
+        files[name] = (shown, functools.partial(_results_script, name, shown))
+    name = f"{SCRIPT_DIR}/filters.js"
+    table = _filter_table(site, conferences)
+    files[name] = (table, functools.partial(_script, name, table))
     return files
+
+
+def _results_script(name: str, conferences: tuple) -> bytes:
+    return _script(name, [{**_document(c), "x": _text(c)} for c in conferences])
 
 
 def _code(number: int) -> str:

@@ -113,6 +113,27 @@ def test_an_edit_draws_exactly_the_pages_that_show_the_article(served, drawn):
     assert snapshot(Path("output")) == clean()
 
 
+def test_an_edit_makes_again_only_the_search_result_file_of_that_article(served, monkeypatch):
+    from archive import search
+
+    options, memory = served
+    made: list[str] = []
+    original = search._results_script
+
+    def counting(name, conferences):
+        made.append(name)
+        return original(name, conferences)
+
+    monkeypatch.setattr(search, "_results_script", counting)
+    site, _ = load_site(options)
+    oldest_first = site.conferences[::-1]
+    conference = oldest_first[7]
+    edit(Path(conference.path), "title: ", "title: Sửa ")
+    build(options, memory=memory)
+    assert made == [f"{search.SCRIPT_DIR}/r{7 // search.RESULTS_PER_FILE}.js"]
+    assert snapshot(Path("output")) == clean()
+
+
 def test_a_template_edit_draws_the_pages_drawn_with_it_and_only_those(served, drawn):
     options, memory = served
     site, _ = load_site(options)
