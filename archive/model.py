@@ -114,7 +114,22 @@ class Conference:
 
     def __post_init__(self) -> None:
         updated = self.published or dt.datetime.combine(self.date, dt.time(0, 0), _VIETNAM)
+        if updated.utcoffset() == _VIETNAM.utcoffset(None):
+            # One time zone object for all: two times of different zone objects compare ten times slower
+            # (the sitemap compares tens of thousands of them on every build).
+            updated = updated.replace(tzinfo=_VIETNAM)
         object.__setattr__(self, "updated", updated)
+
+    def __getstate__(self) -> dict:
+        """As pickled (the cache, the build's workers): without updated, made again on loading
+        with this process's time zone object (a pickle would bring one of its own)."""
+        state = dict(self.__dict__)
+        del state["updated"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
 
 
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))

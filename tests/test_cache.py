@@ -36,3 +36,22 @@ def test_without_a_folder_nothing_is_written(tmp_path):
     store.put("a", 1)
     store.save()
     assert store.get("a") == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_articles_read_back_from_a_pickle_share_one_time_zone(monkeypatch):
+    """Each pickle (a cache file, a worker's answer) would bring a time zone object of its own, and
+    two times of different zone objects compare ten times slower: the sitemap compares every
+    article's time with the others on the pages that list it, on every build."""
+    import pickle
+
+    from archive.pipeline import Options, load_site
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    site, _ = load_site(Options(cache=None))
+    published = [c for c in site.conferences if c.published]
+    assert published and len(published) < len(site.conferences)  # both kinds of time, in the sample
+    loaded = [pickle.loads(pickle.dumps(c)) for c in site.conferences]
+    assert loaded == list(site.conferences)
+    assert [c.updated for c in loaded] == [c.updated for c in site.conferences]
+    assert len({id(c.updated.tzinfo) for c in loaded}) == 1
