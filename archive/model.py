@@ -6,6 +6,7 @@ import functools
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Indicator, SiteConfig, Successor
 from .vietnamese import format_quantity, slugify, sort_key
@@ -175,9 +176,10 @@ class Entry:
         return cls(listing.key, listing.name, listing.url, len(listing.conferences))
 
 
-@dataclass(frozen=True)
-class Mention:
-    """Another conference as an article page links to it (a page shows only this of it)."""
+class Mention(NamedTuple):
+    """Another conference as an article page links to it (a page shows only this of it). A named
+    tuple: the live preview compares the 70.000 of a large site with the last build's on every
+    edit, and tuples compare several times faster than dataclasses."""
 
     title: str
     url: str
