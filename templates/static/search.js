@@ -1,6 +1,7 @@
 /* The search page. The index is split by term (see archive/search.py): a query
- * loads only the partitions of its words in every group of articles, ranks
- * once, then loads the few small files that describe the results on screen.
+ * loads only the partitions of its words (a file holds every group's partition
+ * of one key), ranks once, then loads the few small files that describe the
+ * results on screen.
  * Every file is a script calling ArchiveSearch.add with its JSON compressed
  * (deflate, as base64), so search also works from file://. Everything from
  * the index is shown as text. */
@@ -16,7 +17,7 @@
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
   var PAGE = 20;
-  var KEEP = { t: 40, r: 50 }; // loaded partitions (t) and result files (r) kept, least recently used dropped first
+  var KEEP = { t: 40, r: 50 }; // loaded partition files (t) and result files (r) kept, least recently used dropped first
   var MAX_PREFIX_PARTITIONS = 12;
   /* A pair of the query's words found side by side adds its own weight this many times:
    * pair terms are rare, so their weight is already high; this makes adjacency decide. */
@@ -25,7 +26,7 @@
    * when folded if the two are otherwise this close: the same match, written differently. */
   var EXACT_EDGE = 0.1;
   var SNIPPET_WORDS = 32;
-  var loaded = {}; // file -> data (a lunr.Index for partitions)
+  var loaded = {}; // file -> data (for a partition file, group -> lunr.Index)
   var usage = { t: [], r: [] }; // evictable files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
   var generation = 0;
@@ -54,10 +55,19 @@
     return data;
   }
 
+  /* A partition file's data: each group's partition, inflated and loaded as it comes. */
+  function partitions(packed) {
+    var groups = Object.keys(packed);
+    return Promise.all(groups.map(function (group) { return unpack(packed[group]).then(lunr.Index.load); }))
+      .then(function (indexes) {
+        var byGroup = {};
+        groups.forEach(function (group, n) { byGroup[group] = indexes[n]; });
+        return byGroup;
+      });
+  }
+
   function settle(file, error, data) {
-    if (!error) {
-      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : file === manifest.filters ? table(data) : data;
-    }
+    if (!error) loaded[file] = file === manifest.filters ? table(data) : data;
     (waiting[file] || []).forEach(function (pair) {
       if (error) pair[1](error); else pair[0](loaded[file]);
     });
@@ -66,7 +76,8 @@
 
   window.ArchiveSearch = {
     add: function (file, packed) {
-      unpack(packed).then(function (data) { settle(file, null, data); }, function (error) { settle(file, error); });
+      (typeof packed === "string" ? unpack(packed) : partitions(packed))
+        .then(function (data) { settle(file, null, data); }, function (error) { settle(file, error); });
     }
   };
 
@@ -133,18 +144,18 @@
     return { words: words, pairs: pairs };
   }
 
-  /* The partition files of one article group that can hold a folded term (and, for a
-   * prefix, its continuations): the group's keys are prefixes of folded terms. */
+  /* The partition files whose partition of one article group can hold a folded term (and,
+   * for a prefix, its continuations): the group's keys are prefixes of folded terms. */
   function partitionsFor(folded, prefix, group) {
-    var keys = manifest.groups[group];
+    var keys = manifest.keys;
     var best = -1;
     var found = [];
-    keys.forEach(function (key, n) {
-      if (folded.indexOf(key) === 0 && (best < 0 || key.length > keys[best].length)) best = n;
-      else if (prefix && key.indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(n);
+    manifest.groups[group].forEach(function (n) {
+      if (folded.indexOf(keys[n]) === 0 && (best < 0 || keys[n].length > keys[best].length)) best = n;
+      else if (prefix && keys[n].indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(n);
     });
     if (best >= 0) found.unshift(best);
-    return found.map(function (n) { return "search/t" + group + "-" + n + ".js"; });
+    return found.map(function (n) { return "search/t" + n + ".js"; });
   }
 
   var has = Object.prototype.hasOwnProperty;
@@ -178,9 +189,10 @@
    * prefix's continuations), and for a word typed with diacritics the refs that have it
    * as typed. */
   function lookUp(item, group, pair) {
-    return Promise.all(partitionsFor(item.folded, item.prefix, group).map(load)).then(function (indexes) {
+    return Promise.all(partitionsFor(item.folded, item.prefix, group).map(load)).then(function (files) {
       var found = { scores: {}, exact: {} };
-      indexes.forEach(function (index) {
+      files.forEach(function (file) {
+        var index = file[group];
         termsFor(index, item.folded, item.prefix, pair).forEach(function (term) {
           var scores = weights(index, term);
           Object.keys(scores).forEach(function (ref) {
