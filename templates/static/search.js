@@ -17,7 +17,9 @@
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
   var PAGE = 20;
-  var KEEP = { t: 40, r: 50 }; // loaded partition files (t) and result files (r) kept, least recently used dropped first
+  /* Loaded partitions (t, counted by group: a file holds one per group) and result files (r)
+   * kept, the least recently used file dropped first. */
+  var KEEP = { t: 40, r: 50 };
   var MAX_PREFIX_PARTITIONS = 12;
   /* A pair of the query's words found side by side adds its own weight this many times:
    * pair terms are rare, so their weight is already high; this makes adjacency decide. */
@@ -26,6 +28,7 @@
    * when folded if the two are otherwise this close: the same match, written differently. */
   var EXACT_EDGE = 0.1;
   var SNIPPET_WORDS = 32;
+  var number = new Intl.NumberFormat("vi-VN"); // made once: toLocaleString makes one for each number
   var loaded = {}; // file -> data (for a partition file, group -> lunr.Index)
   var usage = { t: [], r: [] }; // evictable files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
@@ -82,13 +85,18 @@
   };
 
   function remember(file) {
-    var kind = /\/([tr])[\d-]+\.js$/.exec(file);
+    var kind = /\/([tr])\d+\.js$/.exec(file);
     if (!kind) return;
     var queue = usage[kind[1]];
     var at = queue.indexOf(file);
     if (at >= 0) queue.splice(at, 1);
     queue.push(file);
-    while (queue.length > KEEP[kind[1]]) delete loaded[queue.shift()];
+    var size = function (name) { return kind[1] === "t" ? Object.keys(loaded[name]).length : 1; };
+    var kept = queue.reduce(function (sum, name) { return sum + size(name); }, 0);
+    while (queue.length > 1 && kept > KEEP[kind[1]]) {
+      kept -= size(queue[0]);
+      delete loaded[queue.shift()];
+    }
   }
 
   function load(file) {
@@ -279,7 +287,7 @@
           return;
         }
         var count = counts[option.value] || 0;
-        option.textContent = label + " (" + count.toLocaleString("vi-VN") + ")";
+        option.textContent = label + " (" + number.format(count) + ")";
         option.disabled = count === 0 && option.value !== state[name];
       });
     });
@@ -303,7 +311,8 @@
       : Promise.resolve(null);
     var table = load(manifest.filters);
     /* Every group is ranked before anything is shown, so that the results on screen are in their
-     * final order; without filters chosen the filter table is not waited for (its counts follow). */
+     * final order; without filters chosen the filter table is not waited for: its counts follow
+     * the page of results (counting ten thousand matches would hold the first result back). */
     Promise.all([ranked, filtered || !query.words.length ? table : null]).then(function (parts) {
       if (mine !== generation) return;
       var matches;
@@ -316,10 +325,10 @@
       var results = parts[1] ? matches.filter(function (result) { return passes(parts[1].rows[result.id], parts[1], state); })
         : matches;
       shown = { results: results, count: 0, query: query, state: state };
-      var painted = showMore(mine, PAGE, true);
-      return table.then(function (rows) {
-        if (mine === generation) showCounts(matches.map(function (result) { return result.id; }), rows, state);
-        return painted;
+      return showMore(mine, PAGE, true).then(function () { return table; }).then(function (rows) {
+        if (mine !== generation) return;
+        showCounts(matches.map(function (result) { return result.id; }), rows, state);
+        list.removeAttribute("aria-busy");
       });
     }).catch(function () {
       if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
@@ -327,7 +336,8 @@
   }
 
   /* Show the next PAGE results, each as soon as its file and those of the results above it are
-   * loaded: the first results appear while the rest load, never to move. */
+   * loaded: the first results appear while the rest load, never to move. The list stays busy
+   * until its caller is done. */
   function showMore(mine, size, fresh) {
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
     var planned = shown.count + page.length;
@@ -349,9 +359,7 @@
         if (n === page.length - 1) more.hidden = shown.count >= shown.results.length;
       });
     });
-    return chain.then(function () {
-      if (mine === generation) list.removeAttribute("aria-busy");
-    });
+    return chain;
   }
 
   function resultFile(id) { return "search/r" + Math.floor(id / manifest.perFile) + ".js"; }
@@ -363,9 +371,9 @@
     var filtered = FILTERS.some(function (name) { return state[name]; });
     var asked = state.q ? " cho “" + state.q + "”" : "";
     if (total) {
-      status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị" + asked +
+      status.textContent = "Tìm thấy " + number.format(total) + " hội nghị" + asked +
         (filtered ? " với bộ lọc đã chọn" : "") +
-        (total > showing ? ", đang hiện " + showing.toLocaleString("vi-VN") : "") + ".";
+        (total > showing ? ", đang hiện " + number.format(showing) : "") + ".";
     } else {
       status.textContent = "Không tìm thấy hội nghị nào" + asked + (filtered ? " với bộ lọc đã chọn" : "") +
         ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
@@ -502,7 +510,12 @@
     form.elements[name].addEventListener("change", function () { form.requestSubmit(); });
   });
 
-  more.addEventListener("click", function () { showMore(generation); });
+  more.addEventListener("click", function () {
+    var mine = generation;
+    showMore(mine).then(function () {
+      if (mine === generation) list.removeAttribute("aria-busy");
+    });
+  });
 
   window.addEventListener("popstate", function () {
     window.clearTimeout(timer);
