@@ -309,11 +309,12 @@
     var groups = manifest.groups.map(function (_, group) { return group; });
     var ranked = query.words.length ? Promise.all(groups.map(function (group) { return rankGroup(query, group); }))
       : Promise.resolve(null);
-    var table = load(manifest.filters);
     /* Every group is ranked before anything is shown, so that the results on screen are in their
-     * final order; without filters chosen the filter table is not waited for: its counts follow
-     * the page of results (counting ten thousand matches would hold the first result back). */
-    Promise.all([ranked, filtered || !query.words.length ? table : null]).then(function (parts) {
+     * final order. Without filters chosen the filter table is not needed for that: it is read,
+     * and its counts drawn, once the page of results is shown (reading it, or counting ten
+     * thousand matches, would hold the first result back). */
+    var table = filtered || !query.words.length ? load(manifest.filters) : null;
+    Promise.all([ranked, table]).then(function (parts) {
       if (mine !== generation) return;
       var matches;
       if (parts[0]) {
@@ -325,7 +326,8 @@
       var results = parts[1] ? matches.filter(function (result) { return passes(parts[1].rows[result.id], parts[1], state); })
         : matches;
       shown = { results: results, count: 0, query: query, state: state };
-      return showMore(mine, PAGE, true).then(function () { return table; }).then(function (rows) {
+      var painted = showMore(mine, PAGE, true);
+      return painted.then(function () { return table || load(manifest.filters); }).then(function (rows) {
         if (mine !== generation) return;
         showCounts(matches.map(function (result) { return result.id; }), rows, state);
         list.removeAttribute("aria-busy");
