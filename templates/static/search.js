@@ -36,13 +36,14 @@
   var timer = null;
   var shown = { results: [], count: 0, query: null };
 
-  /* A file's data: its base64 decoded, inflated, parsed. */
+  /* A file's data: its base64 decoded, inflated, parsed. The bytes are streamed from a
+   * Response, not a Blob, whose stream Chromium reads through the browser process. */
   function unpack(packed) {
     var binary = atob(packed);
     var bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(inflated).text().then(JSON.parse);
+    var inflated = new Response(bytes).body.pipeThrough(new DecompressionStream("deflate"));
+    return new Response(inflated).json();
   }
 
   /* The filter table's columns (see archive/search.py, _filter_table) as rows:
