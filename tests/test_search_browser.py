@@ -260,6 +260,18 @@ def test_the_first_results_shown_are_in_their_final_order(page, ranking_site):
     assert first and first == final[:len(first)]  # shown before the rest, and never moved
 
 
+def test_more_results_follow_the_first_page_in_order(page, ranking_site):
+    output, _ = ranking_site
+    open_search(page, output, "hop tac xa")
+    first = result_slugs(page)
+    assert len(first) == 20
+    page.click("#search-more")
+    wait_done(page)
+    shown = result_slugs(page)
+    assert len(shown) == 40 and shown[:20] == first
+    assert "đang hiện 40" in page.locator("#search-status").inner_text()
+
+
 def test_enter_cancels_the_search_that_typing_started(page, sample_site):
     # every timer the page sets and has not cleared or run yet
     page.add_init_script("""(() => {
