@@ -200,8 +200,8 @@
   function lookUp(item, group, pair) {
     return Promise.all(partitionsFor(item.folded, item.prefix, group).map(load)).then(function (files) {
       var found = { scores: {}, exact: {} };
-      files.forEach(function (file) {
-        var index = file[group];
+      files.forEach(function (byGroup) {
+        var index = byGroup[group];
         termsFor(index, item.folded, item.prefix, pair).forEach(function (term) {
           var scores = weights(index, term);
           Object.keys(scores).forEach(function (ref) {
