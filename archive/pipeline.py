@@ -238,13 +238,10 @@ def _draw_pages(shared: tuple, span: tuple[int, int]) -> int:
     return span[1] - span[0]
 
 
-def _index_group(shared: tuple, n: int) -> tuple[list[str], dict[str, bytes]]:
-    """Index search group n into the sink (a task); its files are handed back for the cache."""
-    sink, _, site, _ = shared
-    keys, files = search.index_group(site.conferences[::-1], n)
-    for path, data in files.items():
-        sink.put(path, data)
-    return keys, files
+def _index_group(shared: tuple, n: int) -> tuple[list[str], dict[str, str]]:
+    """Index search group n (a task): its partition keys and partitions (see search.partition_files)."""
+    _, _, site, _ = shared
+    return search.index_group(site.conferences[::-1], n)
 
 
 def _template_times(templates: Path) -> dict[str, int]:
@@ -341,18 +338,15 @@ def _make_search(site: Site, files: _Files, caches: Caches, planned: search.Plan
     for path, (source, make) in search.result_files(site, planned.conferences).items():
         if not files.kept(path, source):
             files.sink.put(path, make())
-    groups: dict[int, list[str]] = {}
-    for n, (keys, written) in planned.cached.items():
-        groups[n] = keys
-        for path, data in written.items():
-            if not files.kept(path, planned.keys[n]):
-                files.sink.put(path, data)
+    groups = dict(planned.cached)
     for n, future in indexing.items():
-        keys, written = future.result()
-        groups[n] = keys
-        caches.search.put(planned.keys[n], (keys, written))
-        files.made.update(dict.fromkeys(written, planned.keys[n]))
-    return search.manifest([groups[n] for n in range(len(planned.keys))])
+        groups[n] = future.result()
+        caches.search.put(planned.keys[n], groups[n])
+    ordered = [groups[n] for n in range(len(planned.keys))]
+    for path, data in search.partition_files(ordered).items():  # each holds (nearly) every group's
+        if not files.kept(path, data):  # (an edit changes one group's part of some of them)
+            files.sink.put(path, data)
+    return search.manifest([keys for keys, _ in ordered])
 
 
 def _make_downloads(site: Site, files: _Files) -> None:

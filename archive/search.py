@@ -26,15 +26,18 @@ The index is split by term, not by article, so that a query downloads only
 what its words need, whatever the size of the archive:
 
 - articles are indexed in groups of GROUP (each group a task of its own,
-  see pipeline.make_site); the browser reads the newest group first, so
-  the newest matches show while older groups are still read. A group's
-  index is what lunr.py's Builder makes of it, computed on arrays (numpy)
-  and written as JSON piece by piece: the Builder itself takes seconds per
-  thousand articles, and a test checks the two agree to the last digit;
+  see pipeline.make_site, and cached: an edit indexes its own group again,
+  not the archive). A group's index is what lunr.py's Builder makes of it,
+  computed on arrays (numpy) and written as JSON piece by piece: the
+  Builder itself takes seconds per thousand articles, and a test checks
+  the two agree to the last digit;
 - within a group, every term's postings and field-vector entries go to a
   partition named by the start of its folded form ("hop", "hợp" and "hop_tac"
   share one), a partition that grows too large being split by one more
   letter; each partition is a complete lunr index of its terms;
+- the partitions of every group with the same key lie in one file: a query
+  reads a file per word, not a file per word and group (each file costs the
+  page a request and a script, which outweighed its bytes);
 - what a result shows (title, date, cluster, and the plain text its
   snippet is cut from) lies in small files of RESULTS_PER_FILE articles,
   loaded only for the results on screen; a compact table of every
@@ -44,7 +47,8 @@ what its words need, whatever the size of the archive:
 Every file is a script calling ArchiveSearch.add(name, data), not JSON, so
 search also works from file://, where fetch() is refused; data is the JSON
 compressed (zlib's deflate, as base64), which the page inflates with the
-browser's own DecompressionStream.
+browser's own DecompressionStream (a partition file: {group: that}, each
+group's partition compressed on its own, as its group's task made it).
 """
 from __future__ import annotations
 
@@ -290,28 +294,43 @@ def _partition(frequency: Mapping[str, int]) -> dict[str, str]:
 
 
 def _script(name: str, payload) -> bytes:
-    return _wrap(name, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    return _wrap(name, json.dumps(_pack(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))))
 
 
 _HEAD = "ArchiveSearch.add("
 
 
-def _wrap(name: str, text: str) -> bytes:
-    """JSON text as a script that hands it to the search page, compressed: zlib's deflate
-    (which the browser's DecompressionStream("deflate") reads) as base64. JSON of postings
-    is mostly repeats, so a file is a sixth or less of its text (and a server's gzip adds
-    nothing to it)."""
-    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
-    return (_HEAD + json.dumps(name) + ',"' + packed + '");\n').encode("ascii")
+def _pack(text: str) -> str:
+    """JSON text compressed for the search page: zlib's deflate (which the browser's
+    DecompressionStream("deflate") reads) as base64. JSON of postings is mostly repeats, so
+    a file is a sixth or less of its text (and a server's gzip adds nothing to it)."""
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
+def _wrap(name: str, data: str) -> bytes:
+    """A script that hands data (JSON of packed text) to the search page under name."""
+    return (_HEAD + json.dumps(name) + "," + data + ");\n").encode("ascii")
+
+
+def _unpack(packed: str) -> object:
+    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
 
 
 def read_script(script: bytes) -> tuple[str, object]:
-    """A search file's name and data, as the search page reads them (for tests and tools)."""
+    """A search file's name and data, as the search page reads them (for tests and tools):
+    a partition file's data is {group: index}."""
     text = script.decode("ascii")
-    if not text.startswith(_HEAD) or not text.endswith('");\n'):
+    decoder = json.JSONDecoder()
+    try:
+        name, end = decoder.raw_decode(text, len(_HEAD))
+        data, end = decoder.raw_decode(text, end + 1)
+    except ValueError:
+        end = 0
+    if not text.startswith(_HEAD) or text[end:] != ");\n":
         raise ValueError("not a search file")
-    name, _, packed = text[len(_HEAD):-4].partition(',"')
-    return json.loads(name), json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+    if isinstance(data, dict):
+        return name, {group: _unpack(packed) for group, packed in data.items()}
+    return name, _unpack(data)
 
 
 K1, B = 1.2, 0.75  # BM25's parameters, as lunr.py's Builder and lunr.js set them
@@ -414,15 +433,14 @@ def _group_index(documents: list[dict]) -> dict:
             "ref": entry_ref, "term": renumber[entry_term], "thousandths": _round3(weight)}
 
 
-def _group_files(job: tuple[int, list[dict]]) -> tuple[list[str], dict[str, bytes]]:
-    """One group's partitions: its keys in order, and the scripts t<group>-<n>.js.
-    A group is indexed on its own (a worker process each when there are several).
+def _group_files(documents: list[dict]) -> tuple[list[str], dict[str, str]]:
+    """One group's partitions: its keys in order, and each key's partition, packed (see
+    partition_files). A group is indexed on its own (a worker process each when there are several).
 
     Each partition is a lunr index (as lunr.js loads it) of the group kept to
     the partition's terms: their postings, and each field vector's entries for
     them (a query scores with its own terms' entries only). The JSON is written
     piece by piece from the arrays, as json.dumps would write the same index."""
-    group, documents = job
     index = _group_index(documents)
     terms, ref, term = index["terms"], index["ref"], index["term"]
     keys = _partition(dict(zip(terms, index["postings"].tolist())))
@@ -442,12 +460,9 @@ def _group_files(job: tuple[int, list[dict]]) -> tuple[list[str], dict[str, byte
     inverted = _inverted_pieces(ids, terms, ref, term, number, by_partition, starts)
     vectors = _vector_pieces(ref_names, ref, term, partition, number, rank, index["thousandths"], len(ordered))
     head = '{"version":"2.3.9","fields":' + json.dumps(fields, separators=(",", ":")) + ',"fieldVectors":['
-    files = {}
-    for n in range(len(ordered)):
-        name = f"{SCRIPT_DIR}/t{group}-{n}.js"
-        text = head + vectors[n] + '],"invertedIndex":[' + inverted[n] + '],"pipeline":[]}'
-        files[name] = _wrap(name, text)
-    return ordered, files
+    packed = {key: _pack(head + vectors[n] + '],"invertedIndex":[' + inverted[n] + '],"pipeline":[]}')
+              for n, key in enumerate(ordered)}
+    return ordered, packed
 
 
 def _inverted_pieces(ids: list[str], terms: list[str], ref, term, number, by_partition, starts) -> list[str]:
@@ -556,11 +571,11 @@ def _indexed(conference: Conference) -> tuple[str, ...]:
     return conference.source_digest, conference.cluster.name, conference.kind, *conference.other_names
 
 
-def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, bytes]]:
-    """Group n's partitions: its keys in order, and the scripts t<n>-<k>.js."""
+def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, str]]:
+    """Group n's partitions: its keys in order, and each key's partition, packed."""
     start = n * GROUP
     documents = [{"id": str(start + k), **_fields(c)} for k, c in enumerate(conferences[start: start + GROUP])]
-    return _group_files((n, documents))
+    return _group_files(documents)
 
 
 def result_files(site: Site, conferences: tuple) -> dict[str, tuple[object, Callable[[], bytes]]]:
@@ -605,10 +620,31 @@ def _filter_table(site: Site, conferences: tuple) -> dict:
     }
 
 
+def partition_keys(groups: list[list[str]]) -> list[str]:
+    """Every group's partition keys, sorted: key n's partitions lie in t<n>.js."""
+    return sorted({key for keys in groups for key in keys})
+
+
+def partition_files(groups: list[tuple[list[str], dict[str, str]]]) -> dict[str, bytes]:
+    """t<n>.js for each partition key n (see partition_keys): the partition of that key of
+    every group that has it, {group: packed}. Groups rarely split their partitions
+    differently (the same words are common in each), so a query's word is nearly always
+    one file."""
+    files = {}
+    for n, key in enumerate(partition_keys([keys for keys, _ in groups])):
+        name = f"{SCRIPT_DIR}/t{n}.js"
+        files[name] = _wrap(name, json.dumps({str(group): packed[key]
+                                              for group, (_, packed) in enumerate(groups) if key in packed}))
+    return files
+
+
 def manifest(groups: list[list[str]]) -> dict:
-    """What the search page embeds: each group's partition keys, oldest group first."""
-    return {"groups": groups, "perFile": RESULTS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js",
-            "firstCode": FIRST_CODE}
+    """What the search page embeds: every partition key (see partition_keys) and each group's keys
+    as their numbers in it, oldest group first."""
+    keys = partition_keys(groups)
+    number = {key: n for n, key in enumerate(keys)}
+    return {"keys": keys, "groups": [[number[key] for key in group] for group in groups],
+            "perFile": RESULTS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js", "firstCode": FIRST_CODE}
 
 
 def lunr_script() -> Path:

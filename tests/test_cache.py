@@ -6,13 +6,13 @@ from archive.cache import FileStore, Store
 
 def test_a_file_store_keeps_what_was_used_and_writes_only_new_entries(tmp_path):
     first = FileStore(tmp_path, "search")
-    first.put("a", ("keys", {"search/t0-0.js": b"A"}))
-    first.put("b", ("keys", {"search/t1-0.js": b"B"}))
+    first.put("a", (["a"], {"a": "A"}))
+    first.put("b", (["b"], {"b": "B"}))
     first.save()
     written = (tmp_path / "search" / "a.pickle").stat().st_mtime_ns
 
     second = FileStore(tmp_path, "search")
-    assert second.get("a") == ("keys", {"search/t0-0.js": b"A"})
+    assert second.get("a") == (["a"], {"a": "A"})
     second.put("c", "C")
     second.save()  # "b" was not asked for: dropped; "a" is not written again
     assert sorted(p.name for p in (tmp_path / "search").iterdir()) == ["a.pickle", "c.pickle"]

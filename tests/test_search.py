@@ -100,16 +100,16 @@ def _lunr_py_index(documents: list[dict]) -> tuple[dict, dict]:
     return postings, vectors
 
 
-def _reassembled(files: dict[str, bytes], group: int, keys: list[str], refs) -> tuple[dict, dict]:
-    """A group's partitions put back together as one index: postings and vectors as _lunr_py_index
-    gives them. Each partition must itself be an index lunr.js loads: its terms in order and
-    numbered from 0, each vector's entries in the order of those numbers."""
+def _reassembled(packed: dict[str, str], keys: list[str], refs) -> tuple[dict, dict]:
+    """A group's partitions (key -> packed, as index_group gives them) put back together as one
+    index: postings and vectors as _lunr_py_index gives them. Each partition must itself be an
+    index lunr.js loads: its terms in order and numbered from 0, each vector's entries in the
+    order of those numbers."""
     postings: dict = {}
     vectors: dict = {ref: {} for ref in refs}
-    for number, key in enumerate(keys):
-        name = f"search/t{group}-{number}.js"
-        file_name, index = _payload(files[name])
-        assert file_name == name
+    assert list(packed) == keys
+    for key in keys:
+        index = search._unpack(packed[key])
         assert index["version"] == "2.3.9" and index["pipeline"] == []
         assert index["fields"] == [field for field, _ in search.FIELDS]
         inverted = index["invertedIndex"]
@@ -139,8 +139,8 @@ def test_the_partitions_together_equal_what_lunr_py_builder_makes_of_the_sample(
     site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=ROOT / "content"))
     documents = [{"id": str(n), **search._fields(c)} for n, c in enumerate(site.conferences)]
     expected_postings, expected_vectors = _lunr_py_index(documents)
-    keys, files = search._group_files((0, documents))
-    postings, vectors = _reassembled(files, 0, keys, expected_vectors)
+    keys, packed = search._group_files(documents)
+    postings, vectors = _reassembled(packed, keys, expected_vectors)
     assert len(postings) > 1000 and len(keys) > 20
     assert postings == expected_postings
     assert vectors == expected_vectors  # the BM25 weights, to the last digit
@@ -203,7 +203,6 @@ def test_every_group_of_a_generated_archive_equals_what_lunr_py_builder_makes_of
     monkeypatch.setattr(search, "PARTITION_BYTES", 3000)
     site, _ = load_site(Options(config=ROOT / "site_config.yaml", content=tmp_path / "content"))
     indexed = [search.index_group(site.conferences[::-1], n) for n in range(-(-len(site.conferences) // search.GROUP))]
-    files = {path: data for _, written in indexed for path, data in written.items()}
     groups = [keys for keys, _ in indexed]
     assert len(site.conferences) == 320 and len(groups) == 4
     assert any(len(key) > 2 for keys in groups for key in keys)  # some partitions were split
@@ -213,7 +212,7 @@ def test_every_group_of_a_generated_archive_equals_what_lunr_py_builder_makes_of
         documents = [{"id": str(start + k), **search._fields(c)}
                      for k, c in enumerate(oldest_first[start: start + search.GROUP])]
         expected_postings, expected_vectors = _lunr_py_index(documents)
-        postings, vectors = _reassembled(files, group, keys, expected_vectors)
+        postings, vectors = _reassembled(indexed[group][1], keys, expected_vectors)
         assert len(postings) > 1500
         assert postings == expected_postings, group
         assert vectors == expected_vectors, group  # the BM25 weights, to the last digit
@@ -263,18 +262,24 @@ def _payload(script: bytes):
     return search.read_script(script)
 
 
+def _partition(files: dict[str, bytes], manifest: dict, group: int, key: str) -> dict:
+    """Group's partition of key, from the file that holds every group's partition of that key."""
+    name = f"search/t{manifest['keys'].index(key)}.js"
+    file_name, data = _payload(files[name])
+    assert file_name == name
+    return data[str(group)]
+
+
 def test_terms_are_partitioned_by_the_start_of_their_folded_form(scratch, monkeypatch):
     monkeypatch.setattr(search, "PARTITION_BYTES", 200)
     site, files, manifest = _search_files(scratch, monkeypatch, {
         "content/2023/2023-05-01-x.md": "---\ntitle: Hợp tác xã họp ở Hòa Bình\ndate: 2023-05-01\n"
                                         "cluster: hai-phong\nkind: khac\n---\nHội nghị hợp tác.\n"})
     located = {}
-    (keys,) = manifest["groups"]  # one group of articles
-    for number, key in enumerate(keys):
-        name = f"search/t0-{number}.js"
-        file_name, data = _payload(files[name])
-        assert file_name == name
-        for term, _ in data["invertedIndex"]:
+    (numbers,) = manifest["groups"]  # one group of articles
+    keys = [manifest["keys"][number] for number in numbers]
+    for key in keys:
+        for term, _ in _partition(files, manifest, 0, key)["invertedIndex"]:
             assert search.fold(term).startswith(key), (term, key)
             located[term] = key
     assert located["hợp"] == located["hop"] == located["họp"]
@@ -292,8 +297,7 @@ def test_a_partition_is_a_lunr_index_that_finds_words_with_or_without_diacritics
     # oldest first, each with the text of its snippet
     assert [doc["t"] for doc in docs] == ["</script><b>Đà Nẵng</b>", "Hội nghị tổng kết cụm Trung du Bắc Bộ"]
     assert docs[0]["x"].endswith("Hội nghị ở Đà Nẵng.")
-    _, data = _payload(files[f"search/t0-{manifest['groups'][0].index('na')}.js"])
-    index = Index.load(data)
+    index = Index.load(_partition(files, manifest, 0, "na"))
     assert [hit["ref"] for hit in index.query(index.create_query().term("nang", use_pipeline=False))] == ["0"]
     assert [hit["ref"] for hit in index.query(index.create_query().term("nẵng", use_pipeline=False))] == ["0"]
 
@@ -305,12 +309,18 @@ def test_articles_are_indexed_in_groups_oldest_first(scratch, monkeypatch):
     site, files, manifest = _search_files(scratch, monkeypatch, extra)
     assert len(manifest["groups"]) == 2
     refs = []
-    for group, keys in enumerate(manifest["groups"]):
-        key = max((k for k in keys if "nghe".startswith(k)), key=len)
-        _, data = _payload(files[f"search/t{group}-{keys.index(key)}.js"])
-        index = Index.load(data)
+    for group, numbers in enumerate(manifest["groups"]):
+        key = max((manifest["keys"][n] for n in numbers if "nghe".startswith(manifest["keys"][n])), key=len)
+        index = Index.load(_partition(files, manifest, group, key))
         refs.append(sorted(hit["ref"] for hit in index.query(index.create_query().term("nghe", use_pipeline=False))))
     assert refs == [["0", "1"], ["2"]]  # article 3 (Trung du Bắc Bộ, newest) has no "Nghệ"
+    # one file per key, holding the partition of each group that has the key
+    assert sorted(path for path in files if path.startswith("search/t")) == \
+        sorted(f"search/t{n}.js" for n in range(len(manifest["keys"])))
+    assert manifest["keys"] == sorted(manifest["keys"])
+    for n in range(len(manifest["keys"])):
+        _, data = _payload(files[f"search/t{n}.js"])
+        assert sorted(data) == [str(group) for group, numbers in enumerate(manifest["groups"]) if n in numbers]
 
 
 def test_the_filter_table_describes_every_article(scratch, monkeypatch):

@@ -260,6 +260,18 @@ def test_the_first_results_shown_are_in_their_final_order(page, ranking_site):
     assert first and first == final[:len(first)]  # shown before the rest, and never moved
 
 
+def test_more_results_follow_the_first_page_in_order(page, ranking_site):
+    output, _ = ranking_site
+    open_search(page, output, "hop tac xa")
+    first = result_slugs(page)
+    assert len(first) == 20
+    page.click("#search-more")
+    wait_done(page)
+    shown = result_slugs(page)
+    assert len(shown) == 40 and shown[:20] == first
+    assert "đang hiện 40" in page.locator("#search-status").inner_text()
+
+
 def test_enter_cancels_the_search_that_typing_started(page, sample_site):
     # every timer the page sets and has not cleared or run yet
     page.add_init_script("""(() => {
@@ -283,7 +295,7 @@ def test_enter_cancels_the_search_that_typing_started(page, sample_site):
 def test_partitions_no_longer_used_are_let_go(page, served):
     page.goto(served + "tim-kiem/index.html")
     wait_done(page)
-    keys = page.evaluate("JSON.parse(document.getElementById('search-manifest').textContent).groups[0]")
+    keys = page.evaluate("JSON.parse(document.getElementById('search-manifest').textContent).keys")
     words = [key for key in keys if len(key) == 2 and key.isalpha()][:60]
     assert len(words) == 60
     # every search file that runs (each hands its data to ArchiveSearch.add)
@@ -296,7 +308,7 @@ def test_partitions_no_longer_used_are_let_go(page, served):
         page.fill("#q", " ".join(words))
         page.press("#q", "Enter")
         wait_done(page)
-        partitions = [file for file in page.evaluate("window.added") if file.startswith("search/t0-")]
+        partitions = [file for file in page.evaluate("window.added") if file.startswith("search/t")]
     # the second time, what was let go (all but the 40 most recent) is loaded again
     assert 20 <= len(partitions) < 60
 

@@ -1,6 +1,7 @@
 /* The search page. The index is split by term (see archive/search.py): a query
- * loads only the partitions of its words in every group of articles, ranks
- * once, then loads the few small files that describe the results on screen.
+ * loads only the partitions of its words (a file holds every group's partition
+ * of one key), ranks once, then loads the few small files that describe the
+ * results on screen.
  * Every file is a script calling ArchiveSearch.add with its JSON compressed
  * (deflate, as base64), so search also works from file://. Everything from
  * the index is shown as text. */
@@ -16,7 +17,9 @@
   var root = form.getAttribute("data-root");
   var FILTERS = ["cum", "nam", "loai", "tinh"];
   var PAGE = 20;
-  var KEEP = { t: 40, r: 50 }; // loaded partitions (t) and result files (r) kept, least recently used dropped first
+  /* Loaded partitions (t, counted by group: a file holds one per group) and result files (r)
+   * kept, the least recently used file dropped first. */
+  var KEEP = { t: 40, r: 50 };
   var MAX_PREFIX_PARTITIONS = 12;
   /* A pair of the query's words found side by side adds its own weight this many times:
    * pair terms are rare, so their weight is already high; this makes adjacency decide. */
@@ -25,20 +28,22 @@
    * when folded if the two are otherwise this close: the same match, written differently. */
   var EXACT_EDGE = 0.1;
   var SNIPPET_WORDS = 32;
-  var loaded = {}; // file -> data (a lunr.Index for partitions)
+  var number = new Intl.NumberFormat("vi-VN"); // made once: toLocaleString makes one for each number
+  var loaded = {}; // file -> data (for a partition file, group -> lunr.Index)
   var usage = { t: [], r: [] }; // evictable files, least recently used first
   var waiting = {}; // file -> [resolve, reject] pairs
   var generation = 0;
   var timer = null;
   var shown = { results: [], count: 0, query: null };
 
-  /* A file's data: its base64 decoded, inflated, parsed. */
+  /* A file's data: its base64 decoded, inflated, parsed. The bytes are streamed from a
+   * Response, not a Blob, whose stream Chromium reads through the browser process. */
   function unpack(packed) {
     var binary = atob(packed);
     var bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(inflated).text().then(JSON.parse);
+    var inflated = new Response(bytes).body.pipeThrough(new DecompressionStream("deflate"));
+    return new Response(inflated).json();
   }
 
   /* The filter table's columns (see archive/search.py, _filter_table) as rows:
@@ -54,10 +59,19 @@
     return data;
   }
 
+  /* A partition file's data: each group's partition, inflated and loaded as it comes. */
+  function partitions(packed) {
+    var groups = Object.keys(packed);
+    return Promise.all(groups.map(function (group) { return unpack(packed[group]).then(lunr.Index.load); }))
+      .then(function (indexes) {
+        var byGroup = {};
+        groups.forEach(function (group, n) { byGroup[group] = indexes[n]; });
+        return byGroup;
+      });
+  }
+
   function settle(file, error, data) {
-    if (!error) {
-      loaded[file] = data && data.invertedIndex ? lunr.Index.load(data) : file === manifest.filters ? table(data) : data;
-    }
+    if (!error) loaded[file] = file === manifest.filters ? table(data) : data;
     (waiting[file] || []).forEach(function (pair) {
       if (error) pair[1](error); else pair[0](loaded[file]);
     });
@@ -66,18 +80,24 @@
 
   window.ArchiveSearch = {
     add: function (file, packed) {
-      unpack(packed).then(function (data) { settle(file, null, data); }, function (error) { settle(file, error); });
+      (typeof packed === "string" ? unpack(packed) : partitions(packed))
+        .then(function (data) { settle(file, null, data); }, function (error) { settle(file, error); });
     }
   };
 
   function remember(file) {
-    var kind = /\/([tr])[\d-]+\.js$/.exec(file);
+    var kind = /\/([tr])\d+\.js$/.exec(file);
     if (!kind) return;
     var queue = usage[kind[1]];
     var at = queue.indexOf(file);
     if (at >= 0) queue.splice(at, 1);
     queue.push(file);
-    while (queue.length > KEEP[kind[1]]) delete loaded[queue.shift()];
+    var size = function (name) { return kind[1] === "t" ? Object.keys(loaded[name]).length : 1; };
+    var kept = queue.reduce(function (sum, name) { return sum + size(name); }, 0);
+    while (queue.length > 1 && kept > KEEP[kind[1]]) {
+      kept -= size(queue[0]);
+      delete loaded[queue.shift()];
+    }
   }
 
   function load(file) {
@@ -133,18 +153,18 @@
     return { words: words, pairs: pairs };
   }
 
-  /* The partition files of one article group that can hold a folded term (and, for a
-   * prefix, its continuations): the group's keys are prefixes of folded terms. */
+  /* The partition files whose partition of one article group can hold a folded term (and,
+   * for a prefix, its continuations): the group's keys are prefixes of folded terms. */
   function partitionsFor(folded, prefix, group) {
-    var keys = manifest.groups[group];
+    var keys = manifest.keys;
     var best = -1;
     var found = [];
-    keys.forEach(function (key, n) {
-      if (folded.indexOf(key) === 0 && (best < 0 || key.length > keys[best].length)) best = n;
-      else if (prefix && key.indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(n);
+    manifest.groups[group].forEach(function (n) {
+      if (folded.indexOf(keys[n]) === 0 && (best < 0 || keys[n].length > keys[best].length)) best = n;
+      else if (prefix && keys[n].indexOf(folded) === 0 && found.length < MAX_PREFIX_PARTITIONS) found.push(n);
     });
     if (best >= 0) found.unshift(best);
-    return found.map(function (n) { return "search/t" + group + "-" + n + ".js"; });
+    return found.map(function (n) { return "search/t" + n + ".js"; });
   }
 
   var has = Object.prototype.hasOwnProperty;
@@ -178,9 +198,10 @@
    * prefix's continuations), and for a word typed with diacritics the refs that have it
    * as typed. */
   function lookUp(item, group, pair) {
-    return Promise.all(partitionsFor(item.folded, item.prefix, group).map(load)).then(function (indexes) {
+    return Promise.all(partitionsFor(item.folded, item.prefix, group).map(load)).then(function (files) {
       var found = { scores: {}, exact: {} };
-      indexes.forEach(function (index) {
+      files.forEach(function (byGroup) {
+        var index = byGroup[group];
         termsFor(index, item.folded, item.prefix, pair).forEach(function (term) {
           var scores = weights(index, term);
           Object.keys(scores).forEach(function (ref) {
@@ -267,7 +288,7 @@
           return;
         }
         var count = counts[option.value] || 0;
-        option.textContent = label + " (" + count.toLocaleString("vi-VN") + ")";
+        option.textContent = label + " (" + number.format(count) + ")";
         option.disabled = count === 0 && option.value !== state[name];
       });
     });
@@ -289,10 +310,12 @@
     var groups = manifest.groups.map(function (_, group) { return group; });
     var ranked = query.words.length ? Promise.all(groups.map(function (group) { return rankGroup(query, group); }))
       : Promise.resolve(null);
-    var table = load(manifest.filters);
     /* Every group is ranked before anything is shown, so that the results on screen are in their
-     * final order; without filters chosen the filter table is not waited for (its counts follow). */
-    Promise.all([ranked, filtered || !query.words.length ? table : null]).then(function (parts) {
+     * final order. Without filters chosen the filter table is not needed for that: it is read,
+     * and its counts drawn, once the page of results is shown (reading it, or counting ten
+     * thousand matches, would hold the first result back). */
+    var table = filtered || !query.words.length ? load(manifest.filters) : null;
+    Promise.all([ranked, table]).then(function (parts) {
       if (mine !== generation) return;
       var matches;
       if (parts[0]) {
@@ -305,9 +328,10 @@
         : matches;
       shown = { results: results, count: 0, query: query, state: state };
       var painted = showMore(mine, PAGE, true);
-      return table.then(function (rows) {
-        if (mine === generation) showCounts(matches.map(function (result) { return result.id; }), rows, state);
-        return painted;
+      return painted.then(function () { return table || load(manifest.filters); }).then(function (rows) {
+        if (mine !== generation) return;
+        showCounts(matches.map(function (result) { return result.id; }), rows, state);
+        list.removeAttribute("aria-busy");
       });
     }).catch(function () {
       if (mine === generation) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
@@ -315,7 +339,8 @@
   }
 
   /* Show the next PAGE results, each as soon as its file and those of the results above it are
-   * loaded: the first results appear while the rest load, never to move. */
+   * loaded: the first results appear while the rest load, never to move. The list stays busy
+   * until its caller is done. */
   function showMore(mine, size, fresh) {
     var page = shown.results.slice(shown.count, shown.count + (size || PAGE));
     var planned = shown.count + page.length;
@@ -337,9 +362,7 @@
         if (n === page.length - 1) more.hidden = shown.count >= shown.results.length;
       });
     });
-    return chain.then(function () {
-      if (mine === generation) list.removeAttribute("aria-busy");
-    });
+    return chain;
   }
 
   function resultFile(id) { return "search/r" + Math.floor(id / manifest.perFile) + ".js"; }
@@ -351,9 +374,9 @@
     var filtered = FILTERS.some(function (name) { return state[name]; });
     var asked = state.q ? " cho “" + state.q + "”" : "";
     if (total) {
-      status.textContent = "Tìm thấy " + total.toLocaleString("vi-VN") + " hội nghị" + asked +
+      status.textContent = "Tìm thấy " + number.format(total) + " hội nghị" + asked +
         (filtered ? " với bộ lọc đã chọn" : "") +
-        (total > showing ? ", đang hiện " + showing.toLocaleString("vi-VN") : "") + ".";
+        (total > showing ? ", đang hiện " + number.format(showing) : "") + ".";
     } else {
       status.textContent = "Không tìm thấy hội nghị nào" + asked + (filtered ? " với bộ lọc đã chọn" : "") +
         ". Hãy thử từ khóa ngắn hơn, viết không dấu, kiểm tra chính tả" + (filtered ? ", hoặc bỏ bớt bộ lọc." : ".");
@@ -490,7 +513,12 @@
     form.elements[name].addEventListener("change", function () { form.requestSubmit(); });
   });
 
-  more.addEventListener("click", function () { showMore(generation); });
+  more.addEventListener("click", function () {
+    var mine = generation;
+    showMore(mine).then(function () {
+      if (mine === generation) list.removeAttribute("aria-busy");
+    });
+  });
 
   window.addEventListener("popstate", function () {
     window.clearTimeout(timer);
