@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import socket
@@ -120,8 +121,9 @@ def after(site: Path, size: int, number: int, figures: dict[str, list[float]]) -
     figures["edit article"].append(run(site)[0])
     edit(site / "templates" / "year.html", "hội nghị</p>", "hội nghị trong năm</p>")
     figures["edit template"].append(run(site)[0])
-    added = site / "content" / "2025" / f"2025-12-31-them-{number}.md"
-    added.write_text(articles[-1].read_text(encoding="utf-8"), encoding="utf-8")
+    added = site / "content" / "2025" / f"2025-12-31-them-{number}.md"  # another conference: another day
+    added.write_text(re.sub(r"^date: .*$", "date: '2025-12-31'", articles[-1].read_text(encoding="utf-8"),
+                            count=1, flags=re.MULTILINE), encoding="utf-8")
     figures["add article"].append(run(site)[0])
     shown, noticed = reload_seconds(site, articles[-1])
     figures["reload"].append(shown)
