@@ -1,6 +1,7 @@
 """The site model: conferences and the clusters, years, provinces and tags that list them."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -12,7 +13,7 @@ from .config import Indicator, SiteConfig, Successor
 from .vietnamese import format_quantity, slugify, sort_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Something with a page of its own: a cluster, a province, a year."""
 
@@ -20,13 +21,13 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     name: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     indicator: Indicator
     value: int
@@ -44,19 +45,19 @@ def approximately(text: str, approximate: bool) -> str:
     return f"gần {text}" if approximate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProvinceFigures:
     province: Link
     figures: tuple[Figure, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Award:
     award: str
     recipient: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Results:
     """What a conference reported, as data."""
 
@@ -71,14 +72,14 @@ class Results:
         return not (self.figures or self.by_province or self.awards or self.chairs or self.deputies)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     caption: str
     src: str = ""  # file name in output beside the article page; "" when the photo is absent
     file: Path | None = None  # where the photo is on disk
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conference:
     """One article: one conference and what it reported."""
 
@@ -121,22 +122,22 @@ class Conference:
             updated = updated.replace(tzinfo=_VIETNAM)
         object.__setattr__(self, "updated", updated)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> tuple:
         """As pickled (the cache, the build's workers): without updated, made again on loading
         with this process's time zone object (a pickle would bring one of its own)."""
-        state = dict(self.__dict__)
-        del state["updated"]
-        return state
+        return tuple(getattr(self, name) for name in _PICKLED)
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(_PICKLED, state):
+            object.__setattr__(self, name, value)
         self.__post_init__()
 
 
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))
+_PICKLED = tuple(f.name for f in dataclasses.fields(Conference) if f.init)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearGroup:
     year: int
     conferences: tuple[Conference, ...]
@@ -146,7 +147,7 @@ def _year(conference: Conference) -> int:
     return conference.date.year
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listing:
     """A page that lists conferences: a cluster, a year or a province."""
 
@@ -162,7 +163,7 @@ class Listing:
         return tuple(YearGroup(year, tuple(items)) for year, items in itertools.groupby(listed, _year))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A line of an index of clusters, years or provinces: where it links and how many conferences it has."""
 
@@ -194,7 +195,7 @@ class Mention(NamedTuple):
                    conference.draft)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     conferences: tuple[Conference, ...]  # newest first
@@ -228,7 +229,7 @@ def tag_link(config: SiteConfig, name: str) -> Link:
 
 # --- Mergers: what a province became, or took in (site_config.yaml's successors) ------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Absorbed:
     """Provinces that became part of another on one day."""
 
@@ -236,7 +237,7 @@ class Absorbed:
     provinces: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merger:
     """A province page's note: the province it became part of (merged away), or those it took in."""
 
