@@ -277,6 +277,12 @@ class _Files:
             return True
         return False
 
+    def make_changed(self, made: dict[str, tuple[Any, Callable[[], bytes]]]) -> None:
+        """Make each file (path -> what it is made from, how to make it) unless it can be kept."""
+        for path, (source, make) in made.items():
+            if not self.kept(path, source):
+                self.sink.put(path, make())
+
     def due(self, page: render.Page) -> bool:
         """Whether a page must be drawn: its data, or a template it is drawn with, changed."""
         self.made[page.path] = page
@@ -335,17 +341,13 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
 
 def _make_search(site: Site, files: _Files, caches: Caches, planned: search.Plan, indexing: dict) -> dict:
     """The search index's files (the groups not cached are being indexed: indexing), and its manifest."""
-    for path, (source, make) in search.result_files(site, planned.conferences).items():
-        if not files.kept(path, source):
-            files.sink.put(path, make())
+    files.make_changed(search.result_files(site, planned.conferences))
     groups = dict(planned.cached)
     for n, future in indexing.items():
         groups[n] = future.result()
         caches.search.put(planned.keys[n], groups[n])
     ordered = [groups[n] for n in range(len(planned.keys))]
-    for path, data in search.partition_files(ordered).items():  # each holds (nearly) every group's
-        if not files.kept(path, data):  # (an edit changes one group's part of some of them)
-            files.sink.put(path, data)
+    files.make_changed(search.partition_files(ordered))  # (an edit changes one group's part of some)
     return search.manifest([keys for keys, _ in ordered])
 
 

@@ -625,17 +625,21 @@ def partition_keys(groups: list[list[str]]) -> list[str]:
     return sorted({key for keys in groups for key in keys})
 
 
-def partition_files(groups: list[tuple[list[str], dict[str, str]]]) -> dict[str, bytes]:
+def partition_files(groups: list[tuple[list[str], dict[str, str]]]) -> dict[str, tuple[object, Callable[[], bytes]]]:
     """t<n>.js for each partition key n (see partition_keys): the partition of that key of
     every group that has it, {group: packed}. Groups rarely split their partitions
     differently (the same words are common in each), so a query's word is nearly always
-    one file."""
-    files = {}
+    one file. Each file with what it is made from and how to make it, as result_files."""
+    files: dict[str, tuple[object, Callable[[], bytes]]] = {}
     for n, key in enumerate(partition_keys([keys for keys, _ in groups])):
         name = f"{SCRIPT_DIR}/t{n}.js"
-        files[name] = _wrap(name, json.dumps({str(group): packed[key]
-                                              for group, (_, packed) in enumerate(groups) if key in packed}))
+        parts = {str(group): packed[key] for group, (_, packed) in enumerate(groups) if key in packed}
+        files[name] = (parts, functools.partial(_partition_script, name, parts))
     return files
+
+
+def _partition_script(name: str, parts: dict[str, str]) -> bytes:
+    return _wrap(name, json.dumps(parts))
 
 
 def manifest(groups: list[list[str]]) -> dict:
