@@ -8,7 +8,7 @@ except ModuleNotFoundError as missing:
     if (missing.name or "").partition(".")[0] == "archive":
         raise
     # A Python without the project's packages (not .venv's): say which command to use instead.
-    from archive.messages import say  # (needs no package)
+    from archive.common.messages import say  # (needs no package)
 
     sys.exit(say("cli.missing_package", package=missing.name, command=" ".join(["build.py", *sys.argv[1:]])))
 

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from .messages import say
-from .pipeline import Options, build, check
-from .problems import BuildFailed, Refused
-from .vietnamese import format_number
+from .common.messages import say
+from .common.problems import BuildFailed, Refused, print_problems
+from .common.vietnamese import format_number
+from .make.pipeline import Options, build, check
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -104,11 +104,6 @@ class ProgressBar:
             sys.stderr.flush()
 
 
-def print_problems(problems) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-
-
 class Stopped(KeyboardInterrupt):
     """SIGTERM or SIGHUP: the build stops as on Ctrl+C, its workers end and its temporary folder goes."""
 
@@ -151,7 +146,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                       output=args.output, drafts=args.drafts)
     try:
         if args.command == "import":
-            from .importer import import_pages  # BeautifulSoup is needed only here
+            from .importer.draft import import_pages  # BeautifulSoup is needed only here
 
             return import_pages(args.files, args.config, args.out or args.content, args.content)
         if args.command == "check":
@@ -161,7 +156,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             print(say("cli.no_errors_warnings", count=count) if warnings else say("cli.no_errors"))
             return 0
         if args.command == "serve":
-            from .serve import serve  # livereload is needed only here
+            from .preview.serve import serve  # livereload is needed only here
 
             return serve(options, args.host, args.port)
         bar = ProgressBar()

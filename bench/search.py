@@ -45,7 +45,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from archive.search import fold  # noqa: E402
+from archive.make.search import fold  # noqa: E402
 from bench.corpus import MARKER, write_corpus  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))

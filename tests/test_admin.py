@@ -254,7 +254,7 @@ def _choices(form: dict) -> dict:
 
 
 def test_config_yml_offers_exactly_the_configs_clusters_kinds_provinces_and_indicators(scratch):
-    from archive.config import load_config
+    from archive.site.config import load_config
 
     def expected() -> dict:
         config = load_config(scratch.root / "site_config.yaml")

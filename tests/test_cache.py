@@ -1,7 +1,7 @@
 """The cache folder: what a build keeps for the next one, and what it does with a damaged file."""
 from __future__ import annotations
 
-from archive.cache import FileStore, Store
+from archive.make.cache import FileStore, Store
 
 
 def test_a_file_store_keeps_what_was_used_and_writes_only_new_entries(tmp_path):
@@ -44,7 +44,7 @@ def test_articles_read_back_from_a_pickle_share_one_time_zone(monkeypatch):
     article's time with the others on the pages that list it, on every build."""
     import pickle
 
-    from archive.pipeline import Options, load_site
+    from archive.make.pipeline import Options, load_site
     from conftest import ROOT
 
     monkeypatch.chdir(ROOT)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive.cli import main
-from archive.config import load_config
-from archive.guide import BEGIN, END, allowed_values, with_values
+from archive.site.config import load_config
+from archive.site.guide import BEGIN, END, allowed_values, with_values
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "HUONG-DAN.md").read_text(encoding="utf-8")
@@ -18,7 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_the_guide_lists_exactly_what_the_config_allows():
     config = load_config(ROOT / "site_config.yaml")
-    assert with_values(GUIDE, config) == GUIDE, "run .venv/bin/python -m archive.guide"
+    assert with_values(GUIDE, config) == GUIDE, "run .venv/bin/python -m archive.site.guide"
     listed = GUIDE[GUIDE.index(BEGIN): GUIDE.index(END)]
     for key in (*config.clusters, *config.kinds, *config.indicators):
         assert f"| `{key}` |" in listed

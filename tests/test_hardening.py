@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import search
-from archive.pipeline import Options, build
-from archive.problems import BuildFailed
+from archive.common.problems import BuildFailed
+from archive.make import search
+from archive.make.pipeline import Options, build
 from hardening_site import HOSTILE_ARTICLE, HOSTILE_PROVINCE, HOSTILE_TITLE, PAYLOAD, build_full_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -291,7 +291,7 @@ def test_a_link_is_judged_as_a_browser_reads_it_on_pages_and_in_feeds(scratch, m
 
 
 def test_every_body_passes_the_sanitiser_last():
-    from archive import markup as body_markup
+    from archive.site import markup as body_markup
 
     # The converter never makes these; the sanitiser would remove them if it ever did.
     assert body_markup.sanitise('<p onclick="x()">a<script>b</script><iframe src="x"></iframe></p>') == "<p>a</p>"

@@ -18,10 +18,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive import extract, markup  # noqa: E402
-from archive.config import load_config  # noqa: E402
-from archive.importer import known_members, make_draft, render_draft  # noqa: E402
-from archive.rawpage import PageError, clean, read_page  # noqa: E402
+from archive.importer import extract  # noqa: E402
+from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
+from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
+from archive.site import markup  # noqa: E402
+from archive.site.config import load_config  # noqa: E402
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of shared/seeds, so the tests need nothing beside the clone
 # Each seed and the hand-checked article made from it.
@@ -353,7 +354,7 @@ def test_a_tong_ket_names_no_next_leaders_from_its_current_chair():
     (["Tin, ảnh: VN"], "", {"author": "admin"}, "VN"),
 ])
 def test_author(tail, before_date, meta, writer):
-    from archive.rawpage import is_signature, signature_name
+    from archive.importer.rawpage import is_signature, signature_name
     assert extract.author(tail, before_date, meta, is_signature, signature_name).value == writer
 
 
@@ -376,7 +377,7 @@ def test_title_is_no_document_header_banner_or_lead_sentence():
             "Liên minh HTX 6 tỉnh Bắc Trung Bộ sơ kết 6 tháng đầu năm",
             "Cụm thi đua Liên minh HTX các tỉnh Bắc Trung Bộ vừa tổ chức hội nghị sơ kết công tác thi đua 6 tháng "
             "đầu năm 2022.", "17:40, 09/07/2022"]
-    from archive.rawpage import choose_title
+    from archive.importer.rawpage import choose_title
     assert choose_title(head) == "Liên minh HTX 6 tỉnh Bắc Trung Bộ sơ kết 6 tháng đầu năm"
     menu = ["Giới thiệu | Tin tức - Sự kiện | Văn bản | Thủ tục hành chính", "Kỷ niệm 30 năm thành lập Liên minh HTX"]
     assert choose_title(menu) == "Kỷ niệm 30 năm thành lập Liên minh HTX"
@@ -784,7 +785,7 @@ def test_the_labelled_set_is_large_enough_and_covers_both_formats():
 
 
 def _trafilatura_lines(markup: str) -> list[str]:
-    """The main text as trafilatura finds it, as lines the way archive.htmlpage gives them (photo file, caption)."""
+    """The main text as trafilatura finds it, as lines the way archive.importer.htmlpage gives them (photo file, caption)."""
     from xml.etree import ElementTree
 
     import trafilatura
@@ -804,7 +805,7 @@ def extractor_table() -> str:
     """The HTML cases read by this project's rules and by trafilatura (same metadata, same field rules after)."""
     from bs4 import BeautifulSoup
 
-    from archive import htmlpage
+    from archive.importer import htmlpage
 
     lines = []
     for name in ("rules", "trafilatura"):

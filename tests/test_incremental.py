@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import search
 from archive.cli import main
+from archive.make import search
 from bench.corpus import write_corpus
 from conftest import snapshot
 
@@ -32,7 +32,7 @@ def corpus(tmp_path, monkeypatch):
 def _build_in_a_process_of_its_own(site: Path, workers: int, output: str) -> int:
     """A build from the command line (a fresh process: no other thread) with ARCHIVE_WORKERS set;
     how many worker processes drew its pages."""
-    code = ("import sys; from pathlib import Path; from archive import pipeline, search; search.GROUP = 16; "
+    code = ("import sys; from pathlib import Path; from archive.make import pipeline, search; search.GROUP = 16; "
             f"print(pipeline.build(pipeline.Options(output=Path({output!r}), cache=None)).workers)")
     done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True,
                           env={**os.environ, "ARCHIVE_WORKERS": str(workers), "PYTHONPATH": str(ROOT)})
@@ -50,7 +50,7 @@ def test_workers_build_byte_for_byte_what_one_process_builds(corpus):
 def test_a_large_site_is_shared_out_and_a_small_one_is_not(monkeypatch):
     import threading
 
-    from archive import parallel
+    from archive.make import parallel
 
     monkeypatch.delenv("ARCHIVE_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
@@ -64,7 +64,7 @@ def test_a_large_site_is_shared_out_and_a_small_one_is_not(monkeypatch):
 def test_no_worker_is_forked_while_another_thread_runs(monkeypatch):
     import threading
 
-    from archive import parallel
+    from archive.make import parallel
 
     monkeypatch.setenv("ARCHIVE_WORKERS", "2")
     monkeypatch.setattr(threading, "active_count", lambda: 1)
@@ -73,8 +73,15 @@ def test_no_worker_is_forked_while_another_thread_runs(monkeypatch):
     assert parallel.worker_count(10_000) == 0
 
 
-def test_a_cached_build_follows_a_change_to_the_code(tmp_path):
-    """Changing how bodies are converted (markup.py) changes the pages a cached build makes."""
+@pytest.mark.parametrize("module, before, after", [
+    # how bodies are converted: the module whose results are cached
+    ("site/markup.py", 'listed.set("class", "missing-photos")', 'listed.set("class", "no-photo missing")'),
+    # a message markup.py writes into a body: a module of another subpackage, two levels down
+    ("common/messages.py", '"Ảnh trong bài gốc, lưu trữ chưa có:"', '"no-photo missing"'),
+])
+def test_a_cached_build_follows_a_change_to_the_code(tmp_path, module, before, after):
+    """Changing a module the cached bodies are made with, directly or through an import from another
+    subpackage, changes the pages a cached build makes: it equals a clean build of the new code."""
     project = tmp_path / "project"
     shutil.copytree(ROOT / "archive", project / "archive", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("build.py", "site_config.yaml"):
@@ -89,14 +96,29 @@ def test_a_cached_build_follows_a_change_to_the_code(tmp_path):
         return snapshot(project / (flags[-1] if flags else "output"))
 
     first = build()
-    markup = project / "archive" / "markup.py"
-    text = markup.read_text(encoding="utf-8")
-    changed = text.replace('listed.set("class", "missing-photos")', 'listed.set("class", "no-photo missing")')
+    path = project / "archive" / module
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace(before, after)
     assert changed != text
-    markup.write_text(changed, encoding="utf-8")
+    path.write_text(changed, encoding="utf-8")
     cached = build()
     assert cached == build("--no-cache", "--output", "clean")
     assert cached != first and any(b"no-photo missing" in data for data in cached.values())
+
+
+def test_the_code_digest_follows_imports_into_every_subpackage():
+    """The search index's key covers the modules its fields are made with, at any depth."""
+    from archive.make import cache, search
+
+    followed, todo = set(), [search.__name__]
+    while todo:
+        name = todo.pop()
+        if name not in followed:
+            followed.add(name)
+            todo += cache._module(name)[1]
+    assert {"archive", "archive.make", "archive.make.search", "archive.site.content", "archive.site.validate",
+            "archive.common.vietnamese", "archive.common.yamlload", "archive.site.markup"} <= followed
+    assert "archive.preview.serve" not in followed and "archive.cli" not in followed
 
 
 def clean_build(site: Path) -> dict[str, bytes]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from archive import render, results
 from archive.cli import main
-from archive.model import url_for
-from archive.pipeline import Caches, Memory, Options, build, load_site
-from archive.problems import BuildFailed
+from archive.common.problems import BuildFailed
+from archive.make import render, results
+from archive.make.pipeline import Caches, Memory, Options, build, load_site
+from archive.site.model import url_for
 from bench.corpus import write_corpus
 from conftest import snapshot
 
@@ -114,7 +114,7 @@ def test_an_edit_draws_exactly_the_pages_that_show_the_article(served, drawn):
 
 
 def test_an_edit_makes_again_only_the_search_result_file_of_that_article(served, monkeypatch):
-    from archive import search
+    from archive.make import search
 
     options, memory = served
     made: list[str] = []
@@ -187,7 +187,7 @@ def test_a_photo_added_after_the_error_it_caused_is_picked_up(tmp_path, monkeypa
 
 
 def test_edits_do_not_pile_up_in_the_preview_s_memory(served, monkeypatch):
-    from archive import search
+    from archive.make import search
 
     options, memory = served
     article = sorted(Path("content").rglob("*.md"))[-1]

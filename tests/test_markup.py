@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import markup
-from archive.content import find_articles, read_article
+from archive.site import markup
+from archive.site.content import find_articles, read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

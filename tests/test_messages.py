@@ -1,4 +1,4 @@
-"""The catalogue of editor-facing messages (archive/messages.py): every key is used, every key used
+"""The catalogue of editor-facing messages (archive/common/messages.py): every key is used, every key used
 exists and is given exactly the values its text needs, and no message is written outside it."""
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.messages import MESSAGES, say
+from archive.common.messages import MESSAGES, say
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted((ROOT / "archive").glob("*.py")) + [ROOT / "build.py"]
-TREES = {path.name: ast.parse(path.read_text(encoding="utf-8")) for path in SOURCES if path.name != "messages.py"}
+SOURCES = sorted((ROOT / "archive").rglob("*.py")) + [ROOT / "build.py"]
+TREES = {str(path.relative_to(ROOT)): ast.parse(path.read_text(encoding="utf-8"))
+         for path in SOURCES if path.name != "messages.py"}
 
 
 def _calls(name: str):
@@ -30,7 +31,7 @@ def test_every_key_of_the_catalogue_is_used():
     literals = {node.value for tree in TREES.values() for node in ast.walk(tree)
                 if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     # A key made in the call, say(f"form.{key}") or say(f"form.{key}_hint"): its part after the
-    # prefix must be a literal of the code (the web form's fields, archive/admin.py).
+    # prefix must be a literal of the code (the web form's fields, archive/make/form.py).
     prefixes = {call.args[0].values[0].value for _, call in _calls("say")
                 if call.args and isinstance(call.args[0], ast.JoinedStr)
                 and isinstance(call.args[0].values[0], ast.Constant)}

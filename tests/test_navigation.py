@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from archive.cli import main
-from archive.config import load_config
+from archive.site.config import load_config
 from conftest import ROOT, ScratchSite, new_site
 
 QUANG_TRI_2025 = "Tổng kết năm 2025 cụm Bắc Trung Bộ sau khi hợp nhất tỉnh"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import watchfiles
 
-from archive.problems import Problem
-from archive.serve import _Board, _saved_or_deleted, _what_changed
+from archive.common.problems import Problem
+from archive.preview.serve import _Board, _saved_or_deleted, _what_changed
 from conftest import ARTICLE, ScratchSite, new_site, snapshot
 from test_serve import _free_port, _wait_until_serving, raw_get
 

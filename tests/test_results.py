@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archive.config import Indicator
-from archive.results import Cell, Column, bar_chart, short_value
+from archive.make.results import Cell, Column, bar_chart, short_value
+from archive.site.config import Indicator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -276,7 +276,7 @@ def test_short_values_keep_the_money_scale():
 
 
 def test_a_chart_is_accessible_and_escapes_its_text():
-    from archive.model import Figure
+    from archive.site.model import Figure
 
     indicator = Indicator("x", 'Tên "lạ" <b>', "HTX")
     cells = (Cell(Figure(indicator, 5), None), None)  # the chart reads the figure, never the conference

@@ -80,14 +80,14 @@ def _refuse(errno_name: str, filename: str):
 
 OS_ERRORS = [
     # (name, what to break, errno, what the line says to do)
-    ("full disk while writing", "archive.output.Staging.put", "ENOSPC", "ổ đĩa đã đầy: hãy giải phóng chỗ trống"),
-    ("permission denied making the temporary folder", "archive.output.tempfile.mkdtemp", "EACCES",
+    ("full disk while writing", "archive.make.output.Staging.put", "ENOSPC", "ổ đĩa đã đầy: hãy giải phóng chỗ trống"),
+    ("permission denied making the temporary folder", "archive.make.output.tempfile.mkdtemp", "EACCES",
      "không có quyền"),
-    ("busy mount on the swap", "archive.output.os.rename", "EBUSY", "gắn thư mục bên trên nó"),
-    ("immutable output folder", "archive.output.os.rename", "EPERM", "chattr -i"),
-    ("read-only disk", "archive.output.os.rename", "EROFS", "chỉ cho đọc"),
+    ("busy mount on the swap", "archive.make.output.os.rename", "EBUSY", "gắn thư mục bên trên nó"),
+    ("immutable output folder", "archive.make.output.os.rename", "EPERM", "chattr -i"),
+    ("read-only disk", "archive.make.output.os.rename", "EROFS", "chỉ cho đọc"),
     ("busy new folder on the swap", "second rename", "EBUSY", "gắn thư mục bên trên nó"),
-    ("no room for the lock", "archive.output.os.open", "ENOSPC", "ổ đĩa đã đầy"),
+    ("no room for the lock", "archive.make.output.os.open", "ENOSPC", "ổ đĩa đã đầy"),
 ]
 
 
@@ -100,11 +100,11 @@ def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeyp
     scratch.write("content/2023/2023-12-02-moi.md", (scratch.content / "2023/2023-12-01-trung-du-bac-bo.md")
                   .read_text(encoding="utf-8").replace("title: ", "title: Mới ", 1).replace("-12-01", "-12-02"))
     capsys.readouterr()
-    monkeypatch.setattr("archive.output._exchange", lambda first, second: False)  # the two-rename swap
+    monkeypatch.setattr("archive.make.output.exchange", lambda first, second: False)  # the two-rename swap
     if target == "second rename":  # the old site moved aside, then the new one refused: the old one goes back
         rename = os.rename
         refuse = _refuse(errno_name, str(scratch.output))
-        monkeypatch.setattr("archive.output.os.rename",
+        monkeypatch.setattr("archive.make.output.os.rename",
                             lambda first, second: refuse() if str(second) == str(scratch.output.resolve())
                             and "previous" not in str(first) else rename(first, second))
     else:
@@ -166,8 +166,8 @@ def test_the_preview_and_the_command_line_share_the_lock(scratch, monkeypatch, c
     import threading
     import time
 
-    from archive.pipeline import Caches, Memory, Options
-    from archive.serve import _Board, _rebuild
+    from archive.make.pipeline import Caches, Memory, Options
+    from archive.preview.serve import _Board, _rebuild
 
     monkeypatch.chdir(scratch.root)
     with (scratch.root / ".output.lock").open("a") as lock:

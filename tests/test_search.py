@@ -15,8 +15,8 @@ from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.tokenizer import Tokenizer
 
-from archive import search
-from archive.pipeline import Caches, Options, load_site, make_site
+from archive.make import search
+from archive.make.pipeline import Caches, Options, load_site, make_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

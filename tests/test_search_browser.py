@@ -95,7 +95,7 @@ def test_search_works_under_a_sub_path_over_http(page, served):
 @pytest.mark.parametrize("province", ["Quảng Ninh", "Vinh Phuc", "Hải Dương"])
 def test_a_province_name_finds_every_conference_it_took_part_in(page, sample_site, province):
     open_search(page, sample_site, province)
-    from archive.vietnamese import fold
+    from archive.common.vietnamese import fold
 
     expected = {a["title"] for a in sample_articles() if fold(province) in {fold(p) for p in a.get("provinces", [])}}
     assert len(expected) >= 2

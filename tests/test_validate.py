@@ -6,8 +6,8 @@ import unicodedata
 import pytest
 
 from archive.cli import main
-from archive.config import DEFAULT_URLS, Indicator, load_config
-from archive.problems import BuildFailed
+from archive.common.problems import BuildFailed
+from archive.site.config import DEFAULT_URLS, Indicator, load_config
 
 PATH = "content/2023/2023-12-01-bad.md"
 
@@ -360,7 +360,7 @@ def test_a_config_gets_its_defaults_and_each_province_once(tmp_path):
     ("template syntax error", ("year.html", "{% block content %}{% if %}{% endblock %}"),
      "templates/year.html:1: mẫu trang: lỗi cú pháp: Expected an expression, got 'end of statement block'"),
     ("undefined variable", ("year.html", '{% extends "base.html" %}{% block content %}{{ listing.nam }}{% endblock %}'),
-     "templates/year.html:1: mẫu trang: 'archive.model.Listing object' has no attribute 'nam' "
+     "templates/year.html:1: mẫu trang: 'archive.site.model.Listing object' has no attribute 'nam' "
      "(khi vẽ nam/2023/index.html)"),
 ])
 def test_broken_template_is_reported_with_its_line(scratch, monkeypatch, capsys, name, template, message):

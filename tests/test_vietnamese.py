@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from archive.vietnamese import fold, format_date, format_number, format_quantity, slugify, sort_key
+from archive.common.vietnamese import fold, format_date, format_number, format_quantity, slugify, sort_key
 
 
 @pytest.mark.parametrize("text, slug", [

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import yamlload
+from archive.common import yamlload
 
 
 def outcome(text: str) -> tuple | str:

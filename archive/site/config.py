@@ -9,10 +9,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-from . import yamlload
-from .messages import say
-from .problems import BuildFailed, Problem, describe, did_you_mean, expected
-from .vietnamese import fold, slugify
+from ..common import yamlload
+from ..common.messages import say
+from ..common.problems import BuildFailed, Problem, describe, did_you_mean, expected
+from ..common.vietnamese import fold, slugify
 
 DEFAULT_URLS = {
     "article": "{year}/{slug}/",

@@ -69,10 +69,11 @@ import numpy as np
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
-from . import content, validate
-from .cache import Store, code_digest, digest
-from .model import Conference, Site
-from .vietnamese import format_date
+from ..common.digest import digest
+from ..common.vietnamese import format_date
+from ..site import content, validate
+from ..site.model import Conference, Site
+from .cache import Store, code_digest
 
 FIELDS = (("title", 10), ("meta", 4), ("body", 1))
 BODY = 2  # FIELDS' index of the body
@@ -653,4 +654,4 @@ def manifest(groups: list[list[str]]) -> dict:
 
 def lunr_script() -> Path:
     """lunr.js as installed from npm by the project's package.json."""
-    return Path(__file__).resolve().parent.parent / "node_modules" / "lunr" / "lunr.min.js"
+    return Path(__file__).resolve().parents[2] / "node_modules" / "lunr" / "lunr.min.js"

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from ..common.vietnamese import format_quantity, slugify, sort_key
 from .config import Indicator, SiteConfig, Successor
-from .vietnamese import format_quantity, slugify, sort_key
 
 
 @dataclass(frozen=True, slots=True)

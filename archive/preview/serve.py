@@ -44,15 +44,14 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
-from . import admin
-from .cli import print_problems
-from .content import shown_path
-from .messages import say
-from .pipeline import Caches, Memory, Options, build, refuse_unsafe
-from .problems import BuildFailed, Problem, Refused
-from .vietnamese import format_number
+from ..common.messages import say
+from ..common.problems import BuildFailed, Problem, Refused, print_problems
+from ..common.vietnamese import format_number
+from ..make.pipeline import Caches, Memory, Options, build, refuse_unsafe
+from ..site.content import shown_path
+from .backend import start_backend, stop_backend
 
-PANEL = Path(__file__).resolve().parent / "preview"  # the panel's script and stylesheet, served under /_preview/
+PANEL = Path(__file__).resolve().parent  # the panel's script and stylesheet, served under /_preview/
 PANEL_TAG = b'<script src="/_preview/panel.js" defer></script>'
 
 
@@ -389,7 +388,7 @@ def _start_form_backend(options: Options, host: str, port: int):
         print(say("form.backend.port_taken", port=port + 1, other=8000 if port > 60000 else port + 2),
               flush=True)
         return None
-    return admin.start_backend(options.content, port + 1)
+    return start_backend(options.content, port + 1)
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -429,7 +428,7 @@ def serve(options: Options, host: str, port: int) -> int:
         except OSError as error:  # taken between the check and now
             raise Refused(_port_problem(host, port, error)) from None
     finally:
-        admin.stop_backend(backend)
+        stop_backend(backend)
         stop.set()
         rebuilder.save()  # the caches stay in memory while serving: saving them after every edit would slow it
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
 import importlib.metadata
 import os
 import pickle
@@ -20,21 +19,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parent
+from ..common.digest import digest
 
-
-def digest(*parts: str | bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
-        hasher.update(b"\0")
-    return hasher.hexdigest()
+_TOP = __name__.partition(".")[0]  # the package's name: its modules are "archive.<...>"
+_ROOT = Path(__file__).resolve().parents[__name__.count(".") - 1]  # its folder
 
 
 def code_digest(*modules: ModuleType) -> str:
     """A hash of the code behind these modules of this package: their source and that of every
-    module of the package they import, directly or not, and the Python and library versions."""
-    return _code_digest(tuple(sorted(module.__name__.rsplit(".", 1)[-1] for module in modules)))
+    module of the package they import, directly or not, at any depth of its subpackages (with
+    the __init__ of every package on the way), and the Python and library versions."""
+    return _code_digest(tuple(sorted(module.__name__ for module in modules)))
 
 
 @functools.lru_cache(maxsize=None)
@@ -53,28 +48,54 @@ def _code_digest(names: tuple[str, ...]) -> str:
     return digest(sys.version, *versions, *(part for name in sorted(sources) for part in (name, sources[name])))
 
 
+def _source_file(name: str) -> Path | None:
+    """The file of a module of this package, by its dotted name ("archive.make.search"), or None
+    when the name is not a module of the package (a function imported with from ... import)."""
+    parts = name.split(".")
+    if parts[0] != _TOP:
+        return None
+    path = _ROOT.joinpath(*parts[1:])
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def _module(name: str) -> tuple[bytes, frozenset[str], frozenset[str]]:
     """A module of this package: its source, and what it imports (see _imports)."""
-    source = (PACKAGE / f"{name}.py").read_bytes()
-    inside, outside = _imports(source)
-    return source, frozenset(inside), frozenset(outside)
+    path = _source_file(name)
+    if path is None:
+        raise ModuleNotFoundError(f"{name} is not a module of {_TOP}", name=name)
+    source = path.read_bytes()
+    inside, outside = _imports(name, path.name == "__init__.py", source)
+    parents = {".".join(name.split(".")[:n]) for n in range(1, name.count(".") + 1)}
+    return source, frozenset(inside | parents), frozenset(outside)
 
 
-def _imports(source: bytes) -> tuple[set[str], set[str]]:
-    """The modules of this package a module imports, and the top-level names of other libraries."""
+def _imports(name: str, is_package: bool, source: bytes) -> tuple[set[str], set[str]]:
+    """The modules of this package a module imports, by their dotted names, and the top-level
+    names of other libraries. `from .x import y` is module x, and y too when y is a module."""
+    here = name.split(".") if is_package else name.split(".")[:-1]  # the package the module is in
     inside, outside = set(), set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.level:  # from . import x, from .x import y
-            if node.module:
-                inside.add(node.module.split(".")[0])
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(here[: len(here) - node.level + 1] + (node.module.split(".") if node.module else []))
             else:
-                inside |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            outside.add(node.module.split(".")[0])
+                base = node.module or ""
+            if base.partition(".")[0] == _TOP:
+                inside |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
+            elif not node.level:
+                outside.add(base.partition(".")[0])
         elif isinstance(node, ast.Import):
-            outside |= {alias.name.split(".")[0] for alias in node.names}
-    return {name for name in inside if (PACKAGE / f"{name}.py").is_file()}, outside - set(sys.stdlib_module_names)
+            for alias in node.names:
+                top = alias.name.partition(".")[0]
+                if top == _TOP:
+                    inside.add(alias.name)
+                else:
+                    outside.add(top)
+    return {module for module in inside if _source_file(module)}, outside - set(sys.stdlib_module_names)
 
 
 def _version(top_level: str) -> str:
@@ -88,7 +109,7 @@ def _version(top_level: str) -> str:
 
 def _layout() -> str:
     """What a cache file is read with: this module (how the file is laid out) and Python's pickle."""
-    return _code_digest(("cache",))
+    return _code_digest((__name__,))
 
 
 class Store:

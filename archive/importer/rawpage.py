@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .messages import say
-from .vietnamese import fold, format_number
+from ..common.messages import say
+from ..common.vietnamese import fold, format_number
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".text")

@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
 import subprocess
@@ -21,8 +19,9 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
-from .messages import say
-from .problems import Refused
+from ..common.messages import say
+from ..common.problems import Refused
+from ..common.system import exchange
 
 
 class Sink(Protocol):
@@ -82,29 +81,6 @@ def locked(out_dir: Path, waiting: Callable[[Path], None]) -> Iterator[None]:
     finally:
         _held.discard(fd)
         os.close(fd)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _libc():
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc if hasattr(libc, "renameat2") else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two folders atomically; False where the system cannot."""
-    if _LIBC is None:
-        return False
-    result = _LIBC.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
-    return result == 0
 
 
 def _leftovers(out_dir: Path) -> list[Path]:
@@ -209,7 +185,7 @@ class Staging:
         own: thousands of folders take seconds to delete, and the new site is in place already;
         a build that starts meanwhile deletes it too, as a leftover."""
         self.path.chmod(0o755)
-        if self.out_dir.exists() and _exchange(self.path, self.out_dir):
+        if self.out_dir.exists() and exchange(self.path, self.out_dir):
             _delete(self.path, background=files >= BACKGROUND_DELETE_FROM)  # now the previous site
             return
         if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end

@@ -18,8 +18,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from .messages import say
-from .vietnamese import format_number
+from ..common.messages import say
+from ..common.vietnamese import format_number
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # What a browser ignores in an address: every control character and space (tabs and line breaks
@@ -115,13 +115,10 @@ class _Figures(Treeprocessor):
         if missing:
             listed = etree.SubElement(root, "figure")
             listed.set("class", "missing-photos")
-            etree.SubElement(listed, "figcaption").text = MISSING_PHOTOS
+            etree.SubElement(listed, "figcaption").text = say("body.missing_photos")
             items = etree.SubElement(listed, "ul")
             for caption in missing:
                 etree.SubElement(items, "li").text = caption
-
-
-MISSING_PHOTOS = "Ảnh trong bài gốc, lưu trữ chưa có:"  # the heading of the list of their captions
 
 
 class _SafeLinks(Treeprocessor):

@@ -13,15 +13,14 @@ with the task, and the return value travels back.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
+
+from ..common.system import end_with_parent
 
 PARALLEL_FROM = 300  # tasks' worth of work (articles to read, pages to draw) before workers pay off
 MAX_WORKERS = 8
@@ -44,30 +43,9 @@ def _bound_to(parent: int) -> None:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _LIBC is not None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    end_with_parent()
     if os.getppid() != parent:  # the build ended before the request took effect
         os._exit(1)
-
-
-def end_with_parent() -> None:
-    """In a child process about to run another program: on Linux the system sends it SIGKILL
-    when this process ends, however it ends (the live preview's editing backend)."""
-    if _LIBC is not None:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _libc():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    except OSError:
-        return None
-
-
-_PR_SET_PDEATHSIG = 1
-_LIBC = _libc()
 
 
 def _call(task: Callable[[Any, Any], Any], item: Any) -> Any:

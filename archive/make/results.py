@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .config import Indicator, SiteConfig
-from .messages import say
-from .model import Conference, Figure, Link, Site, approximately, merger_day, url_for
-from .problems import Problem
-from .vietnamese import format_number, format_quantity, slugify
+from ..common.messages import say
+from ..common.problems import Problem
+from ..common.vietnamese import format_number, format_quantity, slugify
+from ..site.config import Indicator, SiteConfig
+from ..site.model import Conference, Figure, Link, Site, approximately, merger_day, url_for
 
 # The downloads' columns, in order, with what each holds (shown on the data page too).
 COLUMNS: tuple[tuple[str, str, str], ...] = (

@@ -18,14 +18,14 @@ from typing import Any, Mapping
 
 import yaml
 
+from ..common.messages import say
+from ..common.problems import Problem
+from ..common.vietnamese import slugify
+from ..site.config import SiteConfig, load_config
+from ..site.content import find_articles, read_article, shown_path
+from ..site.validate import source_address
 from . import extract
-from .config import SiteConfig, load_config
-from .content import find_articles, read_article, shown_path
-from .messages import say
-from .problems import Problem
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
-from .validate import source_address
-from .vietnamese import slugify
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day
 _MAX_SUFFIX = 50

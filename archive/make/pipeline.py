@@ -25,18 +25,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from . import admin, content, markup, render, results, search, validate
-from .cache import FileStore, Store, code_digest, digest
-from .config import SiteConfig, load_config
-from .content import list_content, read_article, shown_path, unreadable
-from .messages import say
-from .model import Conference, Site, build_site
+from ..common.digest import digest
+from ..common.messages import say
+from ..common.problems import BuildFailed, Problem, Refused
+from ..site import content, markup, validate
+from ..site.config import SiteConfig, load_config
+from ..site.content import list_content, read_article, shown_path, unreadable
+from ..site.model import Conference, Site, build_site
+from ..site.validate import check_article, check_duplicates, check_unique_urls
+from . import form, render, results, search
+from .cache import FileStore, Store, code_digest
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
-from .problems import BuildFailed, Problem, Refused
-from .validate import check_article, check_duplicates, check_unique_urls
 
-CODE = Path(__file__).resolve().parent
+CODE = Path(__file__).resolve().parents[1]  # the package, archive/
 
 
 @dataclass(frozen=True)
@@ -321,14 +323,14 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
             info = source.stat()
             if not files.kept(path, (str(source), info.st_mtime_ns, info.st_size)):
                 sink.copy(path, source)
-        for path, data in admin.files(site.config).items():  # the web form's page and config.yml
+        for path, data in form.files(site.config).items():  # the web form's page and config.yml
             if not files.kept(path, data):
                 sink.put(path, data)
-        progress("Vẽ trang", 0, len(due))
+        progress(say("cli.progress.draw"), 0, len(due))
         drawn = 0
         for future in drawing:
             drawn += future.result()
-            progress("Vẽ trang", drawn, len(due))
+            progress(say("cli.progress.draw"), drawn, len(due))
         pages_done()
         progress(say("cli.progress.index"), 0, len(site.conferences))
         _make_downloads(site, files)
@@ -388,7 +390,7 @@ def _lunr() -> Path:
 
 
 def _decap() -> dict[str, Path]:
-    found = admin.copies()
+    found = form.copies()
     if not found:
         raise BuildFailed([Problem("node_modules/decap-cms", 0, "admin",
                                    say("form.not_installed"))])
@@ -495,7 +497,7 @@ def _fingerprint(options: Options) -> str:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     parts += [str(path.relative_to(folder)), _bytes(path)]
-    for path in (options.config, search.lunr_script(), admin.PACKAGE):
+    for path in (options.config, search.lunr_script(), form.PACKAGE):
         parts += [str(path), path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
 

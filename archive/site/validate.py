@@ -8,10 +8,11 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
+from ..common.messages import say
+from ..common.problems import Problem, closest, describe, did_you_mean, expected
 from . import markup
 from .config import SiteConfig
 from .content import SourceFile
-from .messages import say
 from .model import (
     Award,
     Conference,
@@ -25,7 +26,6 @@ from .model import (
     province_link,
     url_for,
 )
-from .problems import Problem, closest, describe, did_you_mean, expected
 
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "period", "summary", "source",
           "author", "published", "tags", "draft", "images", "results", "slug")

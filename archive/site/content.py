@@ -7,11 +7,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlload
-from .cache import digest
-from .messages import say
-from .problems import BuildFailed, Problem
-from .vietnamese import format_number
+from ..common import yamlload
+from ..common.digest import digest
+from ..common.messages import say
+from ..common.problems import BuildFailed, Problem
+from ..common.vietnamese import format_number
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 

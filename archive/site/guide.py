@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..common.messages import say
+from ..common.problems import BuildFailed
 from .config import SiteConfig, load_config
-from .messages import say
-from .problems import BuildFailed
 
 GUIDE = Path("HUONG-DAN.md")
 BEGIN = "<!-- danh-sach-gia-tri: bắt đầu (tạo bằng .venv/bin/python -m archive.guide; đừng sửa tay) -->"

@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 import jinja2
 from jinja2 import meta
 
+from ..common.messages import say
+from ..common.problems import BuildFailed, Problem
+from ..common.vietnamese import format_date, format_number, format_quantity, format_short_date
+from ..site.config import SiteConfig
+from ..site.model import Conference, Entry, Link, Listing, Site, merger_of, province_link, tag_link, url_for
 from . import results
-from .config import SiteConfig
-from .messages import say
-from .model import Conference, Entry, Link, Listing, Site, merger_of, province_link, tag_link, url_for
-from .problems import BuildFailed, Problem
-from .vietnamese import format_date, format_number, format_quantity, format_short_date
 
 
 @dataclass(frozen=True)

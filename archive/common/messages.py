@@ -102,6 +102,7 @@ MESSAGES: dict[str, str] = {
     "image.remote": "cần ảnh lưu trong kho, nhưng ghi địa chỉ '{src}' ở trang khác, mà trình duyệt của mọi "
                     "người đọc sẽ tải",
     "image.remote.fix": "lưu ảnh cạnh bài và ghi tên tệp",
+    "body.missing_photos": "Ảnh trong bài gốc, lưu trữ chưa có:",  # the heading of the list of their captions
     "body.brackets": "cần nhiều nhất {limit} dấu '[' trong bài, nhưng có {count}",
     "body.brackets.fix": r"viết các dấu ngoặc không phải liên kết thành \[",
     "body.paragraph_brackets": "cần nhiều nhất {limit} dấu '[' trong một đoạn, nhưng có nhiều hơn từ dòng này",
@@ -457,6 +458,7 @@ MESSAGES: dict[str, str] = {
     "cli.missing_package": "Python này thiếu gói '{package}' của dự án. Chạy 'make serve' hoặc 'make test' một "
                            "lần để cài vào .venv/, rồi dùng: .venv/bin/python {command}",
     "cli.progress.read": "Đọc bài viết",
+    "cli.progress.draw": "Vẽ trang",
     "cli.progress.index": "Lập chỉ mục tìm kiếm",
 }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -80,3 +81,9 @@ def expected(what: str, value: Any) -> str:
 class Refused(Exception):
     """Something outside the content stops the build (an unsafe --output, a lock, the operating
     system): one line saying what and what to do; nothing was written."""
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """Every problem on a line of the terminal's error stream, as the editor reads it."""
+    for problem in problems:
+        print(problem, file=sys.stderr)

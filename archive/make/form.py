@@ -3,32 +3,24 @@
 The form offers exactly the config's clusters, kinds, provinces and indicators as pick-lists, so
 what it writes passes the check and draws the same page as the same article written by hand.
 The published site edits through a git host's backend (README, "The web form"); the live preview
-starts the local editing backend (decap-server's file-system middleware, admin_server.js) on
-127.0.0.1, at the preview's port + 1, writing into content/ only.
+starts the local one beside it (preview/backend.py).
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .config import SiteConfig
-from .messages import MESSAGES, say
-from .parallel import end_with_parent
+from ..common.messages import MESSAGES, say
+from ..site.config import SiteConfig
 
 FOLDER = "admin/"  # where the form is published
 SCRIPTS = "static/decap/"  # Decap's script, with the site's other scripts
 CONTENT = "content"  # the articles' folder, relative to the repository's root (what a git host sees)
-_CODE = Path(__file__).resolve().parent
-_DIST = _CODE.parent / "node_modules" / "decap-cms" / "dist"
+_DIST = Path(__file__).resolve().parents[2] / "node_modules" / "decap-cms" / "dist"
 PACKAGE = _DIST.parent / "package.json"  # its version, for the build's fingerprint
-_BACKEND = _CODE / "admin_server.js"
 _SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -188,34 +180,3 @@ _PHRASES = {"editor": {"editorWidgets": {
     "list": {"add": say("form.ui.add"), "addType": say("form.ui.add")},
     "object": {"expand": say("form.ui.expand"), "collapse": say("form.ui.collapse")},
 }}}
-
-
-# --- The local editing backend, beside the preview ------------------------------------------------
-
-def start_backend(content: Path, port: int) -> subprocess.Popen | None:
-    """decap-server's file-system backend on 127.0.0.1:port, writing into content/ only; None (said
-    in one line) when it cannot run: node or decap-server missing, or a content folder not named
-    content/ (the form's paths name it)."""
-    node = shutil.which("node")
-    if content.name != CONTENT:
-        print(say("form.backend.content_name", folder=content), flush=True)
-        return None
-    if node is None or not (_CODE.parent / "node_modules" / "decap-server").is_dir():
-        print(say("form.backend.missing"), flush=True)
-        return None
-    environment = {**os.environ, "GIT_REPO_DIRECTORY": str(content.resolve().parent), "PORT": str(port),
-                   "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "error", "ARCHIVE_CONTENT": CONTENT,
-                   "ARCHIVE_REFUSED": say("form.backend.refused", path="{path}")}
-    return subprocess.Popen([node, str(_BACKEND)], env=environment, cwd=str(_CODE), stdin=subprocess.DEVNULL,
-                            preexec_fn=end_with_parent)
-
-
-def stop_backend(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
