@@ -25,7 +25,7 @@ HOSTILE_PROVINCE = "Tỉnh " + PAYLOAD
 HOSTILE_INDICATOR = "chi-tieu-la"
 HOSTILE_ARTICLE = "2022/hoi-nghi-la/"  # its page
 
-# Raw HTML and dangerous links in a body: the policy of README "The body".
+# Raw HTML and dangerous links in a body: the policy of docs/content.md, "The body".
 HOSTILE_BODY = """\
 Mở đầu <script>window.__xss=3</script> và <b onclick="window.__xss=4">chữ đậm giả</b>.
 

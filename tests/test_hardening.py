@@ -1,6 +1,6 @@
 """Hostile content stays text everywhere; generated front matter and Markdown never crash the build.
 
-Text in any field, or typed into a body, may come from other sites (README
+Text in any field, or typed into a body, may come from other sites (docs/content.md,
 "The body"): it must never run as code in a reader's browser, on a page, in
 a feed, in the sitemap, in the search index or in the search results.
 """
@@ -113,7 +113,7 @@ def test_hostile_text_is_text_on_every_page(hostile_site):
 
 
 def test_raw_html_in_a_body_is_shown_as_text_and_bad_links_are_dropped(hostile_site):
-    """README "The body": raw HTML is escaped; links only http(s), mailto or relative."""
+    """docs/content.md, "The body": raw HTML is escaped; links only http(s), mailto or relative."""
     page = (hostile_site / HOSTILE_ARTICLE / "index.html").read_text(encoding="utf-8")
     body = page.split('<div class="body">', 1)[1].split("</div>\n", 1)[0]
     found = assert_inert("body", body)

@@ -1,6 +1,6 @@
 """The build never loses a file outside its output folder, and says so in one line when it won't build.
 
-An --output that is, holds or lies inside a source (README "The command line").
+An --output that is, holds or lies inside a source (docs/command-line.md, "The output folder").
 """
 from __future__ import annotations
 

@@ -110,7 +110,7 @@ CASES = [
      f"{PATH}:7: results.leaders: cần {{chair: […], deputy: […]}}, nhưng ghi một danh sách"),
     ("award not a mapping", article(GOOD + "results:\n  awards: [Cờ thi đua]\n"),
      f"{PATH}:7: results.awards.0: cần {{award: …, recipient: …}} bằng chữ, nhưng ghi 'Cờ thi đua'"),
-    # Added with the hardening battery (README "Hardening tests").
+    # Added with the hardening battery (docs/hardening.md).
     ("a 20 MB article", b"---\n" + GOOD.encode() + b"---\n" + b"x" * (20 * 1024 * 1024),
      f"{PATH}:1: tệp: 20 MB là quá lớn cho một bài (tối đa 2 MB) (gợi ý: tách bài ra hoặc bỏ dữ liệu dán vào)"),
     ("a 2,5 MB article", b"---\n" + GOOD.encode() + b"---\n" + b"x" * (5 * 512 * 1024),

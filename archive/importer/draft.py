@@ -29,7 +29,7 @@ from .rawpage import Block, PageError, RawPage, is_signature, read_page, signatu
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day
 _MAX_SUFFIX = 50
-# The cluster key under which a provincial alliance's own conference is filed (see README, "Importing").
+# The cluster key under which a provincial alliance's own conference is filed (docs/importer.md, "cap-tinh").
 PROVINCE_LEVEL = "cap-tinh"
 FOUND, GUESSED, MISSING = "found", "guessed", "missing"
 

@@ -2,7 +2,7 @@
 
 The form offers exactly the config's clusters, kinds, provinces and indicators as pick-lists, so
 what it writes passes the check and draws the same page as the same article written by hand.
-The published site edits through a git host's backend (README, "The web form"); the live preview
+The published site edits through a git host's backend (docs/form.md, "On the published site"); the live preview
 starts the local one beside it (preview/backend.py).
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def files(config: SiteConfig) -> dict[str, bytes]:
 def form_config(config: SiteConfig) -> dict[str, Any]:
     """Decap CMS's configuration: one collection, the articles, with every field of the content model."""
     return {
-        # The published site's backend; the README shows it for each git host. The preview's local
+        # The published site's backend; docs/form.md shows it for each git host. The preview's local
         # backend replaces it (index.html).
         "backend": {"name": "git-gateway", "branch": "main"},
         "locale": "vi",

@@ -52,7 +52,7 @@ def sanitise(body_html: str) -> str:
                      url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True)
 
 
-# Budgets a body must keep before it is converted (measured in README "The body"): Python-Markdown
+# Budgets a body must keep before it is converted (measured in docs/content.md, "The body"): Python-Markdown
 # tries its link patterns from every '[' of a paragraph on, in time that grows with the cube of
 # their number (1.000 unclosed '[' take 0,7 s, 2.000 take 3,7 s), and nests a list or quote per
 # marker at the start of a line by recursion (500 '1. ' on one line exceed Python's stack).
