@@ -1,6 +1,6 @@
 """The editors' guide (HUONG-DAN.md): its lists of allowed values, made from site_config.yaml.
 
-`python -m archive.guide` rewrites the part of the guide between the two markers below, so the
+`python -m archive.site.guide` rewrites the part of the guide between the two markers below, so the
 clusters, kinds, indicators and provinces an editor reads are the ones the build accepts;
 tests/test_guide.py fails when the guide and the config differ.
 """
@@ -14,7 +14,7 @@ from ..common.problems import BuildFailed
 from .config import SiteConfig, load_config
 
 GUIDE = Path("HUONG-DAN.md")
-BEGIN = "<!-- danh-sach-gia-tri: bắt đầu (tạo bằng .venv/bin/python -m archive.guide; đừng sửa tay) -->"
+BEGIN = "<!-- danh-sach-gia-tri: bắt đầu (tạo bằng .venv/bin/python -m archive.site.guide; đừng sửa tay) -->"
 END = "<!-- danh-sach-gia-tri: hết -->"
 
 
