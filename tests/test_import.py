@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from archive.importer import extract  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
+from archive.importer.text import ProvinceIndex  # noqa: E402
 from archive.site import markup  # noqa: E402
 from archive.site.config import load_config  # noqa: E402
 
@@ -35,7 +36,7 @@ EXPECTED = {
 }
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "figures", "by_province", "leaders")
 CONFIG = load_config(ROOT / "site_config.yaml")
-OLD_NAMES = extract.ProvinceIndex.of(CONFIG.raw["provinces"])
+OLD_NAMES = ProvinceIndex.of(CONFIG.raw["provinces"])
 
 
 def _front(text: str) -> dict:
@@ -197,7 +198,7 @@ def test_provinces_are_named_as_at_the_time_and_listed_in_order():
     found = extract.provinces_named([text], OLD_NAMES)
     assert found.value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Thừa Thiên Huế"]
     assert "Hải Phòng (không thêm vào)" in found.how
-    new_names = extract.ProvinceIndex.of(CONFIG.raw["provinces_2025"])
+    new_names = ProvinceIndex.of(CONFIG.raw["provinces_2025"])
     assert extract.provinces_named(["Sáng 2/12/2025, tại Huế, …"], new_names).value == ["Huế"]
 
 

@@ -26,6 +26,7 @@ from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
 from . import extract
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
+from .text import Found, ProvinceIndex
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day
 _MAX_SUFFIX = 50
@@ -79,7 +80,7 @@ class _Notes:
 
     items: list[FieldNote] = field(default_factory=list)
 
-    def take(self, name: str, result: extract.Found, shown: object = None) -> Any:
+    def take(self, name: str, result: Found, shown: object = None) -> Any:
         """The value of a found field (None when empty), noted as found, guessed or missing."""
         if result.value in (None, "", [], {}):
             self.items.append(FieldNote(name, MISSING, "", result.how or say("import.not_found")))
@@ -155,8 +156,8 @@ def _province_names(config: SiteConfig, day: dt.date | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _When:
-    date: extract.Found
-    period: extract.Found
+    date: Found
+    period: Found
     published: dt.datetime | None
     before_date: str  # what stands before the date on the publication line (often the writer's initials)
     lead: str  # the paragraph that gives the conference's day
@@ -178,20 +179,20 @@ def _when(page: RawPage, title: str, paragraphs: list[str], kind: str) -> _When:
 
 @dataclass(frozen=True)
 class _Who:
-    cluster: extract.Found
-    provinces: extract.Found
+    cluster: Found
+    provinces: Found
     unit: extract.Unit
-    source: extract.Found
+    source: Found
 
 
-def _own_key(config: SiteConfig, province: str, index: extract.ProvinceIndex) -> str:
+def _own_key(config: SiteConfig, province: str, index: ProvinceIndex) -> str:
     """The cluster key of an alliance that has one of its own ("hai-phong"), else ""."""
     return next((key for key, name in config.clusters.items()
                  if extract.single_province_cluster(name, index) == province), "")
 
 
 def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], lead: str,
-         index: extract.ProvinceIndex, members: Mapping[str, set[str]]) -> _Who:
+         index: ProvinceIndex, members: Mapping[str, set[str]]) -> _Who:
     """Who held the conference: a cluster named in the opening, else one province's alliance, else any cluster
     the text names or whose known provinces fit; who took part; and where the page comes from."""
     source = extract.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
@@ -201,7 +202,7 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     if opening:
         best = max(opening, key=lambda key: opening[key])
         how = say("found.cluster.opening", name=config.clusters[best])
-        return _Who(extract.Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
+        return _Who(Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
     alliance = extract.provincial_alliance(title, lead, index, city)
     if isinstance(alliance.value, str):
         return _provincial(config, alliance, index, source)
@@ -210,28 +211,28 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     found = extract.cluster(text, config.clusters, index, city, names, members)
     single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
-        alliance = extract.Found([single], say("found.scope.alliance", province=single))
+        alliance = Found([single], say("found.scope.alliance", province=single))
         return _Who(found, alliance, extract.Unit("alliance", single), source)
     if found.value and not found.doubtful:
-        found = extract.Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
+        found = Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
     return _Who(found, named, extract.Unit("cluster"), source)
 
 
-def _provincial(config: SiteConfig, alliance: extract.Found, index: extract.ProvinceIndex,
-                source: extract.Found) -> _Who:
+def _provincial(config: SiteConfig, alliance: Found, index: ProvinceIndex,
+                source: Found) -> _Who:
     province = str(alliance.value)
-    provinces = extract.Found([province], alliance.how, alliance.doubtful)
+    provinces = Found([province], alliance.how, alliance.doubtful)
     own = _own_key(config, province, index)
     if own:
         how = say("found.cluster.own", province=province, name=config.clusters[own])
-        return _Who(extract.Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
+        return _Who(Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
     if PROVINCE_LEVEL in config.clusters:
         how = say("found.cluster.province_level", province=province, how=alliance.how)
-        cluster = extract.Found(PROVINCE_LEVEL, how, alliance.doubtful)
+        cluster = Found(PROVINCE_LEVEL, how, alliance.doubtful)
     else:
-        cluster = extract.Found(None, say("found.cluster.no_province_level", province=province,
-                                                    cluster_key=PROVINCE_LEVEL),
-                                True)
+        cluster = Found(None, say("found.cluster.no_province_level", province=province,
+                                  cluster_key=PROVINCE_LEVEL),
+                        True)
     return _Who(cluster, provinces, extract.Unit("province", province), source)
 
 
@@ -240,13 +241,13 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     notes = _Notes()
     paragraphs = [block.text for block in page.blocks if not block.caption]
     title = extract.tidy_title(page.title, config.clusters)
-    notes.take("title", extract.Found(title, say("found.title.line") if title else say("found.title.none")))
+    notes.take("title", Found(title, say("found.title.line") if title else say("found.title.none")))
     kind = extract.kind(title, paragraphs[0] if paragraphs else "")
     when = _when(page, title, paragraphs, str(kind.value or ""))
     if when.lead and paragraphs and when.lead != paragraphs[0] and kind.value is None:
         kind = extract.kind(title, when.lead)
     date = when.date.value if isinstance(when.date.value, dt.date) else None
-    index = extract.ProvinceIndex.of(_province_names(config, date))
+    index = ProvinceIndex.of(_province_names(config, date))
     who = _who(page, config, title, paragraphs, when.lead, index, members or {})
     front: dict[str, Any] = {"title": title or None}
     front["date"] = notes.take("date", when.date)
@@ -262,9 +263,9 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
                                                      signature_name))
     if when.published:
         front["published"] = when.published.isoformat()
-        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
+        notes.take("published", Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
     else:
-        notes.take("published", extract.Found(None, say("found.published.none")))
+        notes.take("published", Found(None, say("found.published.none")))
     front["draft"] = True
     results, sources = _results(paragraphs, index, who.unit, when.period.value, str(kind.value or ""), notes)
     if results:
@@ -276,13 +277,13 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
                  len(paragraphs), captions, page.dropped)
 
 
-def _optional(front: dict[str, Any], notes: _Notes, name: str, result: extract.Found, shown: object = None) -> None:
+def _optional(front: dict[str, Any], notes: _Notes, name: str, result: Found, shown: object = None) -> None:
     value = notes.take(name, result, shown)
     if value:
         front[name] = value
 
 
-def _results(paragraphs: list[str], index: extract.ProvinceIndex, unit: extract.Unit, period: object, kind: str,
+def _results(paragraphs: list[str], index: ProvinceIndex, unit: extract.Unit, period: object, kind: str,
              notes: _Notes) -> tuple[dict[str, Any], list[str]]:
     """results: the figures whose scope is clear, the awards, the leaders; the rest goes on the review list."""
     figures = extract.figures(paragraphs, index, unit)
