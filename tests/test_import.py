@@ -18,8 +18,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import extract  # noqa: E402
+from archive.importer import extract, figures  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
+from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
 from archive.importer.text import ProvinceIndex  # noqa: E402
 from archive.site import markup  # noqa: E402
@@ -105,7 +106,7 @@ def test_conference_date_year(day, published_at, period, kind, expected):
     ("4.139", 4139), ("2.425.931", 2425931), ("05", 5), ("7.811", 7811), ("1,5", 1.5), ("12a", None),
 ])
 def test_parse_number(text, value):
-    assert extract.parse_number(text) == value
+    assert figures.parse_number(text) == value
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -127,13 +128,13 @@ def test_parse_number(text, value):
     ("Trên địa bàn Cụm hiện có 2 Liên hiệp HTX thuộc tỉnh Hải Dương và tỉnh Vĩnh Phúc.", {"unions": 2}),
 ])
 def test_cluster_figures(sentence, expected):
-    assert extract.figures([sentence], OLD_NAMES).cluster == expected
+    assert figures.figures([sentence], OLD_NAMES).cluster == expected
 
 
 def test_figures_by_province_list():
     text = ("Đến nay, toàn cụm có 4.425 HTX, trong đó Thanh Hoá 1.331 HTX, Hà Tĩnh 1.031 HTX, Nghệ An 903 HTX "
             "và Thừa Thiên Huế 323 HTX.")
-    found = extract.figures([text], OLD_NAMES)
+    found = figures.figures([text], OLD_NAMES)
     assert found.cluster == {"cooperatives": 4425}
     assert found.by_province == {"Thanh Hóa": {"cooperatives": 1331}, "Hà Tĩnh": {"cooperatives": 1031},
                                  "Nghệ An": {"cooperatives": 903}, "Thừa Thiên Huế": {"cooperatives": 323}}
@@ -141,14 +142,14 @@ def test_figures_by_province_list():
 
 def test_figures_list_takes_the_indicator_of_its_total():
     text = "Qua đó đã thành lập mới được 206 HTX (Điển hình: Quảng Ninh 86, Bắc Ninh 35, Nam Định 10 HTX...)."
-    found = extract.figures([text], OLD_NAMES)
+    found = figures.figures([text], OLD_NAMES)
     assert found.cluster == {"new_cooperatives": 206}
     assert found.by_province == {"Quảng Ninh": {"new_cooperatives": 86}, "Bắc Ninh": {"new_cooperatives": 35},
                                  "Nam Định": {"new_cooperatives": 10}}
 
 
 def test_approximate_figures_are_kept_and_listed():
-    found = extract.figures(["Toàn cụm có gần 5.500 tổ hợp tác."], OLD_NAMES)
+    found = figures.figures(["Toàn cụm có gần 5.500 tổ hợp tác."], OLD_NAMES)
     assert found.cluster == {"cooperative_groups": 5500}
     assert found.notes == [("figures.cooperative_groups",
                             '"gần 5.500 tổ hợp tác" là số gần đúng: "Toàn cụm có gần 5.500 tổ hợp tác."')]
@@ -236,7 +237,7 @@ def test_awards():
 
 # ---------------------------------------------------------------- what unseen pages got wrong
 
-UNIT_LAO_CAI = extract.Unit("province", "Lào Cai")
+UNIT_LAO_CAI = Unit("province", "Lào Cai")
 
 
 @pytest.mark.parametrize("text, unit, cluster, by_province", [
@@ -246,33 +247,33 @@ UNIT_LAO_CAI = extract.Unit("province", "Lào Cai")
      {"Lào Cai": {"cooperatives": 88, "members": 30712, "new_members": 9, "member_cooperatives": 61}}),
     # The cluster's total stays the cluster's; the province after "Trong đó" gets its own.
     ("Toàn cụm thành lập mới 199 HTX, nâng tổng số HTX toàn cụm lên 2.356 HTX. Trong đó, Khánh Hòa thành lập mới "
-     "72 HTX, là địa phương dẫn đầu cụm.", extract.Unit("cluster"), {"new_cooperatives": 199, "cooperatives": 2356},
+     "72 HTX, là địa phương dẫn đầu cụm.", Unit("cluster"), {"new_cooperatives": 199, "cooperatives": 2356},
      {"Khánh Hòa": {"new_cooperatives": 72}}),
     # One province's alliance inside a cluster's article: "Liên minh HTX tỉnh" refers back to the province named.
     ("Riêng Liên minh HTX tỉnh Quảng Bình đã kết nạp 16 thành viên mới, nâng tổng số HTX thành viên của Liên minh "
-     "HTX tỉnh lên 126 HTX.", extract.Unit("cluster"), {},
+     "HTX tỉnh lên 126 HTX.", Unit("cluster"), {},
      {"Quảng Bình": {"new_members": 16, "member_cooperatives": 126}}),
     # An alliance with a cluster key of its own: its figures are the unit's figures.
-    ("Đến nay, toàn thành phố có 512 HTX với 78.400 thành viên.", extract.Unit("alliance", "Hải Phòng"),
+    ("Đến nay, toàn thành phố có 512 HTX với 78.400 thành viên.", Unit("alliance", "Hải Phòng"),
      {"cooperatives": 512, "members": 78400}, {}),
     # Increases, parts of a whole, borrowers, national counts and other provinces' counts are no counts here.
-    ("Số thành viên tăng 275 người; các tỉnh tăng 275 thành viên so với năm 2022.", extract.Unit("cluster"), {}, {}),
-    ("Toàn cụm có 5.602 HTX, trong đó có 1.120 HTX ứng dụng công nghệ cao.", extract.Unit("cluster"),
+    ("Số thành viên tăng 275 người; các tỉnh tăng 275 thành viên so với năm 2022.", Unit("cluster"), {}, {}),
+    ("Toàn cụm có 5.602 HTX, trong đó có 1.120 HTX ứng dụng công nghệ cao.", Unit("cluster"),
      {"cooperatives": 5602}, {}),
     ("Trên địa bàn tỉnh hiện có 503 HTX; 64 HTX có sản phẩm OCOP.", UNIT_LAO_CAI, {}, {"Lào Cai": {"cooperatives": 503}}),
     ("Quỹ hỗ trợ phát triển HTX tỉnh đã cho 9 HTX vay vốn với tổng số tiền 4,2 tỷ đồng.", UNIT_LAO_CAI, {},
      {"Lào Cai": {"loans_vnd": 4_200_000_000}}),
-    ("Cả nước hiện có 29.416 HTX.", extract.Unit("cluster"), {}, {}),
+    ("Cả nước hiện có 29.416 HTX.", Unit("cluster"), {}, {}),
     # A province's number before a list of others heads no list; "… đạt 4.960 người" counts members.
     ("Toàn cụm thành lập mới 285 HTX. Trong đó, Thanh Hóa thành lập mới 96 HTX, Nghệ An 71 HTX, Hà Tĩnh 58 HTX.",
-     extract.Unit("cluster"), {"new_cooperatives": 285},
+     Unit("cluster"), {"new_cooperatives": 285},
      {"Thanh Hóa": {"new_cooperatives": 96}, "Nghệ An": {"new_cooperatives": 71}, "Hà Tĩnh": {"new_cooperatives": 58}}),
     ("Đến nay toàn tỉnh có 152 HTX; tổng số thành viên đạt 4.960 người.", UNIT_LAO_CAI, {},
      {"Lào Cai": {"cooperatives": 152, "members": 4960}}),
     ("Bắc Giang có 700 HTX.", UNIT_LAO_CAI, {}, {}),
 ])
 def test_figures_are_filed_by_their_scope(text, unit, cluster, by_province):
-    found = extract.figures([text], OLD_NAMES, unit)
+    found = figures.figures([text], OLD_NAMES, unit)
     assert (found.cluster, found.by_province) == (cluster, by_province)
     assert len(found.sources) == len(cluster) + sum(len(v) for v in by_province.values())
     assert all('"' + text.split(". ")[0][:20] in line or "Trong đó" in line or "nâng" in line for line in found.sources)
@@ -280,7 +281,7 @@ def test_figures_are_filed_by_their_scope(text, unit, cluster, by_province):
 
 def test_a_figure_of_unclear_scope_goes_to_review_with_its_sentence():
     text = "Các tỉnh đã giải ngân cho 311 dự án vay vốn với tổng số tiền 245 tỷ đồng."
-    found = extract.figures([text], OLD_NAMES, extract.Unit("cluster"))
+    found = figures.figures([text], OLD_NAMES, Unit("cluster"))
     assert (found.cluster, found.by_province, found.sources) == ({}, {}, [])
     assert [field for field, _ in found.notes] == ["results", "results"]
     assert all(f'"{text}"' in why and "không ghi vào results" in why for _, why in found.notes)

@@ -24,7 +24,8 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import extract
+from . import extract, figures
+from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .text import Found, ProvinceIndex
 
@@ -181,7 +182,7 @@ def _when(page: RawPage, title: str, paragraphs: list[str], kind: str) -> _When:
 class _Who:
     cluster: Found
     provinces: Found
-    unit: extract.Unit
+    unit: Unit
     source: Found
 
 
@@ -202,7 +203,7 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     if opening:
         best = max(opening, key=lambda key: opening[key])
         how = say("found.cluster.opening", name=config.clusters[best])
-        return _Who(Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
+        return _Who(Found(best, how, len(opening) > 1), named, Unit("cluster"), source)
     alliance = extract.provincial_alliance(title, lead, index, city)
     if isinstance(alliance.value, str):
         return _provincial(config, alliance, index, source)
@@ -212,10 +213,10 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
         alliance = Found([single], say("found.scope.alliance", province=single))
-        return _Who(found, alliance, extract.Unit("alliance", single), source)
+        return _Who(found, alliance, Unit("alliance", single), source)
     if found.value and not found.doubtful:
         found = Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
-    return _Who(found, named, extract.Unit("cluster"), source)
+    return _Who(found, named, Unit("cluster"), source)
 
 
 def _provincial(config: SiteConfig, alliance: Found, index: ProvinceIndex,
@@ -225,7 +226,7 @@ def _provincial(config: SiteConfig, alliance: Found, index: ProvinceIndex,
     own = _own_key(config, province, index)
     if own:
         how = say("found.cluster.own", province=province, name=config.clusters[own])
-        return _Who(Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
+        return _Who(Found(own, how, alliance.doubtful), provinces, Unit("alliance", province), source)
     if PROVINCE_LEVEL in config.clusters:
         how = say("found.cluster.province_level", province=province, how=alliance.how)
         cluster = Found(PROVINCE_LEVEL, how, alliance.doubtful)
@@ -233,7 +234,7 @@ def _provincial(config: SiteConfig, alliance: Found, index: ProvinceIndex,
         cluster = Found(None, say("found.cluster.no_province_level", province=province,
                                   cluster_key=PROVINCE_LEVEL),
                         True)
-    return _Who(cluster, provinces, extract.Unit("province", province), source)
+    return _Who(cluster, provinces, Unit("province", province), source)
 
 
 def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]] | None = None) -> Draft:
@@ -283,16 +284,16 @@ def _optional(front: dict[str, Any], notes: _Notes, name: str, result: Found, sh
         front[name] = value
 
 
-def _results(paragraphs: list[str], index: ProvinceIndex, unit: extract.Unit, period: object, kind: str,
+def _results(paragraphs: list[str], index: ProvinceIndex, unit: Unit, period: object, kind: str,
              notes: _Notes) -> tuple[dict[str, Any], list[str]]:
     """results: the figures whose scope is clear, the awards, the leaders; the rest goes on the review list."""
-    figures = extract.figures(paragraphs, index, unit)
+    found_figures = figures.figures(paragraphs, index, unit)
     results: dict[str, Any] = {}
-    if figures.cluster:
-        results["figures"] = figures.cluster
-    if figures.by_province:
-        results["by_province"] = figures.by_province
-    for name, why in figures.notes:
+    if found_figures.cluster:
+        results["figures"] = found_figures.cluster
+    if found_figures.by_province:
+        results["by_province"] = found_figures.by_province
+    for name, why in found_figures.notes:
         notes.review(f"results.{name}" if name != "results" else name, why)
     awards = extract.awards(paragraphs)
     if awards:
@@ -304,7 +305,7 @@ def _results(paragraphs: list[str], index: ProvinceIndex, unit: extract.Unit, pe
         shown = "; ".join(f"{role} {', '.join(names) or '-'}" for role, names in value.items())
         if notes.take("results.leaders", found, shown):
             results["leaders"] = value
-    return results, figures.sources
+    return results, found_figures.sources
 
 
 def _slug(front: Mapping[str, Any], title: str) -> str:
