@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import extract, figures  # noqa: E402
+from archive.importer import dates, extract, figures  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
@@ -73,7 +73,7 @@ def seed_comparison(seed: str) -> dict[str, tuple[object, object]]:
     ("Hội nghị thực hiện Nghị định số 45/NĐ-CP …", None),
 ])
 def test_conference_day(text, expected):
-    found = extract.conference_day(text)
+    found = dates.conference_day(text)
     assert (found[:3] if found else None) == expected
 
 
@@ -83,7 +83,7 @@ def test_conference_day(text, expected):
     (["lmhtx.khanhhoa.gov.vn ── [ In trang Chủ nhật, 24/11/2024 ]"], None, ""),  # printed, not published
 ])
 def test_publication_line(lines, moment, before):
-    found, prefix = extract.published(lines)
+    found, prefix = dates.published(lines)
     assert (found.replace(tzinfo=None) if found else None) == moment
     assert prefix == before
 
@@ -99,7 +99,7 @@ def test_publication_line(lines, moment, before):
 def test_conference_date_year(day, published_at, period, kind, expected):
     zone = dt.timezone(dt.timedelta(hours=7))
     moment = published_at.replace(tzinfo=zone) if published_at else None
-    assert extract.conference_date(day, moment, period, kind).value == expected
+    assert dates.conference_date(day, moment, period, kind).value == expected
 
 
 @pytest.mark.parametrize("text, value", [
@@ -294,17 +294,17 @@ def test_a_figure_of_unclear_scope_goes_to_review_with_its_sentence():
     ("Ngày 11 tháng 4 năm 2019, Liên minh HTX tỉnh tổ chức …", (11, 4, 2019)),
 ])
 def test_a_document_day_is_no_conference_day(text, expected):
-    found = extract.conference_day(text)
+    found = dates.conference_day(text)
     assert (found[:3] if found else None) == expected
 
 
 def test_a_day_without_year_takes_the_year_of_the_publication_line():
-    published, _ = extract.published(["Thứ Năm, 11/4/2019 14:05"])
-    assert published == dt.datetime(2019, 4, 11, 14, 5, tzinfo=extract.VIETNAM)
-    found = extract.conference_date(extract.conference_day("Ngày 11/4, Liên minh HTX tỉnh …"), published, None, "khac")
+    published, _ = dates.published(["Thứ Năm, 11/4/2019 14:05"])
+    assert published == dt.datetime(2019, 4, 11, 14, 5, tzinfo=dates.VIETNAM)
+    found = dates.conference_date(dates.conference_day("Ngày 11/4, Liên minh HTX tỉnh …"), published, None, "khac")
     assert (found.value, found.doubtful) == (dt.date(2019, 4, 11), False)
-    assert extract.published(["Cập nhật lúc: 08:45 - 27/10/2023"])[0] == dt.datetime(2023, 10, 27, 8, 45,
-                                                                                      tzinfo=extract.VIETNAM)
+    assert dates.published(["Cập nhật lúc: 08:45 - 27/10/2023"])[0] == dt.datetime(2023, 10, 27, 8, 45,
+                                                                                    tzinfo=dates.VIETNAM)
 
 
 @pytest.mark.parametrize("title, lead, kind", [
@@ -414,7 +414,7 @@ sông Hồng tổ chức hội nghị sơ kết công tác thi đua 6 tháng đ�
     front = _front(render_draft(make_draft(page, CONFIG, {})))
     assert (front["author"], front["source"], front["date"]) == ("Hà Linh", {"name": "Tạp chí Kinh tế hợp tác"},
                                                                  dt.date(2023, 7, 13))
-    assert front["published"] == dt.datetime(2023, 7, 14, 15, 30, tzinfo=extract.VIETNAM)
+    assert front["published"] == dt.datetime(2023, 7, 14, 15, 30, tzinfo=dates.VIETNAM)
 
 
 def test_a_provincial_conference_is_filed_under_cap_tinh_and_shows_on_the_province_page(scratch):

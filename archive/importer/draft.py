@@ -24,7 +24,7 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import extract, figures
+from . import dates, extract, figures
 from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .text import Found, ProvinceIndex
@@ -166,15 +166,15 @@ class _When:
 
 def _when(page: RawPage, title: str, paragraphs: list[str], kind: str) -> _When:
     """The conference's date, the period it reviews and the page's publication moment."""
-    period = extract.period(title, paragraphs)
-    published_at, before_date = extract.published(page.head)
+    period = dates.period(title, paragraphs)
+    published_at, before_date = dates.published(page.head)
     if published_at is None and page.meta.get("published"):
-        published_at = extract.published_meta(page.meta["published"])
-    days = [(extract.conference_day(p), p) for p in paragraphs[:2]]
+        published_at = dates.published_meta(page.meta["published"])
+    days = [(dates.conference_day(p), p) for p in paragraphs[:2]]
     day, lead = next(((d, p) for d, p in days if d), (None, paragraphs[0] if paragraphs else ""))
-    date = extract.conference_date(day, published_at, period.value if isinstance(period.value, int) else None, kind)
+    date = dates.conference_date(day, published_at, period.value if isinstance(period.value, int) else None, kind)
     date_value = date.value if isinstance(date.value, dt.date) else None
-    period = extract.period_from_date(period, date_value, kind)
+    period = dates.period_from_date(period, date_value, kind)
     return _When(date, period, published_at, before_date, lead)
 
 
