@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import dates, extract, figures  # noqa: E402
+from archive.importer import dates, extract, figures, people  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
@@ -166,11 +166,11 @@ def test_approximate_figures_are_kept_and_listed():
     ("Cụm trưởng: Liên minh HTX tỉnh Bắc Giang; cụm phó: Liên minh HTX tỉnh Bắc Ninh.", ["Bắc Giang"], ["Bắc Ninh"]),
 ])
 def test_leaders(text, chair, deputy):
-    assert extract.leaders([text], OLD_NAMES, 2024).value == {"chair": chair, "deputy": deputy}
+    assert people.leaders([text], OLD_NAMES, 2024).value == {"chair": chair, "deputy": deputy}
 
 
 def test_no_leaders_without_a_province():
-    assert extract.leaders(["Cụm trưởng Cụm Liên minh HTX 06 tỉnh Bắc Trung Bộ phát biểu."], OLD_NAMES, 2024).value is None
+    assert people.leaders(["Cụm trưởng Cụm Liên minh HTX 06 tỉnh Bắc Trung Bộ phát biểu."], OLD_NAMES, 2024).value is None
 
 
 @pytest.mark.parametrize("title, lead, kind", [
@@ -228,7 +228,7 @@ def test_awards():
     text = ("Cụm đề nghị Liên minh HTX Việt Nam tặng cờ thi đua cho Liên minh HTX tỉnh Ninh Bình, xét tặng giấy khen "
             "cho 1 HTX nông nghiệp ở Hà Nam. Nhân dịp này, 04 cá nhân tiêu biểu được nhận Bằng khen của Chủ tịch "
             "UBND thành phố về thành tích xuất sắc.")
-    assert extract.awards([text]) == [
+    assert people.awards([text]) == [
         {"award": "Cờ thi đua của Liên minh HTX Việt Nam", "recipient": "Liên minh HTX tỉnh Ninh Bình"},
         {"award": "Giấy khen", "recipient": "1 HTX nông nghiệp ở Hà Nam"},
         {"award": "Bằng khen của Chủ tịch UBND thành phố", "recipient": "04 cá nhân tiêu biểu"},
@@ -343,9 +343,9 @@ def test_provinces_not_taken_from_other_names_and_found_when_pasted_together():
 def test_a_tong_ket_names_no_next_leaders_from_its_current_chair():
     text = ("Chiều 14/12, Liên minh HTX tỉnh Thanh Hóa, cụm trưởng Cụm thi đua Bắc Trung Bộ năm 2023, chủ trì hội nghị "
             "tổng kết năm 2023.")
-    found = extract.leaders([text], OLD_NAMES, 2023, "tong-ket")
+    found = people.leaders([text], OLD_NAMES, 2023, "tong-ket")
     assert found.value is None and found.doubtful and "Thanh Hóa" in found.how
-    assert extract.leaders([text], OLD_NAMES, 2023, "so-ket").value == {"chair": ["Thanh Hóa"], "deputy": []}
+    assert people.leaders([text], OLD_NAMES, 2023, "so-ket").value == {"chair": ["Thanh Hóa"], "deputy": []}
 
 
 @pytest.mark.parametrize("tail, before_date, meta, writer", [

@@ -24,7 +24,7 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import dates, extract, figures
+from . import dates, extract, figures, people
 from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .text import Found, ProvinceIndex
@@ -295,12 +295,12 @@ def _results(paragraphs: list[str], index: ProvinceIndex, unit: Unit, period: ob
         results["by_province"] = found_figures.by_province
     for name, why in found_figures.notes:
         notes.review(f"results.{name}" if name != "results" else name, why)
-    awards = extract.awards(paragraphs)
+    awards = people.awards(paragraphs)
     if awards:
         results["awards"] = awards
         notes.review("results.awards", say("import.check_review"))
     if unit.kind == "cluster":
-        found = extract.leaders(paragraphs, index, period if isinstance(period, int) else None, kind)
+        found = people.leaders(paragraphs, index, period if isinstance(period, int) else None, kind)
         value = found.value if isinstance(found.value, dict) else {}
         shown = "; ".join(f"{role} {', '.join(names) or '-'}" for role, names in value.items())
         if notes.take("results.leaders", found, shown):
