@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import dates, extract, figures, people  # noqa: E402
+from archive.importer import dates, extract, figures, people, provenance  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
@@ -221,7 +221,7 @@ def test_cluster_from_its_name_and_from_the_alliance_of_the_source():
     ([], "(Baohaiduong.vn)", "Báo Hải Dương"),
 ])
 def test_source(tail, prefix, name):
-    assert extract.source(tail, prefix, [], {}, OLD_NAMES).value["name"] == name
+    assert provenance.source(tail, prefix, [], {}, OLD_NAMES).value["name"] == name
 
 
 def test_awards():
@@ -357,7 +357,7 @@ def test_a_tong_ket_names_no_next_leaders_from_its_current_chair():
 ])
 def test_author(tail, before_date, meta, writer):
     from archive.importer.rawpage import is_signature, signature_name
-    assert extract.author(tail, before_date, meta, is_signature, signature_name).value == writer
+    assert provenance.author(tail, before_date, meta, is_signature, signature_name).value == writer
 
 
 @pytest.mark.parametrize("tail, head, name", [
@@ -370,7 +370,7 @@ def test_author(tail, before_date, meta, writer):
 ])
 def test_source_never_a_person(tail, head, name):
     meta = {} if tail or head else {"site_name": "Báo Kon Tum điện tử"}
-    found = extract.source(tail, "", head, meta, OLD_NAMES)
+    found = provenance.source(tail, "", head, meta, OLD_NAMES)
     assert (found.value or {}).get("name") == name
 
 

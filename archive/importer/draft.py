@@ -24,7 +24,7 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import dates, extract, figures, people
+from . import dates, extract, figures, people, provenance
 from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .text import Found, ProvinceIndex
@@ -196,8 +196,8 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
          index: ProvinceIndex, members: Mapping[str, set[str]]) -> _Who:
     """Who held the conference: a cluster named in the opening, else one province's alliance, else any cluster
     the text names or whose known provinces fit; who took part; and where the page comes from."""
-    source = extract.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
-    city = extract.source_province(source.value if isinstance(source.value, dict) else None, index)
+    source = provenance.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
+    city = provenance.source_province(source.value if isinstance(source.value, dict) else None, index)
     named = extract.provinces_named([title] + paragraphs, index)
     opening = extract.named_clusters(f"{title}\n{lead}", config.clusters, index)
     if opening:
@@ -260,8 +260,8 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     _optional(front, notes, "period", when.period)
     source_name = (who.source.value or {}).get("name") if isinstance(who.source.value, dict) else None
     _optional(front, notes, "source", who.source, source_name)
-    _optional(front, notes, "author", extract.author(list(page.tail), when.before_date, page.meta, is_signature,
-                                                     signature_name))
+    _optional(front, notes, "author", provenance.author(list(page.tail), when.before_date, page.meta,
+                                                        is_signature, signature_name))
     if when.published:
         front["published"] = when.published.isoformat()
         notes.take("published", Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
