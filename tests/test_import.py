@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import dates, extract, figures, people, provenance  # noqa: E402
+from archive.importer import dates, extract, figures, kinds, people, provenance  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
@@ -180,7 +180,7 @@ def test_no_leaders_without_a_province():
     ("Hội thảo chuyển đổi số cho HTX", "Sáng 3/4, tại Hà Nội, hội thảo …", "khac"),
 ])
 def test_kind(title, lead, kind):
-    assert extract.kind(title, lead).value == kind
+    assert kinds.kind(title, lead).value == kind
 
 
 @pytest.mark.parametrize("lead, place", [
@@ -314,7 +314,7 @@ def test_a_day_without_year_takes_the_year_of_the_publication_line():
     ("Liên minh HTX tỉnh Hưng Yên tổng kết năm 2023", "Sáng 26/12, … hội nghị đánh giá kết quả công tác", "tong-ket"),
 ])
 def test_kind_of_signings_flag_awards_and_anniversaries(title, lead, kind):
-    found = extract.kind(title, lead)
+    found = kinds.kind(title, lead)
     assert (found.value, found.doubtful) == (kind, False)
 
 

@@ -24,7 +24,7 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import dates, extract, figures, people, provenance
+from . import dates, extract, figures, kinds, people, provenance
 from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .text import Found, ProvinceIndex
@@ -243,10 +243,10 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     paragraphs = [block.text for block in page.blocks if not block.caption]
     title = extract.tidy_title(page.title, config.clusters)
     notes.take("title", Found(title, say("found.title.line") if title else say("found.title.none")))
-    kind = extract.kind(title, paragraphs[0] if paragraphs else "")
+    kind = kinds.kind(title, paragraphs[0] if paragraphs else "")
     when = _when(page, title, paragraphs, str(kind.value or ""))
     if when.lead and paragraphs and when.lead != paragraphs[0] and kind.value is None:
-        kind = extract.kind(title, when.lead)
+        kind = kinds.kind(title, when.lead)
     date = when.date.value if isinstance(when.date.value, dt.date) else None
     index = ProvinceIndex.of(_province_names(config, date))
     who = _who(page, config, title, paragraphs, when.lead, index, members or {})
