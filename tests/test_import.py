@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import dates, extract, figures, kinds, people, provenance  # noqa: E402
+from archive.importer import dates, figures, kinds, people, places, provenance  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
@@ -190,28 +190,28 @@ def test_kind(title, lead, kind):
     ("Sáng ngày 05/7/2024, Cụm Liên minh HTX 06 tỉnh Bắc Trung Bộ đã tổ chức hội nghị.", None),
 ])
 def test_location(lead, place):
-    assert extract.location([lead]).value == place
+    assert places.location([lead]).value == place
 
 
 def test_provinces_are_named_as_at_the_time_and_listed_in_order():
     text = "Cụm gồm Thanh Hoá, Nghệ An, Hà Tĩnh và Thừa Thiên - Huế; Chủ tịch Hồ Chí Minh; ga Hải Phòng."
     # The list, in its order; "ga Hải Phòng" is named but took no part; "Chủ tịch Hồ Chí Minh" is a person.
-    found = extract.provinces_named([text], OLD_NAMES)
+    found = places.provinces_named([text], OLD_NAMES)
     assert found.value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Thừa Thiên Huế"]
     assert "Hải Phòng (không thêm vào)" in found.how
     new_names = ProvinceIndex.of(CONFIG.raw["provinces_2025"])
-    assert extract.provinces_named(["Sáng 2/12/2025, tại Huế, …"], new_names).value == ["Huế"]
+    assert places.provinces_named(["Sáng 2/12/2025, tại Huế, …"], new_names).value == ["Huế"]
 
 
 def test_cluster_from_its_name_and_from_the_alliance_of_the_source():
     clusters = CONFIG.clusters
-    assert extract.cluster("Liên minh HTX các tỉnh cụm Trung du Bắc bộ", clusters, OLD_NAMES, "", [], {}).value \
+    assert places.cluster("Liên minh HTX các tỉnh cụm Trung du Bắc bộ", clusters, OLD_NAMES, "", [], {}).value \
         == "trung-du-bac-bo"
-    assert extract.cluster("Liên minh Hợp tác xã (HTX) thành phố tổ chức", clusters, OLD_NAMES, "Hải Phòng", [],
-                           {}).value == "hai-phong"
-    assert extract.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", ["Thái Bình", "Nam Định"],
-                           {"dong-bang-song-hong": {"Thái Bình", "Nam Định", "Ninh Bình"}}).value == "dong-bang-song-hong"
-    assert extract.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", [], {}).value is None
+    assert places.cluster("Liên minh Hợp tác xã (HTX) thành phố tổ chức", clusters, OLD_NAMES, "Hải Phòng", [],
+                          {}).value == "hai-phong"
+    assert places.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", ["Thái Bình", "Nam Định"],
+                          {"dong-bang-song-hong": {"Thái Bình", "Nam Định", "Ninh Bình"}}).value == "dong-bang-song-hong"
+    assert places.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", [], {}).value is None
 
 
 @pytest.mark.parametrize("tail, prefix, name", [
@@ -329,15 +329,15 @@ def test_kind_of_signings_flag_awards_and_anniversaries(title, lead, kind):
       "thành phố Phủ Lý."], "Hội trường Liên minh HTX tỉnh Hà Nam, thành phố Phủ Lý"),
 ])
 def test_location_beyond_the_first_sentence(paragraphs, place):
-    assert extract.location(paragraphs).value == place
+    assert places.location(paragraphs).value == place
 
 
 def test_provinces_not_taken_from_other_names_and_found_when_pasted_together():
     text = ("Các tỉnh trong cụm gồm Thanh Hóa, Nghệ An và Hà Tĩnh đưa sản phẩm tới Hội chợ tại Hà Nội và khu vực "
             "Châu Á – Thái Bình Dương.")
-    assert extract.provinces_named([text], OLD_NAMES).value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh"]
+    assert places.provinces_named([text], OLD_NAMES).value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh"]
     glued = "Tham dự có Liên minh HTX các tỉnh Quảng NamĐà NẵngQuảng NgãiBình Định."
-    assert extract.provinces_named([glued], OLD_NAMES).value == ["Quảng Nam", "Đà Nẵng", "Quảng Ngãi", "Bình Định"]
+    assert places.provinces_named([glued], OLD_NAMES).value == ["Quảng Nam", "Đà Nẵng", "Quảng Ngãi", "Bình Định"]
 
 
 def test_a_tong_ket_names_no_next_leaders_from_its_current_chair():

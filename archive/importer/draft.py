@@ -24,7 +24,7 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import dates, extract, figures, kinds, people, provenance
+from . import dates, figures, kinds, people, places, provenance
 from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
 from .text import Found, ProvinceIndex
@@ -189,7 +189,7 @@ class _Who:
 def _own_key(config: SiteConfig, province: str, index: ProvinceIndex) -> str:
     """The cluster key of an alliance that has one of its own ("hai-phong"), else ""."""
     return next((key for key, name in config.clusters.items()
-                 if extract.single_province_cluster(name, index) == province), "")
+                 if places.single_province_cluster(name, index) == province), "")
 
 
 def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], lead: str,
@@ -198,19 +198,19 @@ def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], l
     the text names or whose known provinces fit; who took part; and where the page comes from."""
     source = provenance.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
     city = provenance.source_province(source.value if isinstance(source.value, dict) else None, index)
-    named = extract.provinces_named([title] + paragraphs, index)
-    opening = extract.named_clusters(f"{title}\n{lead}", config.clusters, index)
+    named = places.provinces_named([title] + paragraphs, index)
+    opening = places.named_clusters(f"{title}\n{lead}", config.clusters, index)
     if opening:
         best = max(opening, key=lambda key: opening[key])
         how = say("found.cluster.opening", name=config.clusters[best])
         return _Who(Found(best, how, len(opening) > 1), named, Unit("cluster"), source)
-    alliance = extract.provincial_alliance(title, lead, index, city)
+    alliance = places.provincial_alliance(title, lead, index, city)
     if isinstance(alliance.value, str):
         return _provincial(config, alliance, index, source)
     text = "\n".join([title] + paragraphs)
     names = [str(name) for name in named.value] if isinstance(named.value, list) else []
-    found = extract.cluster(text, config.clusters, index, city, names, members)
-    single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
+    found = places.cluster(text, config.clusters, index, city, names, members)
+    single = places.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
         alliance = Found([single], say("found.scope.alliance", province=single))
         return _Who(found, alliance, Unit("alliance", single), source)
@@ -241,7 +241,7 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     """The front matter and body of one page, with every field it could find and how sure it is of each."""
     notes = _Notes()
     paragraphs = [block.text for block in page.blocks if not block.caption]
-    title = extract.tidy_title(page.title, config.clusters)
+    title = places.tidy_title(page.title, config.clusters)
     notes.take("title", Found(title, say("found.title.line") if title else say("found.title.none")))
     kind = kinds.kind(title, paragraphs[0] if paragraphs else "")
     when = _when(page, title, paragraphs, str(kind.value or ""))
@@ -256,7 +256,7 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     front["kind"] = notes.take("kind", kind)
     provinces = who.provinces.value if isinstance(who.provinces.value, list) else []
     _optional(front, notes, "provinces", who.provinces, ", ".join(str(name) for name in provinces))
-    _optional(front, notes, "location", extract.location([when.lead] + [p for p in paragraphs[:2] if p != when.lead]))
+    _optional(front, notes, "location", places.location([when.lead] + [p for p in paragraphs[:2] if p != when.lead]))
     _optional(front, notes, "period", when.period)
     source_name = (who.source.value or {}).get("name") if isinstance(who.source.value, dict) else None
     _optional(front, notes, "source", who.source, source_name)

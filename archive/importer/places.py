@@ -1,9 +1,4 @@
-"""Find the front-matter fields in an article's text: dates, period, cluster, kind, provinces, figures, leaders.
-
-Every extractor is a pure function of text (and the site config) and
-prefers no answer to a wrong one: a field it cannot be sure of comes back
-empty, or with a note that puts it on the review list.
-"""
+"""Find whose conference it is and where: its cluster or one province's alliance, its venue, the provinces named."""
 from __future__ import annotations
 
 import re
@@ -12,8 +7,6 @@ from typing import Mapping
 from ..common.messages import say
 from ..common.vietnamese import fold
 from .text import UPPER, Found, ProvinceIndex, fold_aligned, name_pattern, province_mentions, sentences
-
-# ---------------------------------------------------------------- kind, cluster, location
 
 
 def _cluster_phrase(name: str) -> str:
