@@ -18,9 +18,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import extract  # noqa: E402
+from archive.importer import dates, figures, kinds, people, places, provenance  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
+from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
+from archive.importer.text import ProvinceIndex  # noqa: E402
 from archive.site import markup  # noqa: E402
 from archive.site.config import load_config  # noqa: E402
 
@@ -35,7 +37,7 @@ EXPECTED = {
 }
 FIELDS = ("title", "date", "cluster", "kind", "provinces", "location", "figures", "by_province", "leaders")
 CONFIG = load_config(ROOT / "site_config.yaml")
-OLD_NAMES = extract.ProvinceIndex.of(CONFIG.raw["provinces"])
+OLD_NAMES = ProvinceIndex.of(CONFIG.raw["provinces"])
 
 
 def _front(text: str) -> dict:
@@ -71,7 +73,7 @@ def seed_comparison(seed: str) -> dict[str, tuple[object, object]]:
     ("Hội nghị thực hiện Nghị định số 45/NĐ-CP …", None),
 ])
 def test_conference_day(text, expected):
-    found = extract.conference_day(text)
+    found = dates.conference_day(text)
     assert (found[:3] if found else None) == expected
 
 
@@ -81,7 +83,7 @@ def test_conference_day(text, expected):
     (["lmhtx.khanhhoa.gov.vn ── [ In trang Chủ nhật, 24/11/2024 ]"], None, ""),  # printed, not published
 ])
 def test_publication_line(lines, moment, before):
-    found, prefix = extract.published(lines)
+    found, prefix = dates.published(lines)
     assert (found.replace(tzinfo=None) if found else None) == moment
     assert prefix == before
 
@@ -97,14 +99,14 @@ def test_publication_line(lines, moment, before):
 def test_conference_date_year(day, published_at, period, kind, expected):
     zone = dt.timezone(dt.timedelta(hours=7))
     moment = published_at.replace(tzinfo=zone) if published_at else None
-    assert extract.conference_date(day, moment, period, kind).value == expected
+    assert dates.conference_date(day, moment, period, kind).value == expected
 
 
 @pytest.mark.parametrize("text, value", [
     ("4.139", 4139), ("2.425.931", 2425931), ("05", 5), ("7.811", 7811), ("1,5", 1.5), ("12a", None),
 ])
 def test_parse_number(text, value):
-    assert extract.parse_number(text) == value
+    assert figures.parse_number(text) == value
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -126,13 +128,13 @@ def test_parse_number(text, value):
     ("Trên địa bàn Cụm hiện có 2 Liên hiệp HTX thuộc tỉnh Hải Dương và tỉnh Vĩnh Phúc.", {"unions": 2}),
 ])
 def test_cluster_figures(sentence, expected):
-    assert extract.figures([sentence], OLD_NAMES).cluster == expected
+    assert figures.figures([sentence], OLD_NAMES).cluster == expected
 
 
 def test_figures_by_province_list():
     text = ("Đến nay, toàn cụm có 4.425 HTX, trong đó Thanh Hoá 1.331 HTX, Hà Tĩnh 1.031 HTX, Nghệ An 903 HTX "
             "và Thừa Thiên Huế 323 HTX.")
-    found = extract.figures([text], OLD_NAMES)
+    found = figures.figures([text], OLD_NAMES)
     assert found.cluster == {"cooperatives": 4425}
     assert found.by_province == {"Thanh Hóa": {"cooperatives": 1331}, "Hà Tĩnh": {"cooperatives": 1031},
                                  "Nghệ An": {"cooperatives": 903}, "Thừa Thiên Huế": {"cooperatives": 323}}
@@ -140,14 +142,14 @@ def test_figures_by_province_list():
 
 def test_figures_list_takes_the_indicator_of_its_total():
     text = "Qua đó đã thành lập mới được 206 HTX (Điển hình: Quảng Ninh 86, Bắc Ninh 35, Nam Định 10 HTX...)."
-    found = extract.figures([text], OLD_NAMES)
+    found = figures.figures([text], OLD_NAMES)
     assert found.cluster == {"new_cooperatives": 206}
     assert found.by_province == {"Quảng Ninh": {"new_cooperatives": 86}, "Bắc Ninh": {"new_cooperatives": 35},
                                  "Nam Định": {"new_cooperatives": 10}}
 
 
 def test_approximate_figures_are_kept_and_listed():
-    found = extract.figures(["Toàn cụm có gần 5.500 tổ hợp tác."], OLD_NAMES)
+    found = figures.figures(["Toàn cụm có gần 5.500 tổ hợp tác."], OLD_NAMES)
     assert found.cluster == {"cooperative_groups": 5500}
     assert found.notes == [("figures.cooperative_groups",
                             '"gần 5.500 tổ hợp tác" là số gần đúng: "Toàn cụm có gần 5.500 tổ hợp tác."')]
@@ -164,11 +166,11 @@ def test_approximate_figures_are_kept_and_listed():
     ("Cụm trưởng: Liên minh HTX tỉnh Bắc Giang; cụm phó: Liên minh HTX tỉnh Bắc Ninh.", ["Bắc Giang"], ["Bắc Ninh"]),
 ])
 def test_leaders(text, chair, deputy):
-    assert extract.leaders([text], OLD_NAMES, 2024).value == {"chair": chair, "deputy": deputy}
+    assert people.leaders([text], OLD_NAMES, 2024).value == {"chair": chair, "deputy": deputy}
 
 
 def test_no_leaders_without_a_province():
-    assert extract.leaders(["Cụm trưởng Cụm Liên minh HTX 06 tỉnh Bắc Trung Bộ phát biểu."], OLD_NAMES, 2024).value is None
+    assert people.leaders(["Cụm trưởng Cụm Liên minh HTX 06 tỉnh Bắc Trung Bộ phát biểu."], OLD_NAMES, 2024).value is None
 
 
 @pytest.mark.parametrize("title, lead, kind", [
@@ -178,7 +180,7 @@ def test_no_leaders_without_a_province():
     ("Hội thảo chuyển đổi số cho HTX", "Sáng 3/4, tại Hà Nội, hội thảo …", "khac"),
 ])
 def test_kind(title, lead, kind):
-    assert extract.kind(title, lead).value == kind
+    assert kinds.kind(title, lead).value == kind
 
 
 @pytest.mark.parametrize("lead, place", [
@@ -188,28 +190,28 @@ def test_kind(title, lead, kind):
     ("Sáng ngày 05/7/2024, Cụm Liên minh HTX 06 tỉnh Bắc Trung Bộ đã tổ chức hội nghị.", None),
 ])
 def test_location(lead, place):
-    assert extract.location([lead]).value == place
+    assert places.location([lead]).value == place
 
 
 def test_provinces_are_named_as_at_the_time_and_listed_in_order():
     text = "Cụm gồm Thanh Hoá, Nghệ An, Hà Tĩnh và Thừa Thiên - Huế; Chủ tịch Hồ Chí Minh; ga Hải Phòng."
     # The list, in its order; "ga Hải Phòng" is named but took no part; "Chủ tịch Hồ Chí Minh" is a person.
-    found = extract.provinces_named([text], OLD_NAMES)
+    found = places.provinces_named([text], OLD_NAMES)
     assert found.value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Thừa Thiên Huế"]
     assert "Hải Phòng (không thêm vào)" in found.how
-    new_names = extract.ProvinceIndex.of(CONFIG.raw["provinces_2025"])
-    assert extract.provinces_named(["Sáng 2/12/2025, tại Huế, …"], new_names).value == ["Huế"]
+    new_names = ProvinceIndex.of(CONFIG.raw["provinces_2025"])
+    assert places.provinces_named(["Sáng 2/12/2025, tại Huế, …"], new_names).value == ["Huế"]
 
 
 def test_cluster_from_its_name_and_from_the_alliance_of_the_source():
     clusters = CONFIG.clusters
-    assert extract.cluster("Liên minh HTX các tỉnh cụm Trung du Bắc bộ", clusters, OLD_NAMES, "", [], {}).value \
+    assert places.cluster("Liên minh HTX các tỉnh cụm Trung du Bắc bộ", clusters, OLD_NAMES, "", [], {}).value \
         == "trung-du-bac-bo"
-    assert extract.cluster("Liên minh Hợp tác xã (HTX) thành phố tổ chức", clusters, OLD_NAMES, "Hải Phòng", [],
-                           {}).value == "hai-phong"
-    assert extract.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", ["Thái Bình", "Nam Định"],
-                           {"dong-bang-song-hong": {"Thái Bình", "Nam Định", "Ninh Bình"}}).value == "dong-bang-song-hong"
-    assert extract.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", [], {}).value is None
+    assert places.cluster("Liên minh Hợp tác xã (HTX) thành phố tổ chức", clusters, OLD_NAMES, "Hải Phòng", [],
+                          {}).value == "hai-phong"
+    assert places.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", ["Thái Bình", "Nam Định"],
+                          {"dong-bang-song-hong": {"Thái Bình", "Nam Định", "Ninh Bình"}}).value == "dong-bang-song-hong"
+    assert places.cluster("Hội nghị các tỉnh", clusters, OLD_NAMES, "", [], {}).value is None
 
 
 @pytest.mark.parametrize("tail, prefix, name", [
@@ -219,14 +221,14 @@ def test_cluster_from_its_name_and_from_the_alliance_of_the_source():
     ([], "(Baohaiduong.vn)", "Báo Hải Dương"),
 ])
 def test_source(tail, prefix, name):
-    assert extract.source(tail, prefix, [], {}, OLD_NAMES).value["name"] == name
+    assert provenance.source(tail, prefix, [], {}, OLD_NAMES).value["name"] == name
 
 
 def test_awards():
     text = ("Cụm đề nghị Liên minh HTX Việt Nam tặng cờ thi đua cho Liên minh HTX tỉnh Ninh Bình, xét tặng giấy khen "
             "cho 1 HTX nông nghiệp ở Hà Nam. Nhân dịp này, 04 cá nhân tiêu biểu được nhận Bằng khen của Chủ tịch "
             "UBND thành phố về thành tích xuất sắc.")
-    assert extract.awards([text]) == [
+    assert people.awards([text]) == [
         {"award": "Cờ thi đua của Liên minh HTX Việt Nam", "recipient": "Liên minh HTX tỉnh Ninh Bình"},
         {"award": "Giấy khen", "recipient": "1 HTX nông nghiệp ở Hà Nam"},
         {"award": "Bằng khen của Chủ tịch UBND thành phố", "recipient": "04 cá nhân tiêu biểu"},
@@ -235,7 +237,7 @@ def test_awards():
 
 # ---------------------------------------------------------------- what unseen pages got wrong
 
-UNIT_LAO_CAI = extract.Unit("province", "Lào Cai")
+UNIT_LAO_CAI = Unit("province", "Lào Cai")
 
 
 @pytest.mark.parametrize("text, unit, cluster, by_province", [
@@ -245,33 +247,33 @@ UNIT_LAO_CAI = extract.Unit("province", "Lào Cai")
      {"Lào Cai": {"cooperatives": 88, "members": 30712, "new_members": 9, "member_cooperatives": 61}}),
     # The cluster's total stays the cluster's; the province after "Trong đó" gets its own.
     ("Toàn cụm thành lập mới 199 HTX, nâng tổng số HTX toàn cụm lên 2.356 HTX. Trong đó, Khánh Hòa thành lập mới "
-     "72 HTX, là địa phương dẫn đầu cụm.", extract.Unit("cluster"), {"new_cooperatives": 199, "cooperatives": 2356},
+     "72 HTX, là địa phương dẫn đầu cụm.", Unit("cluster"), {"new_cooperatives": 199, "cooperatives": 2356},
      {"Khánh Hòa": {"new_cooperatives": 72}}),
     # One province's alliance inside a cluster's article: "Liên minh HTX tỉnh" refers back to the province named.
     ("Riêng Liên minh HTX tỉnh Quảng Bình đã kết nạp 16 thành viên mới, nâng tổng số HTX thành viên của Liên minh "
-     "HTX tỉnh lên 126 HTX.", extract.Unit("cluster"), {},
+     "HTX tỉnh lên 126 HTX.", Unit("cluster"), {},
      {"Quảng Bình": {"new_members": 16, "member_cooperatives": 126}}),
     # An alliance with a cluster key of its own: its figures are the unit's figures.
-    ("Đến nay, toàn thành phố có 512 HTX với 78.400 thành viên.", extract.Unit("alliance", "Hải Phòng"),
+    ("Đến nay, toàn thành phố có 512 HTX với 78.400 thành viên.", Unit("alliance", "Hải Phòng"),
      {"cooperatives": 512, "members": 78400}, {}),
     # Increases, parts of a whole, borrowers, national counts and other provinces' counts are no counts here.
-    ("Số thành viên tăng 275 người; các tỉnh tăng 275 thành viên so với năm 2022.", extract.Unit("cluster"), {}, {}),
-    ("Toàn cụm có 5.602 HTX, trong đó có 1.120 HTX ứng dụng công nghệ cao.", extract.Unit("cluster"),
+    ("Số thành viên tăng 275 người; các tỉnh tăng 275 thành viên so với năm 2022.", Unit("cluster"), {}, {}),
+    ("Toàn cụm có 5.602 HTX, trong đó có 1.120 HTX ứng dụng công nghệ cao.", Unit("cluster"),
      {"cooperatives": 5602}, {}),
     ("Trên địa bàn tỉnh hiện có 503 HTX; 64 HTX có sản phẩm OCOP.", UNIT_LAO_CAI, {}, {"Lào Cai": {"cooperatives": 503}}),
     ("Quỹ hỗ trợ phát triển HTX tỉnh đã cho 9 HTX vay vốn với tổng số tiền 4,2 tỷ đồng.", UNIT_LAO_CAI, {},
      {"Lào Cai": {"loans_vnd": 4_200_000_000}}),
-    ("Cả nước hiện có 29.416 HTX.", extract.Unit("cluster"), {}, {}),
+    ("Cả nước hiện có 29.416 HTX.", Unit("cluster"), {}, {}),
     # A province's number before a list of others heads no list; "… đạt 4.960 người" counts members.
     ("Toàn cụm thành lập mới 285 HTX. Trong đó, Thanh Hóa thành lập mới 96 HTX, Nghệ An 71 HTX, Hà Tĩnh 58 HTX.",
-     extract.Unit("cluster"), {"new_cooperatives": 285},
+     Unit("cluster"), {"new_cooperatives": 285},
      {"Thanh Hóa": {"new_cooperatives": 96}, "Nghệ An": {"new_cooperatives": 71}, "Hà Tĩnh": {"new_cooperatives": 58}}),
     ("Đến nay toàn tỉnh có 152 HTX; tổng số thành viên đạt 4.960 người.", UNIT_LAO_CAI, {},
      {"Lào Cai": {"cooperatives": 152, "members": 4960}}),
     ("Bắc Giang có 700 HTX.", UNIT_LAO_CAI, {}, {}),
 ])
 def test_figures_are_filed_by_their_scope(text, unit, cluster, by_province):
-    found = extract.figures([text], OLD_NAMES, unit)
+    found = figures.figures([text], OLD_NAMES, unit)
     assert (found.cluster, found.by_province) == (cluster, by_province)
     assert len(found.sources) == len(cluster) + sum(len(v) for v in by_province.values())
     assert all('"' + text.split(". ")[0][:20] in line or "Trong đó" in line or "nâng" in line for line in found.sources)
@@ -279,7 +281,7 @@ def test_figures_are_filed_by_their_scope(text, unit, cluster, by_province):
 
 def test_a_figure_of_unclear_scope_goes_to_review_with_its_sentence():
     text = "Các tỉnh đã giải ngân cho 311 dự án vay vốn với tổng số tiền 245 tỷ đồng."
-    found = extract.figures([text], OLD_NAMES, extract.Unit("cluster"))
+    found = figures.figures([text], OLD_NAMES, Unit("cluster"))
     assert (found.cluster, found.by_province, found.sources) == ({}, {}, [])
     assert [field for field, _ in found.notes] == ["results", "results"]
     assert all(f'"{text}"' in why and "không ghi vào results" in why for _, why in found.notes)
@@ -292,17 +294,17 @@ def test_a_figure_of_unclear_scope_goes_to_review_with_its_sentence():
     ("Ngày 11 tháng 4 năm 2019, Liên minh HTX tỉnh tổ chức …", (11, 4, 2019)),
 ])
 def test_a_document_day_is_no_conference_day(text, expected):
-    found = extract.conference_day(text)
+    found = dates.conference_day(text)
     assert (found[:3] if found else None) == expected
 
 
 def test_a_day_without_year_takes_the_year_of_the_publication_line():
-    published, _ = extract.published(["Thứ Năm, 11/4/2019 14:05"])
-    assert published == dt.datetime(2019, 4, 11, 14, 5, tzinfo=extract.VIETNAM)
-    found = extract.conference_date(extract.conference_day("Ngày 11/4, Liên minh HTX tỉnh …"), published, None, "khac")
+    published, _ = dates.published(["Thứ Năm, 11/4/2019 14:05"])
+    assert published == dt.datetime(2019, 4, 11, 14, 5, tzinfo=dates.VIETNAM)
+    found = dates.conference_date(dates.conference_day("Ngày 11/4, Liên minh HTX tỉnh …"), published, None, "khac")
     assert (found.value, found.doubtful) == (dt.date(2019, 4, 11), False)
-    assert extract.published(["Cập nhật lúc: 08:45 - 27/10/2023"])[0] == dt.datetime(2023, 10, 27, 8, 45,
-                                                                                      tzinfo=extract.VIETNAM)
+    assert dates.published(["Cập nhật lúc: 08:45 - 27/10/2023"])[0] == dt.datetime(2023, 10, 27, 8, 45,
+                                                                                    tzinfo=dates.VIETNAM)
 
 
 @pytest.mark.parametrize("title, lead, kind", [
@@ -312,7 +314,7 @@ def test_a_day_without_year_takes_the_year_of_the_publication_line():
     ("Liên minh HTX tỉnh Hưng Yên tổng kết năm 2023", "Sáng 26/12, … hội nghị đánh giá kết quả công tác", "tong-ket"),
 ])
 def test_kind_of_signings_flag_awards_and_anniversaries(title, lead, kind):
-    found = extract.kind(title, lead)
+    found = kinds.kind(title, lead)
     assert (found.value, found.doubtful) == (kind, False)
 
 
@@ -327,23 +329,23 @@ def test_kind_of_signings_flag_awards_and_anniversaries(title, lead, kind):
       "thành phố Phủ Lý."], "Hội trường Liên minh HTX tỉnh Hà Nam, thành phố Phủ Lý"),
 ])
 def test_location_beyond_the_first_sentence(paragraphs, place):
-    assert extract.location(paragraphs).value == place
+    assert places.location(paragraphs).value == place
 
 
 def test_provinces_not_taken_from_other_names_and_found_when_pasted_together():
     text = ("Các tỉnh trong cụm gồm Thanh Hóa, Nghệ An và Hà Tĩnh đưa sản phẩm tới Hội chợ tại Hà Nội và khu vực "
             "Châu Á – Thái Bình Dương.")
-    assert extract.provinces_named([text], OLD_NAMES).value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh"]
+    assert places.provinces_named([text], OLD_NAMES).value == ["Thanh Hóa", "Nghệ An", "Hà Tĩnh"]
     glued = "Tham dự có Liên minh HTX các tỉnh Quảng NamĐà NẵngQuảng NgãiBình Định."
-    assert extract.provinces_named([glued], OLD_NAMES).value == ["Quảng Nam", "Đà Nẵng", "Quảng Ngãi", "Bình Định"]
+    assert places.provinces_named([glued], OLD_NAMES).value == ["Quảng Nam", "Đà Nẵng", "Quảng Ngãi", "Bình Định"]
 
 
 def test_a_tong_ket_names_no_next_leaders_from_its_current_chair():
     text = ("Chiều 14/12, Liên minh HTX tỉnh Thanh Hóa, cụm trưởng Cụm thi đua Bắc Trung Bộ năm 2023, chủ trì hội nghị "
             "tổng kết năm 2023.")
-    found = extract.leaders([text], OLD_NAMES, 2023, "tong-ket")
+    found = people.leaders([text], OLD_NAMES, 2023, "tong-ket")
     assert found.value is None and found.doubtful and "Thanh Hóa" in found.how
-    assert extract.leaders([text], OLD_NAMES, 2023, "so-ket").value == {"chair": ["Thanh Hóa"], "deputy": []}
+    assert people.leaders([text], OLD_NAMES, 2023, "so-ket").value == {"chair": ["Thanh Hóa"], "deputy": []}
 
 
 @pytest.mark.parametrize("tail, before_date, meta, writer", [
@@ -355,7 +357,7 @@ def test_a_tong_ket_names_no_next_leaders_from_its_current_chair():
 ])
 def test_author(tail, before_date, meta, writer):
     from archive.importer.rawpage import is_signature, signature_name
-    assert extract.author(tail, before_date, meta, is_signature, signature_name).value == writer
+    assert provenance.author(tail, before_date, meta, is_signature, signature_name).value == writer
 
 
 @pytest.mark.parametrize("tail, head, name", [
@@ -368,7 +370,7 @@ def test_author(tail, before_date, meta, writer):
 ])
 def test_source_never_a_person(tail, head, name):
     meta = {} if tail or head else {"site_name": "Báo Kon Tum điện tử"}
-    found = extract.source(tail, "", head, meta, OLD_NAMES)
+    found = provenance.source(tail, "", head, meta, OLD_NAMES)
     assert (found.value or {}).get("name") == name
 
 
@@ -412,7 +414,7 @@ sông Hồng tổ chức hội nghị sơ kết công tác thi đua 6 tháng đ�
     front = _front(render_draft(make_draft(page, CONFIG, {})))
     assert (front["author"], front["source"], front["date"]) == ("Hà Linh", {"name": "Tạp chí Kinh tế hợp tác"},
                                                                  dt.date(2023, 7, 13))
-    assert front["published"] == dt.datetime(2023, 7, 14, 15, 30, tzinfo=extract.VIETNAM)
+    assert front["published"] == dt.datetime(2023, 7, 14, 15, 30, tzinfo=dates.VIETNAM)
 
 
 def test_a_provincial_conference_is_filed_under_cap_tinh_and_shows_on_the_province_page(scratch):

@@ -24,8 +24,10 @@ from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
 from ..site.validate import source_address
-from . import extract
+from . import dates, figures, kinds, people, places, provenance
+from .figures import Unit
 from .rawpage import Block, PageError, RawPage, is_signature, read_page, signature_name
+from .text import Found, ProvinceIndex
 
 _MERGER = dt.date(2025, 7, 1)  # provinces are named as they were on the conference's day
 _MAX_SUFFIX = 50
@@ -79,7 +81,7 @@ class _Notes:
 
     items: list[FieldNote] = field(default_factory=list)
 
-    def take(self, name: str, result: extract.Found, shown: object = None) -> Any:
+    def take(self, name: str, result: Found, shown: object = None) -> Any:
         """The value of a found field (None when empty), noted as found, guessed or missing."""
         if result.value in (None, "", [], {}):
             self.items.append(FieldNote(name, MISSING, "", result.how or say("import.not_found")))
@@ -155,8 +157,8 @@ def _province_names(config: SiteConfig, day: dt.date | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _When:
-    date: extract.Found
-    period: extract.Found
+    date: Found
+    period: Found
     published: dt.datetime | None
     before_date: str  # what stands before the date on the publication line (often the writer's initials)
     lead: str  # the paragraph that gives the conference's day
@@ -164,89 +166,89 @@ class _When:
 
 def _when(page: RawPage, title: str, paragraphs: list[str], kind: str) -> _When:
     """The conference's date, the period it reviews and the page's publication moment."""
-    period = extract.period(title, paragraphs)
-    published_at, before_date = extract.published(page.head)
+    period = dates.period(title, paragraphs)
+    published_at, before_date = dates.published(page.head)
     if published_at is None and page.meta.get("published"):
-        published_at = extract.published_meta(page.meta["published"])
-    days = [(extract.conference_day(p), p) for p in paragraphs[:2]]
+        published_at = dates.published_meta(page.meta["published"])
+    days = [(dates.conference_day(p), p) for p in paragraphs[:2]]
     day, lead = next(((d, p) for d, p in days if d), (None, paragraphs[0] if paragraphs else ""))
-    date = extract.conference_date(day, published_at, period.value if isinstance(period.value, int) else None, kind)
+    date = dates.conference_date(day, published_at, period.value if isinstance(period.value, int) else None, kind)
     date_value = date.value if isinstance(date.value, dt.date) else None
-    period = extract.period_from_date(period, date_value, kind)
+    period = dates.period_from_date(period, date_value, kind)
     return _When(date, period, published_at, before_date, lead)
 
 
 @dataclass(frozen=True)
 class _Who:
-    cluster: extract.Found
-    provinces: extract.Found
-    unit: extract.Unit
-    source: extract.Found
+    cluster: Found
+    provinces: Found
+    unit: Unit
+    source: Found
 
 
-def _own_key(config: SiteConfig, province: str, index: extract.ProvinceIndex) -> str:
+def _own_key(config: SiteConfig, province: str, index: ProvinceIndex) -> str:
     """The cluster key of an alliance that has one of its own ("hai-phong"), else ""."""
     return next((key for key, name in config.clusters.items()
-                 if extract.single_province_cluster(name, index) == province), "")
+                 if places.single_province_cluster(name, index) == province), "")
 
 
 def _who(page: RawPage, config: SiteConfig, title: str, paragraphs: list[str], lead: str,
-         index: extract.ProvinceIndex, members: Mapping[str, set[str]]) -> _Who:
+         index: ProvinceIndex, members: Mapping[str, set[str]]) -> _Who:
     """Who held the conference: a cluster named in the opening, else one province's alliance, else any cluster
     the text names or whose known provinces fit; who took part; and where the page comes from."""
-    source = extract.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
-    city = extract.source_province(source.value if isinstance(source.value, dict) else None, index)
-    named = extract.provinces_named([title] + paragraphs, index)
-    opening = extract.named_clusters(f"{title}\n{lead}", config.clusters, index)
+    source = provenance.source(list(page.tail), page.lead_prefix, list(page.head), page.meta, index)
+    city = provenance.source_province(source.value if isinstance(source.value, dict) else None, index)
+    named = places.provinces_named([title] + paragraphs, index)
+    opening = places.named_clusters(f"{title}\n{lead}", config.clusters, index)
     if opening:
         best = max(opening, key=lambda key: opening[key])
         how = say("found.cluster.opening", name=config.clusters[best])
-        return _Who(extract.Found(best, how, len(opening) > 1), named, extract.Unit("cluster"), source)
-    alliance = extract.provincial_alliance(title, lead, index, city)
+        return _Who(Found(best, how, len(opening) > 1), named, Unit("cluster"), source)
+    alliance = places.provincial_alliance(title, lead, index, city)
     if isinstance(alliance.value, str):
         return _provincial(config, alliance, index, source)
     text = "\n".join([title] + paragraphs)
     names = [str(name) for name in named.value] if isinstance(named.value, list) else []
-    found = extract.cluster(text, config.clusters, index, city, names, members)
-    single = extract.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
+    found = places.cluster(text, config.clusters, index, city, names, members)
+    single = places.single_province_cluster(config.clusters.get(str(found.value or ""), ""), index)
     if single:
-        alliance = extract.Found([single], say("found.scope.alliance", province=single))
-        return _Who(found, alliance, extract.Unit("alliance", single), source)
+        alliance = Found([single], say("found.scope.alliance", province=single))
+        return _Who(found, alliance, Unit("alliance", single), source)
     if found.value and not found.doubtful:
-        found = extract.Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
-    return _Who(found, named, extract.Unit("cluster"), source)
+        found = Found(found.value, say("found.cluster.not_in_opening", how=found.how), True)
+    return _Who(found, named, Unit("cluster"), source)
 
 
-def _provincial(config: SiteConfig, alliance: extract.Found, index: extract.ProvinceIndex,
-                source: extract.Found) -> _Who:
+def _provincial(config: SiteConfig, alliance: Found, index: ProvinceIndex,
+                source: Found) -> _Who:
     province = str(alliance.value)
-    provinces = extract.Found([province], alliance.how, alliance.doubtful)
+    provinces = Found([province], alliance.how, alliance.doubtful)
     own = _own_key(config, province, index)
     if own:
         how = say("found.cluster.own", province=province, name=config.clusters[own])
-        return _Who(extract.Found(own, how, alliance.doubtful), provinces, extract.Unit("alliance", province), source)
+        return _Who(Found(own, how, alliance.doubtful), provinces, Unit("alliance", province), source)
     if PROVINCE_LEVEL in config.clusters:
         how = say("found.cluster.province_level", province=province, how=alliance.how)
-        cluster = extract.Found(PROVINCE_LEVEL, how, alliance.doubtful)
+        cluster = Found(PROVINCE_LEVEL, how, alliance.doubtful)
     else:
-        cluster = extract.Found(None, say("found.cluster.no_province_level", province=province,
-                                                    cluster_key=PROVINCE_LEVEL),
-                                True)
-    return _Who(cluster, provinces, extract.Unit("province", province), source)
+        cluster = Found(None, say("found.cluster.no_province_level", province=province,
+                                  cluster_key=PROVINCE_LEVEL),
+                        True)
+    return _Who(cluster, provinces, Unit("province", province), source)
 
 
 def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]] | None = None) -> Draft:
     """The front matter and body of one page, with every field it could find and how sure it is of each."""
     notes = _Notes()
     paragraphs = [block.text for block in page.blocks if not block.caption]
-    title = extract.tidy_title(page.title, config.clusters)
-    notes.take("title", extract.Found(title, say("found.title.line") if title else say("found.title.none")))
-    kind = extract.kind(title, paragraphs[0] if paragraphs else "")
+    title = places.tidy_title(page.title, config.clusters)
+    notes.take("title", Found(title, say("found.title.line") if title else say("found.title.none")))
+    kind = kinds.kind(title, paragraphs[0] if paragraphs else "")
     when = _when(page, title, paragraphs, str(kind.value or ""))
     if when.lead and paragraphs and when.lead != paragraphs[0] and kind.value is None:
-        kind = extract.kind(title, when.lead)
+        kind = kinds.kind(title, when.lead)
     date = when.date.value if isinstance(when.date.value, dt.date) else None
-    index = extract.ProvinceIndex.of(_province_names(config, date))
+    index = ProvinceIndex.of(_province_names(config, date))
     who = _who(page, config, title, paragraphs, when.lead, index, members or {})
     front: dict[str, Any] = {"title": title or None}
     front["date"] = notes.take("date", when.date)
@@ -254,17 +256,17 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
     front["kind"] = notes.take("kind", kind)
     provinces = who.provinces.value if isinstance(who.provinces.value, list) else []
     _optional(front, notes, "provinces", who.provinces, ", ".join(str(name) for name in provinces))
-    _optional(front, notes, "location", extract.location([when.lead] + [p for p in paragraphs[:2] if p != when.lead]))
+    _optional(front, notes, "location", places.location([when.lead] + [p for p in paragraphs[:2] if p != when.lead]))
     _optional(front, notes, "period", when.period)
     source_name = (who.source.value or {}).get("name") if isinstance(who.source.value, dict) else None
     _optional(front, notes, "source", who.source, source_name)
-    _optional(front, notes, "author", extract.author(list(page.tail), when.before_date, page.meta, is_signature,
-                                                     signature_name))
+    _optional(front, notes, "author", provenance.author(list(page.tail), when.before_date, page.meta,
+                                                        is_signature, signature_name))
     if when.published:
         front["published"] = when.published.isoformat()
-        notes.take("published", extract.Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
+        notes.take("published", Found(f"{when.published:%Y-%m-%d %H:%M}", say("found.published.line")))
     else:
-        notes.take("published", extract.Found(None, say("found.published.none")))
+        notes.take("published", Found(None, say("found.published.none")))
     front["draft"] = True
     results, sources = _results(paragraphs, index, who.unit, when.period.value, str(kind.value or ""), notes)
     if results:
@@ -276,34 +278,34 @@ def make_draft(page: RawPage, config: SiteConfig, members: Mapping[str, set[str]
                  len(paragraphs), captions, page.dropped)
 
 
-def _optional(front: dict[str, Any], notes: _Notes, name: str, result: extract.Found, shown: object = None) -> None:
+def _optional(front: dict[str, Any], notes: _Notes, name: str, result: Found, shown: object = None) -> None:
     value = notes.take(name, result, shown)
     if value:
         front[name] = value
 
 
-def _results(paragraphs: list[str], index: extract.ProvinceIndex, unit: extract.Unit, period: object, kind: str,
+def _results(paragraphs: list[str], index: ProvinceIndex, unit: Unit, period: object, kind: str,
              notes: _Notes) -> tuple[dict[str, Any], list[str]]:
     """results: the figures whose scope is clear, the awards, the leaders; the rest goes on the review list."""
-    figures = extract.figures(paragraphs, index, unit)
+    found_figures = figures.figures(paragraphs, index, unit)
     results: dict[str, Any] = {}
-    if figures.cluster:
-        results["figures"] = figures.cluster
-    if figures.by_province:
-        results["by_province"] = figures.by_province
-    for name, why in figures.notes:
+    if found_figures.cluster:
+        results["figures"] = found_figures.cluster
+    if found_figures.by_province:
+        results["by_province"] = found_figures.by_province
+    for name, why in found_figures.notes:
         notes.review(f"results.{name}" if name != "results" else name, why)
-    awards = extract.awards(paragraphs)
+    awards = people.awards(paragraphs)
     if awards:
         results["awards"] = awards
         notes.review("results.awards", say("import.check_review"))
     if unit.kind == "cluster":
-        found = extract.leaders(paragraphs, index, period if isinstance(period, int) else None, kind)
+        found = people.leaders(paragraphs, index, period if isinstance(period, int) else None, kind)
         value = found.value if isinstance(found.value, dict) else {}
         shown = "; ".join(f"{role} {', '.join(names) or '-'}" for role, names in value.items())
         if notes.take("results.leaders", found, shown):
             results["leaders"] = value
-    return results, figures.sources
+    return results, found_figures.sources
 
 
 def _slug(front: Mapping[str, Any], title: str) -> str:

@@ -4,7 +4,8 @@ Pages come from provincial portals and newspapers with their menus, banners,
 share buttons, "Tin khác" lists, cookie notices and footers. This module
 drops those and returns the article's own paragraphs in order, with each
 photo's caption kept as a caption (the photo file itself is never kept). It
-only reads; the fields are found by archive.extract.
+only reads; the fields are found by the modules beside it (dates, kinds,
+places, figures, people, provenance), called from archive.importer.draft.
 """
 from __future__ import annotations
 
