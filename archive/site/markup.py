@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from typing import Callable
 
 import markdown
 import nh3
@@ -169,10 +170,14 @@ class _QuickInline(InlineProcessor):
         if patternIndex == 0 and not QuickMarkdown.INLINE_TRIGGER.search(data):
             QuickMarkdown.counts["inline skipped"] += 1
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)
+        handled: str = super()._InlineProcessor__handleInline(data, patternIndex)
+        return handled
 
 
-def _quick_test(test, characters: str):
+_BlockTest = Callable[[etree.Element, str], bool]  # a block processor's test(parent, block)
+
+
+def _quick_test(test: _BlockTest, characters: str) -> _BlockTest:
     def quick_test(parent: etree.Element, block: str) -> bool:
         if not any(character in block for character in characters):
             QuickMarkdown.counts["block tests skipped"] += 1
