@@ -286,7 +286,7 @@ def _saved_or_deleted(changes: set[tuple[watchfiles.Change, str]]) -> dict[Path,
     return found
 
 
-class _Files(StaticFileHandler):
+class _PreviewFileHandler(StaticFileHandler):
     """livereload's file handler, with a 400 for a request path no file can have (a NUL byte, a
     '%' not followed by two hex digits, or percent-encoded bytes that are not UTF-8), the site's
     own 404 page for a path it lacks, and the panel's script added to every page it serves
@@ -358,7 +358,7 @@ class _PreviewServer(Server):
     def __init__(self, board: _Board, watcher: _Tabs) -> None:
         super().__init__(watcher=watcher)
         self.board = board
-        self.SFH = _Files
+        self.SFH = _PreviewFileHandler
 
     def get_web_handlers(self, script: bytes) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]]:
         return [(r"/_preview/events", _Events, {"board": self.board}),
