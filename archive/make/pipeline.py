@@ -309,9 +309,9 @@ def _template_times(templates: Path) -> dict[str, int]:
             for path in templates.rglob("*") if path.is_file()}
 
 
-class _Files:
-    """One build's files as they are made: what each is made from (see Made), and whether the
-    file of the last build can be kept as it is."""
+class _FileLedger:
+    """One build's account of its files as they are made: what each is made from (see Made), and
+    whether the file of the last build can be kept as it is (then it is kept, in the sink)."""
 
     def __init__(self, site: Site, templates: Path, sink: Sink, last: Made | None):
         self.sink = sink
@@ -329,28 +329,30 @@ class _Files:
             names = self.env.list_templates(filter_func=lambda name: not name.startswith("static/"))
             self.redrawn = {name: bool(changed) and _uses(self.env, name, changed) for name in names}
 
-    def kept(self, path: str, source: MadeFrom) -> bool:
-        """Record what path is made from; True (and kept) when the last build made it from the same."""
-        self.made[path] = source
-        if path in self.before and self.before[path] == source:
+    def keep_if_unchanged(self, path: str, made_from: MadeFrom) -> bool:
+        """Record what path is made from, and keep the last build's file when it was made from the
+        same: True when kept (the caller makes the file otherwise)."""
+        self.made[path] = made_from
+        if path in self.before and self.before[path] == made_from:
             self.sink.keep(path)
             return True
         return False
 
-    def make_changed(self, made: dict[str, search.SearchFile]) -> None:
-        """Make each file (path -> what it is made from, how to make it) unless it can be kept."""
-        for path, file in made.items():
-            if not self.kept(path, file.made_from):
+    def make_changed(self, files: dict[str, search.SearchFile]) -> None:
+        """Make each file unless the last build's can be kept."""
+        for path, file in files.items():
+            if not self.keep_if_unchanged(path, file.made_from):
                 self.sink.put(path, file.make())
 
-    def due(self, page: render.Page) -> bool:
-        """Whether a page must be drawn: its data, or a template it is drawn with, changed."""
+    def keep_page_if_unchanged(self, page: render.Page) -> bool:
+        """Record the page, and keep the last build's file when neither its data nor a template it
+        is drawn with changed: True when kept; else it is counted as drawn, and the caller draws it."""
         self.made[page.path] = page
         if self.redrawn.get(page.template, True) or self.before.get(page.path) != page:
             self.drawn += page.path.endswith(".html")
-            return True
+            return False
         self.sink.keep(page.path)
-        return False
+        return True
 
     def record(self) -> Made:
         return Made(self.config, self.times, self.made, self.drawn)
@@ -366,8 +368,11 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
     """Make every file of the site into sink: the pages, then (after pages_done()) the search
     index, the downloads and the search page. A file made from the same inputs as in the last
     build (last) is kept as it is. What each file was made from, and how many workers drew."""
-    files = _Files(site, templates, sink, last)
-    due = [page for page in render.plan_pages(site, results.tabulate(site)) if files.due(page)]
+    ledger = _FileLedger(site, templates, sink, last)
+    due: list[render.Page] = []  # the pages to draw: the others are kept as the last build left them
+    for page in render.plan_pages(site, results.tabulate(site)):
+        if not ledger.keep_page_if_unchanged(page):
+            due.append(page)
     planned = search.plan(site, caches.search)
     missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
     spans = [range(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
@@ -379,10 +384,10 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
         drawing = [runner.submit(_draw_pages, span) for span in spans]
         for path, source in _copies(site, templates).items():
             info = source.stat()
-            if not files.kept(path, Copied(str(source), info.st_mtime_ns, info.st_size)):
+            if not ledger.keep_if_unchanged(path, Copied(str(source), info.st_mtime_ns, info.st_size)):
                 sink.copy(path, source)
         for path, data in form.files(site.config).items():  # the web form's page and config.yml
-            if not files.kept(path, data):
+            if not ledger.keep_if_unchanged(path, data):
                 sink.put(path, data)
         progress(say("cli.progress.draw"), 0, len(due))
         drawn = 0
@@ -391,38 +396,38 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
             progress(say("cli.progress.draw"), drawn, len(due))
         pages_done()
         progress(say("cli.progress.index"), 0, len(site.conferences))
-        _make_downloads(site, files)
-        manifest = _make_search(site, files, caches, planned, indexing)
+        _make_downloads(site, ledger)
+        manifest = _make_search(site, ledger, caches, planned, indexing)
     page = render.search_page(site, manifest)
-    if files.due(page):
-        sink.put(page.path, render.draw(page, files.env, site.config))
-    return files.record(), runner.workers
+    if not ledger.keep_page_if_unchanged(page):
+        sink.put(page.path, render.draw(page, ledger.env, site.config))
+    return ledger.record(), runner.workers
 
 
-def _make_search(site: Site, files: _Files, caches: Caches, planned: search.Plan,
+def _make_search(site: Site, ledger: _FileLedger, caches: Caches, planned: search.Plan,
                  indexing: dict[int, Future[search.GroupIndex]]) -> search.Manifest:
     """The search index's files (the groups not cached are being indexed: indexing), and its manifest."""
-    files.make_changed(search.result_files(site, planned.conferences))
+    ledger.make_changed(search.result_files(site, planned.conferences))
     groups = dict(planned.cached)
     for n, future in indexing.items():
         groups[n] = future.result()
         caches.search.put(planned.keys[n], groups[n])
     ordered = [groups[n] for n in range(len(planned.keys))]
-    files.make_changed(search.partition_files(ordered))  # (an edit changes one group's part of some)
+    ledger.make_changed(search.partition_files(ordered))  # (an edit changes one group's part of some)
     return search.manifest([group.keys for group in ordered])
 
 
-def _make_downloads(site: Site, files: _Files) -> None:
+def _make_downloads(site: Site, ledger: _FileLedger) -> None:
     """The CSV and JSON of every figure: costly to make, so compared by what they show."""
     inputs = results.download_inputs(site)
     paths = [site.config.urls["data"] + name for name in (results.CSV_FILE, results.JSON_FILE)]
-    if all(path in files.before and files.before[path] == inputs for path in paths):
+    if all(path in ledger.before and ledger.before[path] == inputs for path in paths):
         for path in paths:
-            files.kept(path, inputs)
+            ledger.keep_if_unchanged(path, inputs)
     else:
-        files.made.update(dict.fromkeys(paths, inputs))
+        ledger.made.update(dict.fromkeys(paths, inputs))
         for path, data in results.downloads(site).items():
-            files.sink.put(path, data)
+            ledger.sink.put(path, data)
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
