@@ -119,8 +119,13 @@ MadeFrom = render.Page | Copied | results.DownloadInputs | search.SearchFileInpu
 class Made:
     """What each file of output/ was made from, as the last build left it: the config and the
     templates' modification times it was drawn with, and per file a value equal to what the
-    file would be made from again (a page's Page, a search group's key, a copy's source with
-    its time and size, or the bytes themselves). The live preview keeps it between edits."""
+    file would be made from again (MadeFrom: equal, the file is kept): a page's Page (its
+    template and what it shows), a copy's source with its time and size (Copied), the
+    downloads' inputs (results.DownloadInputs), and what a search file holds before it is
+    written (search.SearchFile): a results file's articles, the filter table, a partition
+    file's packed partitions of the groups that have its key ({group: packed}, as each
+    group's task made them). Only the web form's two files are compared by their bytes.
+    The live preview keeps it between edits."""
 
     config: SiteConfig
     templates: dict[str, int]
@@ -475,7 +480,8 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
 
     The live preview passes its Memory: the caches stay in memory, and after its first build
     only the files whose inputs changed are made again and written in place; pages_done() is
-    called once the pages are written, if any changed (the search index and downloads follow)."""
+    called once the pages are written, if any changed (the search index and downloads follow;
+    should they fail, the pages stay written: see output.InPlace)."""
     started = time.perf_counter()
     refuse_unsafe(options)
     try:
