@@ -36,7 +36,7 @@ class Sink(Protocol):
 try:
     import fcntl
 except ImportError:  # Windows: no lock (a single user's machine)
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # None says there is no lock: see locked()
 
 _held: set[int] = set()  # the lock files this process holds open
 

@@ -405,7 +405,7 @@ def draw(page: Page, env: jinja2.Environment, config: SiteConfig) -> bytes:
     # The 404 page is served at any depth, so its links start from the site's own path.
     root = (urlsplit(config.base_url).path or "/") if page.path == "404.html" else _root_for(page.path)
     context: dict[str, Any] = {"config": config, "page_path": page.path, "root": root, **page.context._asdict()}
-    templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]  # environment()'s: a FileSystemLoader
     try:
         return env.get_template(page.template).render(context).encode("utf-8")
     except jinja2.TemplateSyntaxError as error:
@@ -431,7 +431,7 @@ def templates_used(env: jinja2.Environment, name: str) -> frozenset[str] | None:
     seen, todo = {name}, [name]
     try:
         while todo:
-            source = env.loader.get_source(env, todo.pop())[0]  # type: ignore[union-attr]
+            source = env.loader.get_source(env, todo.pop())[0]  # type: ignore[union-attr]  # environment() sets one
             for other in meta.find_referenced_templates(env.parse(source)):
                 if other is None:
                     return None

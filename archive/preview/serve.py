@@ -168,7 +168,7 @@ def _editor_file(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith("~") or name.isdigit()
 
 
-class _Tabs(Watcher):
+class _Tabs(Watcher):  # type: ignore[misc]  # livereload is untyped: its classes are Any
     """The adapter between this server and livereload, which would otherwise poll the files
     itself every 0,8 s: livereload asks its watcher to start(callback) and, when that returns
     True, polls nothing; reload() then tells the open tabs to reload, from any thread, through
@@ -286,7 +286,7 @@ def _saved_or_deleted(changes: set[tuple[watchfiles.Change, str]]) -> dict[Path,
     return found
 
 
-class _PreviewFileHandler(StaticFileHandler):
+class _PreviewFileHandler(StaticFileHandler):  # type: ignore[misc]  # livereload is untyped: its classes are Any
     """livereload's file handler, with a 400 for a request path no file can have (a NUL byte, a
     '%' not followed by two hex digits, or percent-encoded bytes that are not UTF-8), the site's
     own 404 page for a path it lacks, and the panel's script added to every page it serves
@@ -352,7 +352,7 @@ class _Events(tornado.websocket.WebSocketHandler):
         self.board.listeners.discard(self)
 
 
-class _PreviewServer(Server):
+class _PreviewServer(Server):  # type: ignore[misc]  # livereload is untyped: its classes are Any
     """livereload's server, with the panel's files and events beside the site's."""
 
     def __init__(self, board: _Board, watcher: _Tabs) -> None:
