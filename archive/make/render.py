@@ -8,7 +8,7 @@ import operator
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Iterable, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
@@ -404,7 +404,7 @@ def draw(page: Page, env: jinja2.Environment, config: SiteConfig) -> bytes:
     """A page's bytes; a template error stops the build with a clear message."""
     # The 404 page is served at any depth, so its links start from the site's own path.
     root = (urlsplit(config.base_url).path or "/") if page.path == "404.html" else _root_for(page.path)
-    context: dict[str, Any] = {"config": config, "page_path": page.path, "root": root, **page.context._asdict()}
+    context: dict[str, object] = {"config": config, "page_path": page.path, "root": root, **page.context._asdict()}
     templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]  # environment()'s: a FileSystemLoader
     try:
         return env.get_template(page.template).render(context).encode("utf-8")
