@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import NoReturn
+from types import FrameType
+from typing import Callable, Iterable, NoReturn
 
 from .common.messages import say
 from .common.problems import BuildFailed, Refused, print_problems
@@ -19,7 +20,8 @@ from .make.pipeline import Options, build, check
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, say("cli.usage") if prefix is None else prefix)
 
 
@@ -119,7 +121,11 @@ def _stop(signum: int, frame: object) -> None:
     raise Stopped(signum)
 
 
-def _stop_on_signals() -> dict:
+# What signal.signal takes and gives back: a function, or SIG_DFL or SIG_IGN, or None (not set from Python).
+_Handler = Callable[[int, FrameType | None], object] | int | None
+
+
+def _stop_on_signals() -> dict[int, _Handler]:
     """Install _stop for SIGTERM and SIGHUP; the handlers it replaced."""
     if threading.current_thread() is not threading.main_thread():
         return {}

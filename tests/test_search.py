@@ -231,7 +231,7 @@ def _search_files(scratch, monkeypatch, extra: dict[str, str]):
     sink = Collected()
     made, _ = make_site(site, Path("templates"), sink, Caches(None))
     files = {path: data for path, data in sink.files.items() if path.startswith("search/")}
-    return site, files, made.files["tim-kiem/index.html"].context["manifest"]
+    return site, files, made.files["tim-kiem/index.html"].context.manifest
 
 
 class Collected:

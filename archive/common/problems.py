@@ -5,7 +5,7 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
 from .messages import say
 
@@ -43,7 +43,8 @@ class BuildFailed(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):  # so that a worker process can report it
+    # so that a worker process can report it
+    def __reduce__(self) -> tuple[type[BuildFailed], tuple[tuple[Problem, ...]]]:
         return (BuildFailed, (self.problems,))
 
 
@@ -60,7 +61,7 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return say("suggest.did_you_mean", choice=choice) if choice else ""
 
 
-def describe(value: Any) -> str:
+def describe(value: object) -> str:
     """How a YAML value reads to an editor, never a Python type name."""
     if value is None:
         return say("value.nothing")
@@ -73,7 +74,7 @@ def describe(value: Any) -> str:
     return repr(value)
 
 
-def expected(what: str, value: Any) -> str:
+def expected(what: str, value: object) -> str:
     """ "cần <what>, nhưng ghi <value>": how a problem says what it wanted and what it found."""
     return say("problem.expected", expected=what, found=describe(value))
 

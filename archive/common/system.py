@@ -36,5 +36,5 @@ def exchange(first: Path, second: Path) -> bool:
     """Swap two folders atomically; False where the system cannot."""
     if _LIBC is None or not hasattr(_LIBC, "renameat2"):
         return False
-    result = _LIBC.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    result: int = _LIBC.renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
     return result == 0

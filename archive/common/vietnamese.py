@@ -45,10 +45,14 @@ def _letter_key(char: str) -> tuple[int, int, int]:
     return (rank, tone, 0)
 
 
-def sort_key(text: str) -> tuple:
+# A syllable's key: each letter's (rank, code point), then its tones.
+_SyllableKey = tuple[tuple[tuple[int, int], ...], tuple[int, ...]]
+
+
+def sort_key(text: str) -> tuple[tuple[_SyllableKey, ...], str]:
     """Key for Vietnamese alphabetical order, syllable by syllable: Ă and Â
     after A, Đ after D, and the tone only where the letters are equal."""
-    syllables = []
+    syllables: list[_SyllableKey] = []
     for word in unicodedata.normalize("NFC", text).split():
         letters = [_letter_key(ch) for ch in word]
         syllables.append((tuple((rank, code) for rank, _, code in letters), tuple(t for _, t, _ in letters)))

@@ -40,6 +40,8 @@ def _int_12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 _Loader.add_constructor(_INT, _int_12)
 
 KeyPath = tuple[Any, ...]  # a key path inside the document, e.g. ("results", "figures", "cooperatives")
+# A mapping as the file holds it: its keys and values are whatever the file says, until a check narrows them.
+YamlMapping = dict[Any, Any]
 
 
 @dataclass(frozen=True)

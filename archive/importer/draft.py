@@ -103,7 +103,7 @@ class Known:
     titles: dict[str, str] = field(default_factory=dict)  # folded title -> file
     sources: dict[str, str] = field(default_factory=dict)  # source_address -> file
 
-    def add(self, data: dict, shown: str) -> None:
+    def add(self, data: Mapping[str, Any], shown: str) -> None:
         names = data.get("provinces") or []
         if isinstance(data.get("cluster"), str) and isinstance(names, list):
             self.members.setdefault(data["cluster"], set()).update(n for n in names if isinstance(n, str))

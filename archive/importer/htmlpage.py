@@ -11,7 +11,8 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import NavigableString
 
 # Elements that never hold the article's own text.
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "form",
@@ -103,7 +104,7 @@ def _name(value: object) -> str:
     return " ".join(str(value or "").split())
 
 
-def _article_fields(item: dict) -> dict[str, str]:
+def _article_fields(item: dict[str, object]) -> dict[str, str]:
     fields = {"title": _name(item.get("headline")), "published": _name(item.get("datePublished")),
               "author": _name(item.get("author")), "site_name": _name(item.get("publisher"))}
     return {key: value for key, value in fields.items() if value}

@@ -17,7 +17,7 @@ import pickle
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Generic, TypeVar
 
 from ..common.digest import digest
 
@@ -112,12 +112,15 @@ def _layout() -> str:
     return _code_digest((__name__,))
 
 
-class Store:
+Value = TypeVar("Value")  # what a store keeps under each key
+
+
+class Store(Generic[Value]):
     """A named dict kept in one file of the cache folder."""
 
     def __init__(self, folder: Path | None, name: str):
         self.path = folder / f"{name}.pickle" if folder else None
-        self.entries: dict[str, Any] = {}
+        self.entries: dict[str, Value] = {}
         self.used: set[str] = set()
         self.changed = False
         if self.path and self.path.is_file():
@@ -128,7 +131,7 @@ class Store:
             except Exception:  # a damaged cache is a missing cache
                 self.entries = {}
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> Value | None:
         if key in self.entries:
             self.used.add(key)
             return self.entries[key]
@@ -139,7 +142,7 @@ class Store:
         if key in self.entries:
             self.used.add(key)
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Value) -> None:
         self.entries[key] = value
         self.used.add(key)
         self.changed = True
@@ -164,7 +167,7 @@ class Store:
         os.replace(temporary, self.path)
 
 
-class FileStore(Store):
+class FileStore(Store[Value]):
     """A named dict kept as one file an entry in a folder of the cache, each read only when
     asked for and written once: for large entries (a search group's files) of which a
     build changes few."""
@@ -177,7 +180,7 @@ class FileStore(Store):
         self.fresh: set[str] = set()  # entries put by this build, to write
         self.known = {path.stem for path in self.path.glob("*.pickle")} if self.path and self.path.is_dir() else set()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> Value | None:
         if key not in self.entries and key in self.known and self.path is not None:
             try:
                 version, value = pickle.loads((self.path / f"{key}.pickle").read_bytes())
@@ -188,7 +191,7 @@ class FileStore(Store):
             self.entries[key] = value
         return super().get(key)
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Value) -> None:
         super().put(key, value)
         self.fresh.add(key)
 

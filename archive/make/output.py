@@ -6,7 +6,7 @@
   the live output/. A file whose bytes did not change is hard-linked from the previous
   output instead of written again, so its modification time stays true.
 - InPlace (the live preview's later builds): only the changed files, each replaced
-  atomically, once the whole build has succeeded.
+  atomically: the pages once they are all drawn, the rest once the whole build has succeeded.
 - Discard (`check`): nothing is written.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Sink(Protocol):
 try:
     import fcntl
 except ImportError:  # Windows: no lock (a single user's machine)
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # None says there is no lock: see locked()
 
 _held: set[int] = set()  # the lock files this process holds open
 
@@ -219,10 +219,15 @@ def _delete(folder: Path, background: bool) -> None:
 
 
 class InPlace:
-    """The live preview's writes after its first build: out_dir changed in place, and only once
-    every file of the build is made (a failed build writes nothing). A file whose bytes are the
-    same is left alone; each other file is replaced atomically; the files of the last build that
-    this one did not make or keep are deleted."""
+    """The live preview's writes after its first build: out_dir changed in place, in two steps.
+    Once the pages are drawn, write() writes what is made so far (the pages, the copies, the web
+    form's files), so that the tab reloads before the rest is made; commit() writes the rest (the
+    downloads, the search index and its page) and deletes the files of the last build that this
+    one did not make or keep. A build that fails before its pages are all drawn (a broken
+    article, a template's error) writes nothing; one that fails after leaves the files of the
+    first step written beside the last build's downloads and search index, and the preview's
+    next build starts afresh (see pipeline._build). A file whose bytes are the same is left
+    alone; each other file is replaced atomically."""
 
     workers_may_write = False  # the files wait in this process's memory
 

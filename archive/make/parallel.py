@@ -18,17 +18,21 @@ import os
 import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable
+from typing import Any, Callable, Generic, TypeVar
 
 from ..common.system import end_with_parent
 
 PARALLEL_FROM = 300  # tasks' worth of work (articles to read, pages to draw) before workers pay off
 MAX_WORKERS = 8
 
-_shared: Any = None  # in a worker: what the pool was started with
+_shared: Any = None  # in a worker: what the pool was started with (the Runner's shared, of the task's type)
+
+Shared = TypeVar("Shared")  # what every task of a stage is given
+Item = TypeVar("Item")  # what one task is given
+Result = TypeVar("Result")  # what one task gives back
 
 
-def _receive(shared: Any, parent: int) -> None:
+def _receive(shared: object, parent: int) -> None:
     global _shared
     _shared = shared
     _bound_to(parent)
@@ -48,7 +52,7 @@ def _bound_to(parent: int) -> None:
         os._exit(1)
 
 
-def _call(task: Callable[[Any, Any], Any], item: Any) -> Any:
+def _call(task: Callable[[Shared, Item], Result], item: Item) -> Result:
     return task(_shared, item)
 
 
@@ -63,15 +67,15 @@ def worker_count(work: int) -> int:
     return cores if work >= PARALLEL_FROM and cores > 1 and can_fork else 0
 
 
-class _Deferred(Future):
+class _Deferred(Future[Result], Generic[Shared, Item, Result]):
     """A task to run in this process when its result is first asked for: the caller submits in
     the order that keeps workers busy, and asks for results in the order it needs them."""
 
-    def __init__(self, task: Callable[[Any, Any], Any], shared: Any, item: Any) -> None:
+    def __init__(self, task: Callable[[Shared, Item], Result], shared: Shared, item: Item) -> None:
         super().__init__()
         self.task, self.shared, self.item = task, shared, item
 
-    def result(self, timeout: float | None = None) -> Any:
+    def result(self, timeout: float | None = None) -> Result:
         if not self.done():
             try:
                 self.set_result(self.task(self.shared, self.item))
@@ -80,16 +84,16 @@ class _Deferred(Future):
         return super().result(timeout)
 
 
-class Runner:
+class Runner(Generic[Shared]):
     """Where one stage's tasks run: `with Runner(work, shared) as runner: runner.submit(task, item)`.
     In process, a task runs when its result is first asked for (see _Deferred)."""
 
-    def __init__(self, work: int, shared: Any) -> None:
+    def __init__(self, work: int, shared: Shared) -> None:
         self.shared = shared
         self.workers = worker_count(work)
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> Runner:
+    def __enter__(self) -> Runner[Shared]:
         if self.workers:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_receive, initargs=(self.shared, os.getpid()))
@@ -100,11 +104,11 @@ class Runner:
             # On an error, queued tasks are dropped; the running ones end with the pool.
             self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
-    def submit(self, task: Callable[[Any, Any], Any], item: Any) -> Future:
+    def submit(self, task: Callable[[Shared, Item], Result], item: Item) -> Future[Result]:
         if self._pool is not None:
             return self._pool.submit(_call, task, item)
         return _Deferred(task, self.shared, item)
 
-    def map(self, task: Callable[[Any, Any], Any], items: list) -> list:
+    def map(self, task: Callable[[Shared, Item], Result], items: list[Item]) -> list[Result]:
         """Every item's result, in order."""
         return [future.result() for future in [self.submit(task, item) for item in items]]

@@ -21,22 +21,27 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from ..common.digest import digest
 from ..common.messages import say
 from ..common.problems import BuildFailed, Problem, Refused
 from ..site import content, markup, validate
 from ..site.config import SiteConfig, load_config
-from ..site.content import list_content, read_article, shown_path, unreadable
+from ..site.content import SourceFile, list_content, read_article, shown_path, unreadable
 from ..site.model import Conference, Site, build_site
 from ..site.validate import check_article, check_duplicates, check_unique_urls
 from . import form, render, results, search
 from .cache import FileStore, Store, code_digest
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
+
+if TYPE_CHECKING:
+    import jinja2
+    import markdown
 
 CODE = Path(__file__).resolve().parents[1]  # the package, archive/
 
@@ -78,11 +83,11 @@ class Caches:
     time and size of their files, the bodies converted to HTML, the indexed search groups."""
 
     def __init__(self, folder: Path | None):
-        self.articles = Store(folder, "articles")
-        self.markdown = Store(folder, "markdown")
-        self.search = FileStore(folder, "search")
+        self.articles: Store[dict[str, Checked]] = Store(folder, "articles")  # one entry: path -> Checked
+        self.markdown: Store[str] = Store(folder, "markdown")  # body's key (see _check_file) -> HTML
+        self.search: FileStore[search.GroupIndex] = FileStore(folder, "search")
 
-    def _stores(self) -> tuple[Store, ...]:
+    def _stores(self) -> tuple[Store[dict[str, Checked]], Store[str], FileStore[search.GroupIndex]]:
         return self.articles, self.markdown, self.search
 
     def begin(self) -> None:
@@ -98,16 +103,33 @@ class Caches:
             store.save()
 
 
+class Copied(NamedTuple):
+    """A file copied as it is (see _copies), as the build found its source: the same again, the copy is kept."""
+
+    source: str
+    mtime_ns: int
+    size: int
+
+
+# What a file of output/ is made from (see Made): equal again, the file is the same.
+MadeFrom = render.Page | Copied | results.DownloadInputs | search.SearchFileInputs | bytes
+
+
 @dataclass
 class Made:
     """What each file of output/ was made from, as the last build left it: the config and the
     templates' modification times it was drawn with, and per file a value equal to what the
-    file would be made from again (a page's Page, a search group's key, a copy's source with
-    its time and size, or the bytes themselves). The live preview keeps it between edits."""
+    file would be made from again (MadeFrom: equal, the file is kept): a page's Page (its
+    template and what it shows), a copy's source with its time and size (Copied), the
+    downloads' inputs (results.DownloadInputs), and what a search file holds before it is
+    written (search.SearchFile): a results file's articles, the filter table, a partition
+    file's packed partitions of the groups that have its key ({group: packed}, as each
+    group's task made them). Only the web form's two files are compared by their bytes.
+    The live preview keeps it between edits."""
 
     config: SiteConfig
     templates: dict[str, int]
-    files: dict[str, Any]
+    files: dict[str, MadeFrom]
     drawn: int = 0  # pages the build drew (the others were kept as the build before left them)
 
     def pages(self) -> int:
@@ -128,47 +150,80 @@ class Memory:
 
 _SPAN = 100  # articles a task checks
 
-Checked = tuple  # (file stamp, conference or None, problems, markdown cache key or "")
+Stamp = tuple[int, int]  # a file's modification time (ns) and size
 
 
-def _check_span(shared: tuple, paths: list[str]) -> list[tuple[Checked, str | None]]:
-    """Read, check and convert these articles (a task); each with its HTML if converted afresh."""
-    config, options, converted = shared
+@dataclass(frozen=True)
+class Checked:
+    """An article as checked, kept in the articles cache: while its file keeps the same stamp
+    (and the config, photos and code stay the same, see load_site), it is not read again."""
+
+    stamp: Stamp  # of the file as it was read; (0, 0): unreadable
+    conference: Conference | None  # None: not published (errors, or a draft left out)
+    problems: list[Problem]
+    markdown_key: str = ""  # its body's key in the markdown cache; "": not converted
+
+
+# In the articles cache's key: entries laid out otherwise (by other code) are not read as Checked.
+_CHECKED_LAYOUT = repr([(f.name, f.type) for f in dataclasses.fields(Checked)])
+
+
+@dataclass(frozen=True)
+class _CheckInputs:
+    """What every task checking articles is given (see _check_span)."""
+
+    config: SiteConfig
+    options: Options
+    converted: dict[str, str]  # the markdown cache's entries: body's key -> HTML
+
+
+@dataclass(frozen=True)
+class _CheckedFile:
+    """A task's answer for one article: what to keep of it, and its HTML when converted afresh
+    (for the markdown cache), else None."""
+
+    checked: Checked
+    fresh_html: str | None = None
+
+
+def _check_span(shared: _CheckInputs, paths: list[str]) -> list[_CheckedFile]:
+    """Read, check and convert these articles (a task)."""
     md = markup.converter()
-    return [_check_file(path, config, options, converted, md) for path in paths]
+    return [_check_file(path, shared.config, shared.options, shared.converted, md) for path in paths]
 
 
-def _check_file(name: str, config: SiteConfig, options: Options, converted: dict, md) -> tuple[Checked, str | None]:
+def _check_file(name: str, config: SiteConfig, options: Options, converted: dict[str, str],
+                md: markdown.Markdown) -> _CheckedFile:
     path = Path(name)
     try:
         stamp = _stamp(name)
     except OSError as error:
-        return ((0, 0), None, [unreadable(path, error)], ""), None
+        return _CheckedFile(Checked((0, 0), None, [unreadable(path, error)]))
     source = read_article(path)
     if isinstance(source, Problem):
-        return (stamp, None, [source], ""), None
+        return _CheckedFile(Checked(stamp, None, [source]))
     conference, found = check_article(source, config, options.content)
     lenient = not options.drafts or not options.draft_errors_stop
     if lenient and _marked_draft(source) and any(not problem.warning for problem in found):
         # A draft (an import's, say) is not published: what it still lacks is said, as warnings,
         # and stops no build but one that includes drafts (--drafts).
-        return (stamp, None, [replace(problem, warning=True) for problem in found], ""), None
+        return _CheckedFile(Checked(stamp, None, [replace(problem, warning=True) for problem in found]))
     if conference is None or not conference.body_markdown or (conference.draft and not options.drafts):
-        return (stamp, conference, found, ""), None
+        return _CheckedFile(Checked(stamp, conference, found))
     key = digest(code_digest(markup), conference.body_markdown)
     html = converted.get(key)
     fresh = None
     if html is None:
         html = fresh = markup.to_html(conference.body_markdown, md)
-    return (stamp, replace(conference, body_html=html), found, key), fresh
+    return _CheckedFile(Checked(stamp, replace(conference, body_html=html), found, key), fresh)
 
 
-def _marked_draft(source) -> bool:
+def _marked_draft(source: SourceFile) -> bool:
     data = source.front.data
     return isinstance(data, dict) and data.get("draft") is True
 
 
-def _stamp(path: str) -> tuple[int, int]:
+def _stamp(path: str) -> Stamp:
     info = os.stat(path)
     return info.st_mtime_ns, info.st_size
 
@@ -187,36 +242,36 @@ def load_site(options: Options, caches: Caches | None = None,
     paths, photos = list_content(options.content)
     # Every check depends on the config and the code, and an article's on the photos beside it.
     depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
-                     code_digest(content, validate, markup),
+                     code_digest(content, validate, markup), _CHECKED_LAYOUT,
                      repr((options.drafts, options.draft_errors_stop, str(options.content.resolve()))))
-    known: dict[str, Checked] = caches.articles.get(depends) or {}
+    known = caches.articles.get(depends) or {}
     progress(say("cli.progress.read"), 0, len(paths))
-    checked = {}
+    checked: dict[str, Checked] = {}
     due = []
     for path in paths:
         entry = known.get(path)
-        if entry is not None and entry[0] == _stamp(path):
+        if entry is not None and entry.stamp == _stamp(path):
             checked[path] = entry
-            if entry[3]:
-                caches.markdown.keep(entry[3])
+            if entry.markdown_key:
+                caches.markdown.keep(entry.markdown_key)
         else:
             due.append(path)
     spans = [due[start: start + _SPAN] for start in range(0, len(due), _SPAN)]
-    with Runner(len(due), (config, options, caches.markdown.entries)) as runner:
-        for path, (entry, fresh) in zip(due, (item for span in runner.map(_check_span, spans) for item in span)):
-            checked[path] = entry
-            if fresh is not None:
-                caches.markdown.put(entry[3], fresh)
-            elif entry[3]:
-                caches.markdown.keep(entry[3])
+    with Runner(len(due), _CheckInputs(config, options, caches.markdown.entries)) as runner:
+        for path, answer in zip(due, (item for span in runner.map(_check_span, spans) for item in span)):
+            entry = checked[path] = answer.checked
+            if answer.fresh_html is not None:
+                caches.markdown.put(entry.markdown_key, answer.fresh_html)
+            elif entry.markdown_key:
+                caches.markdown.keep(entry.markdown_key)
     if due or len(known) != len(paths):
         caches.articles.put(depends, checked)
     progress(say("cli.progress.read"), len(paths), len(paths))
     problems: list[Problem] = []
     conferences: list[Conference] = []
     for path in paths:
-        _, conference, found, _ = checked[path]
-        problems.extend(found)
+        conference = checked[path].conference
+        problems.extend(checked[path].problems)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
     problems.extend(check_unique_urls(conferences) + check_duplicates(conferences))
@@ -231,19 +286,27 @@ def load_site(options: Options, caches: Caches | None = None,
 _PAGES_PER_TASK = 40
 
 
-def _draw_pages(shared: tuple, span: tuple[int, int]) -> int:
-    """Draw pages span[0]…span[1] of the due pages into the sink (a task)."""
-    sink, templates, site, pages = shared
-    env = render.environment(templates)
-    for page in pages[span[0]: span[1]]:
-        sink.put(page.path, render.draw(page, env, site.config))
-    return span[1] - span[0]
+@dataclass(frozen=True)
+class _MakeInputs:
+    """What every task making the site's files is given (see _draw_pages, _index_group)."""
+
+    sink: Sink
+    templates: Path
+    site: Site
+    due: list[render.Page]  # the pages to draw
 
 
-def _index_group(shared: tuple, n: int) -> tuple[list[str], dict[str, str]]:
+def _draw_pages(shared: _MakeInputs, span: range) -> int:
+    """Draw the due pages numbered span into the sink (a task); how many."""
+    env = render.environment(shared.templates)
+    for page in shared.due[span.start: span.stop]:
+        shared.sink.put(page.path, render.draw(page, env, shared.site.config))
+    return len(span)
+
+
+def _index_group(shared: _MakeInputs, n: int) -> search.GroupIndex:
     """Index search group n (a task): its partition keys and partitions (see search.partition_files)."""
-    _, _, site, _ = shared
-    return search.index_group(site.conferences[::-1], n)
+    return search.index_group(shared.site.conferences[::-1], n)
 
 
 def _template_times(templates: Path) -> dict[str, int]:
@@ -251,9 +314,9 @@ def _template_times(templates: Path) -> dict[str, int]:
             for path in templates.rglob("*") if path.is_file()}
 
 
-class _Files:
-    """One build's files as they are made: what each is made from (see Made), and whether the
-    file of the last build can be kept as it is."""
+class _FileLedger:
+    """One build's account of its files as they are made: what each is made from (see Made), and
+    whether the file of the last build can be kept as it is (then it is kept, in the sink)."""
 
     def __init__(self, site: Site, templates: Path, sink: Sink, last: Made | None):
         self.sink = sink
@@ -261,7 +324,7 @@ class _Files:
         self.times = _template_times(templates)
         self.config = site.config
         self.before = last.files if last is not None and last.config == site.config else {}
-        self.made: dict[str, Any] = {}
+        self.made: dict[str, MadeFrom] = {}
         self.drawn = 0
         # Which templates draw their pages again (nothing is kept without a last build to keep from).
         self.redrawn: dict[str, bool] = {}
@@ -271,34 +334,36 @@ class _Files:
             names = self.env.list_templates(filter_func=lambda name: not name.startswith("static/"))
             self.redrawn = {name: bool(changed) and _uses(self.env, name, changed) for name in names}
 
-    def kept(self, path: str, source: Any) -> bool:
-        """Record what path is made from; True (and kept) when the last build made it from the same."""
-        self.made[path] = source
-        if path in self.before and self.before[path] == source:
+    def keep_if_unchanged(self, path: str, made_from: MadeFrom) -> bool:
+        """Record what path is made from, and keep the last build's file when it was made from the
+        same: True when kept (the caller makes the file otherwise)."""
+        self.made[path] = made_from
+        if path in self.before and self.before[path] == made_from:
             self.sink.keep(path)
             return True
         return False
 
-    def make_changed(self, made: dict[str, tuple[Any, Callable[[], bytes]]]) -> None:
-        """Make each file (path -> what it is made from, how to make it) unless it can be kept."""
-        for path, (source, make) in made.items():
-            if not self.kept(path, source):
-                self.sink.put(path, make())
+    def make_changed(self, files: dict[str, search.SearchFile]) -> None:
+        """Make each file unless the last build's can be kept."""
+        for path, file in files.items():
+            if not self.keep_if_unchanged(path, file.made_from):
+                self.sink.put(path, file.make())
 
-    def due(self, page: render.Page) -> bool:
-        """Whether a page must be drawn: its data, or a template it is drawn with, changed."""
+    def keep_page_if_unchanged(self, page: render.Page) -> bool:
+        """Record the page, and keep the last build's file when neither its data nor a template it
+        is drawn with changed: True when kept; else it is counted as drawn, and the caller draws it."""
         self.made[page.path] = page
         if self.redrawn.get(page.template, True) or self.before.get(page.path) != page:
             self.drawn += page.path.endswith(".html")
-            return True
+            return False
         self.sink.keep(page.path)
-        return False
+        return True
 
     def record(self) -> Made:
         return Made(self.config, self.times, self.made, self.drawn)
 
 
-def _uses(env, name: str, changed: set[str]) -> bool:
+def _uses(env: jinja2.Environment, name: str, changed: set[str]) -> bool:
     used = render.templates_used(env, name)
     return used is None or bool(used & changed)
 
@@ -308,23 +373,26 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
     """Make every file of the site into sink: the pages, then (after pages_done()) the search
     index, the downloads and the search page. A file made from the same inputs as in the last
     build (last) is kept as it is. What each file was made from, and how many workers drew."""
-    files = _Files(site, templates, sink, last)
-    due = [page for page in render.plan_pages(site, results.tabulate(site)) if files.due(page)]
+    ledger = _FileLedger(site, templates, sink, last)
+    due: list[render.Page] = []  # the pages to draw: the others are kept as the last build left them
+    for page in render.plan_pages(site, results.tabulate(site)):
+        if not ledger.keep_page_if_unchanged(page):
+            due.append(page)
     planned = search.plan(site, caches.search)
     missing = [n for n in range(len(planned.keys)) if n not in planned.cached]
-    spans = [(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
+    spans = [range(start, min(start + _PAGES_PER_TASK, len(due))) for start in range(0, len(due), _PAGES_PER_TASK)]
     work = len(due) + len(missing) * search.GROUP if sink.workers_may_write else 0
-    with Runner(work, (sink, templates, site, due)) as runner:
+    with Runner(work, _MakeInputs(sink, templates, site, due)) as runner:
         # The search groups, the longest tasks, go first, so that every worker stays busy to the
         # end; in this process each task runs when its result is asked for: the pages first.
         indexing = {n: runner.submit(_index_group, n) for n in missing}
         drawing = [runner.submit(_draw_pages, span) for span in spans]
         for path, source in _copies(site, templates).items():
             info = source.stat()
-            if not files.kept(path, (str(source), info.st_mtime_ns, info.st_size)):
+            if not ledger.keep_if_unchanged(path, Copied(str(source), info.st_mtime_ns, info.st_size)):
                 sink.copy(path, source)
         for path, data in form.files(site.config).items():  # the web form's page and config.yml
-            if not files.kept(path, data):
+            if not ledger.keep_if_unchanged(path, data):
                 sink.put(path, data)
         progress(say("cli.progress.draw"), 0, len(due))
         drawn = 0
@@ -333,37 +401,38 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
             progress(say("cli.progress.draw"), drawn, len(due))
         pages_done()
         progress(say("cli.progress.index"), 0, len(site.conferences))
-        _make_downloads(site, files)
-        manifest = _make_search(site, files, caches, planned, indexing)
+        _make_downloads(site, ledger)
+        manifest = _make_search(site, ledger, caches, planned, indexing)
     page = render.search_page(site, manifest)
-    if files.due(page):
-        sink.put(page.path, render.draw(page, files.env, site.config))
-    return files.record(), runner.workers
+    if not ledger.keep_page_if_unchanged(page):
+        sink.put(page.path, render.draw(page, ledger.env, site.config))
+    return ledger.record(), runner.workers
 
 
-def _make_search(site: Site, files: _Files, caches: Caches, planned: search.Plan, indexing: dict) -> dict:
+def _make_search(site: Site, ledger: _FileLedger, caches: Caches, planned: search.Plan,
+                 indexing: dict[int, Future[search.GroupIndex]]) -> search.Manifest:
     """The search index's files (the groups not cached are being indexed: indexing), and its manifest."""
-    files.make_changed(search.result_files(site, planned.conferences))
+    ledger.make_changed(search.result_files(site, planned.conferences))
     groups = dict(planned.cached)
     for n, future in indexing.items():
         groups[n] = future.result()
         caches.search.put(planned.keys[n], groups[n])
     ordered = [groups[n] for n in range(len(planned.keys))]
-    files.make_changed(search.partition_files(ordered))  # (an edit changes one group's part of some)
-    return search.manifest([keys for keys, _ in ordered])
+    ledger.make_changed(search.partition_files(ordered))  # (an edit changes one group's part of some)
+    return search.manifest([group.keys for group in ordered])
 
 
-def _make_downloads(site: Site, files: _Files) -> None:
+def _make_downloads(site: Site, ledger: _FileLedger) -> None:
     """The CSV and JSON of every figure: costly to make, so compared by what they show."""
     inputs = results.download_inputs(site)
     paths = [site.config.urls["data"] + name for name in (results.CSV_FILE, results.JSON_FILE)]
-    if all(path in files.before and files.before[path] == inputs for path in paths):
+    if all(path in ledger.before and ledger.before[path] == inputs for path in paths):
         for path in paths:
-            files.kept(path, inputs)
+            ledger.keep_if_unchanged(path, inputs)
     else:
-        files.made.update(dict.fromkeys(paths, inputs))
+        ledger.made.update(dict.fromkeys(paths, inputs))
         for path, data in results.downloads(site).items():
-            files.sink.put(path, data)
+            ledger.sink.put(path, data)
 
 
 def _copies(site: Site, templates: Path) -> dict[str, Path]:
@@ -411,7 +480,8 @@ def build(options: Options, progress: Progress = _quiet, memory: Memory | None =
 
     The live preview passes its Memory: the caches stay in memory, and after its first build
     only the files whose inputs changed are made again and written in place; pages_done() is
-    called once the pages are written, if any changed (the search index and downloads follow)."""
+    called once the pages are written, if any changed (the search index and downloads follow;
+    should they fail, the pages stay written: see output.InPlace)."""
     started = time.perf_counter()
     refuse_unsafe(options)
     try:

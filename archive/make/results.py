@@ -7,13 +7,13 @@ import html
 import io
 import json
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from ..common.messages import say
 from ..common.problems import Problem
 from ..common.vietnamese import format_number, format_quantity, slugify
 from ..site.config import Indicator, SiteConfig
-from ..site.model import Conference, Figure, Link, Site, approximately, merger_day, url_for
+from ..site.model import Conference, Figure, Link, Listing, Results, Site, approximately, merger_day, url_for
 
 # The downloads' columns, in order, with what each holds (shown on the data page too).
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -189,7 +189,10 @@ def breakdown(conference: Conference) -> Breakdown | None:
     return Breakdown(tuple(indicators.values()), tuple(rows), tuple(totals.get(key) for key in keys))
 
 
-def _grouped(conferences: tuple[Conference, ...]) -> tuple[dict, dict, dict, int]:
+_ByKey = dict[str, list[Conference]]
+
+
+def _grouped(conferences: tuple[Conference, ...]) -> tuple[_ByKey, dict[int, _ByKey], _ByKey, int]:
     """The conferences grouped once (newest first, as given), not scanned per table: by cluster, by
     period and cluster, by province reported, and how many figures they report."""
     by_cluster: dict[str, list[Conference]] = {}
@@ -336,9 +339,17 @@ def download_rows(site: Site) -> list[dict[str, str | int]]:
     return rows
 
 
-def download_inputs(site: Site) -> tuple:
+class DownloadInputs(NamedTuple):
     """Everything of the site the downloads are made from (equal inputs, equal files)."""
-    return site.config, tuple((c.url, c.date, c.period, c.kind_key, c.cluster, c.results) for c in site.conferences)
+
+    config: SiteConfig
+    conferences: tuple[tuple[str, dt.date, int, str, Link, Results], ...]  # url, date, period, kind, cluster, results
+
+
+def download_inputs(site: Site) -> DownloadInputs:
+    """Everything of the site the downloads are made from (equal inputs, equal files)."""
+    return DownloadInputs(site.config, tuple((c.url, c.date, c.period, c.kind_key, c.cluster, c.results)
+                                             for c in site.conferences))
 
 
 def downloads(site: Site) -> dict[str, bytes]:
@@ -426,7 +437,7 @@ def _jumps(site: Site) -> list[Problem]:
     return [problem for cluster in site.clusters for problem in _jumps_in(site.config, cluster)]
 
 
-def _jumps_in(config: SiteConfig, cluster) -> list[Problem]:
+def _jumps_in(config: SiteConfig, cluster: Listing) -> list[Problem]:
     problems = []
     cells = _latest_by_period((c, f) for c in cluster.conferences for f in c.results.figures)
     for key in config.indicators:

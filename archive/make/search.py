@@ -63,9 +63,10 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Generic, Mapping, NamedTuple, TypedDict, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
@@ -135,7 +136,7 @@ def ends_clause(word: str) -> bool:
     return bool(word) and not _is_kept(word[-1])
 
 
-def vi_trimmer(token: Token, i: int, tokens: list) -> Token | None:
+def vi_trimmer(token: Token, i: int, tokens: list[Token]) -> Token | None:
     if ends_clause(token.string):
         token.metadata["clause_end"] = True
     token.update(lambda string, metadata: normal(string))
@@ -149,7 +150,7 @@ def has_figure(term: str) -> bool:
     return any(unicodedata.category(char)[0] == "N" for char in term)
 
 
-def vi_bigram(token: Token, i: int, tokens: list) -> list[Token]:
+def vi_bigram(token: Token, i: int, tokens: list[Token]) -> list[Token]:
     if (i + 1 < len(tokens) and not token.metadata.get("clause_end")
             and not has_figure(token.string) and not has_figure(tokens[i + 1].string)):
         pair = fold(token.string) + "_" + fold(tokens[i + 1].string)
@@ -157,14 +158,14 @@ def vi_bigram(token: Token, i: int, tokens: list) -> list[Token]:
     return [token]
 
 
-def vi_fold(token: Token, i: int, tokens: list) -> list[Token] | Token:
+def vi_fold(token: Token, i: int, tokens: list[Token]) -> list[Token] | Token:
     folded = fold(token.string)
     if folded == token.string:
         return token
     return [token, token.clone(lambda string, metadata: folded)]
 
 
-def vi_plain(token: Token, i: int, tokens: list) -> Token:
+def vi_plain(token: Token, i: int, tokens: list[Token]) -> Token:
     token.update(lambda string, metadata: fold(string))
     return token
 
@@ -186,14 +187,17 @@ def index_pipeline(pipeline: Pipeline) -> Pipeline:
     return pipeline
 
 
-class _Memo(dict):
+_Value = TypeVar("_Value")
+
+
+class _Memo(dict[str, _Value], Generic[_Value]):
     """word -> function(word), computed once per distinct word: the vocabulary is small."""
 
-    def __init__(self, function):
+    def __init__(self, function: Callable[[str], _Value]) -> None:
         super().__init__()
         self.function = function
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: str) -> _Value:
         value = self[word] = self.function(word)
         return value
 
@@ -254,7 +258,7 @@ def _fields(conference: Conference) -> dict[str, str]:
     }
 
 
-def _document(conference: Conference) -> dict:
+def _document(conference: Conference) -> dict[str, str | list[str]]:
     """What a result shows above its snippet."""
     return {
         "u": conference.url, "t": conference.title, "d": format_date(conference.date),
@@ -294,7 +298,7 @@ def _partition(frequency: Mapping[str, int]) -> dict[str, str]:
     return keys
 
 
-def _script(name: str, payload) -> bytes:
+def _script(name: str, payload: object) -> bytes:
     return _wrap(name, json.dumps(_pack(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))))
 
 
@@ -337,7 +341,7 @@ def read_script(script: bytes) -> tuple[str, object]:
 K1, B = 1.2, 0.75  # BM25's parameters, as lunr.py's Builder and lunr.js set them
 
 
-class _Vocabulary(dict):
+class _Vocabulary(dict[str, int]):
     """A group's terms, term -> number, numbered as first seen."""
 
     def __init__(self) -> None:
@@ -350,7 +354,7 @@ class _Vocabulary(dict):
         return number
 
 
-class _WordNumbers(dict):
+class _WordNumbers(dict[str, int]):
     """A word as split from the text -> the number of its trimmed term, -1 when nothing is left."""
 
     def __init__(self, vocabulary: _Vocabulary) -> None:
@@ -363,7 +367,7 @@ class _WordNumbers(dict):
         return number
 
 
-def _round3(weights: np.ndarray) -> np.ndarray:
+def _round3(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Python's round(weight, 3) of each weight, as thousandths: rint(w * 1000), except where
     w * 1000 lies too near a half for the product's own rounding to be trusted."""
     scaled = weights * 1000
@@ -374,7 +378,20 @@ def _round3(weights: np.ndarray) -> np.ndarray:
     return thousandths.astype(np.int64)
 
 
-def _group_index(documents: list[dict]) -> dict:
+_Ints = npt.NDArray[np.int64]
+
+
+class _GroupArrays(NamedTuple):
+    """A group's lunr index as arrays (see _group_index)."""
+
+    terms: list[str]  # every term with postings
+    postings: _Ints  # each term's number of postings
+    ref: _Ints  # each (term, field ref) pair of the index, by field ref then term: its field ref
+    term: _Ints  # its term (a number in terms)
+    thousandths: _Ints  # its BM25 weight, rounded to thousandths
+
+
+def _group_index(documents: list[dict[str, str]]) -> _GroupArrays:
     """The lunr index lunr.py's Builder would make of these articles, as arrays: every
     term; and each (term, field ref) pair of the index with its BM25 weight.
 
@@ -430,11 +447,18 @@ def _group_index(documents: list[dict]) -> dict:
     # the title or the facts have it
     used = postings > 0
     renumber = np.cumsum(used) - 1
-    return {"terms": [t for t, kept in zip(terms, used.tolist()) if kept], "postings": postings[used],
-            "ref": entry_ref, "term": renumber[entry_term], "thousandths": _round3(weight)}
+    return _GroupArrays(terms=[t for t, kept in zip(terms, used.tolist()) if kept], postings=postings[used],
+                        ref=entry_ref, term=renumber[entry_term], thousandths=_round3(weight))
 
 
-def _group_files(documents: list[dict]) -> tuple[list[str], dict[str, str]]:
+class GroupIndex(NamedTuple):
+    """A group's search index, as its task makes it and the search cache keeps it (see _group_files)."""
+
+    keys: list[str]  # its partition keys, in order
+    partitions: dict[str, str]  # each key's partition, packed
+
+
+def _group_files(documents: list[dict[str, str]]) -> GroupIndex:
     """One group's partitions: its keys in order, and each key's partition, packed (see
     partition_files). A group is indexed on its own (a worker process each when there are several).
 
@@ -443,8 +467,8 @@ def _group_files(documents: list[dict]) -> tuple[list[str], dict[str, str]]:
     them (a query scores with its own terms' entries only). The JSON is written
     piece by piece from the arrays, as json.dumps would write the same index."""
     index = _group_index(documents)
-    terms, ref, term = index["terms"], index["ref"], index["term"]
-    keys = _partition(dict(zip(terms, index["postings"].tolist())))
+    terms, ref, term = index.terms, index.ref, index.term
+    keys = _partition(dict(zip(terms, index.postings.tolist())))
     ordered = sorted(set(keys.values()))
     partition_of = {key: n for n, key in enumerate(ordered)}
     partition = np.array([partition_of[keys[t]] for t in terms], dtype=np.int64)
@@ -459,14 +483,15 @@ def _group_files(documents: list[dict]) -> tuple[list[str], dict[str, str]]:
     ids = [document["id"] for document in documents]
     ref_names = [f"{name}/{ref}" for ref in ids for name in fields]
     inverted = _inverted_pieces(ids, terms, ref, term, number, by_partition, starts)
-    vectors = _vector_pieces(ref_names, ref, term, partition, number, rank, index["thousandths"], len(ordered))
+    vectors = _vector_pieces(ref_names, ref, term, partition, number, rank, index.thousandths, len(ordered))
     head = '{"version":"2.3.9","fields":' + json.dumps(fields, separators=(",", ":")) + ',"fieldVectors":['
     packed = {key: _pack(head + vectors[n] + '],"invertedIndex":[' + inverted[n] + '],"pipeline":[]}')
               for n, key in enumerate(ordered)}
-    return ordered, packed
+    return GroupIndex(ordered, packed)
 
 
-def _inverted_pieces(ids: list[str], terms: list[str], ref, term, number, by_partition, starts) -> list[str]:
+def _inverted_pieces(ids: list[str], terms: list[str], ref: _Ints, term: _Ints, number: _Ints, by_partition: _Ints,
+                     starts: _Ints) -> list[str]:
     """Each partition's invertedIndex, its terms in order: [term, {"_index": n, field: {article: {}, …}, …}].
     Written as a flat run of strings joined once per partition: per term, a header for
     each field (the first also opening the term), then the field's articles, and a closing."""
@@ -502,7 +527,8 @@ def _inverted_pieces(ids: list[str], terms: list[str], ref, term, number, by_par
     return ["".join(pieces[a:b].tolist()) for a, b in zip(edges[:-1].tolist(), edges[1:].tolist())]
 
 
-def _vector_pieces(ref_names: list[str], ref, term, partition, number, rank, thousandths, count: int) -> list[str]:
+def _vector_pieces(ref_names: list[str], ref: _Ints, term: _Ints, partition: _Ints, number: _Ints, rank: _Ints,
+                   thousandths: _Ints, count: int) -> list[str]:
     """Each partition's fieldVectors: [field ref, [n, weight, n, weight, …]] for every field ref
     with one of its terms, entries in the order of n. Written as a flat run of strings joined
     once per partition: a heading where a vector starts, then "n," and "weight," for each
@@ -546,12 +572,12 @@ class Plan:
     """What the search files of a site are made from: its articles oldest first (numbered so,
     in groups of GROUP), and the groups found in the cache (number -> keys and files)."""
 
-    conferences: tuple
+    conferences: tuple[Conference, ...]
     keys: list[str]  # each group's cache key
-    cached: dict
+    cached: dict[int, GroupIndex]
 
 
-def plan(site: Site, store: Store) -> Plan:
+def plan(site: Site, store: Store[GroupIndex]) -> Plan:
     """Articles are numbered oldest first and indexed in groups of GROUP, so that a new
     article changes only the last group and an edit only its own (unchanged groups come
     from the cache). A group's key is a hash of what its index is made from."""
@@ -572,30 +598,55 @@ def _indexed(conference: Conference) -> tuple[str, ...]:
     return conference.source_digest, conference.cluster.name, conference.kind, *conference.other_names
 
 
-def index_group(conferences: tuple, n: int) -> tuple[list[str], dict[str, str]]:
+def index_group(conferences: tuple[Conference, ...], n: int) -> GroupIndex:
     """Group n's partitions: its keys in order, and each key's partition, packed."""
     start = n * GROUP
     documents = [{"id": str(start + k), **_fields(c)} for k, c in enumerate(conferences[start: start + GROUP])]
     return _group_files(documents)
 
 
-def result_files(site: Site, conferences: tuple) -> dict[str, tuple[object, Callable[[], bytes]]]:
+class FilterTable(TypedDict):
+    """filters.js: every article's cluster, year, kind and provinces (see _filter_table)."""
+
+    clusters: list[str]
+    kinds: list[str]
+    provinces: list[str]
+    firstYear: int  # (as the search page reads it)
+    cluster: str
+    year: str
+    kind: str
+    province: str
+
+
+# What a search file is made from: a results file's articles, the filter table, or a partition
+# file's partitions ({group: packed}); equal again, the same file.
+SearchFileInputs = tuple[Conference, ...] | FilterTable | dict[str, str]
+
+
+class SearchFile(NamedTuple):
+    """A file of the search index to make, unless the last build made it from the same."""
+
+    made_from: SearchFileInputs
+    make: Callable[[], bytes]
+
+
+def result_files(site: Site, conferences: tuple[Conference, ...]) -> dict[str, SearchFile]:
     """What results show: r<n>.js holds articles RESULTS_PER_FILE * n onwards, each with the
     text its snippet is cut from; and the filter table (filters.js). Each file with what it
     is made from (equal again, the same file) and how to make it: after an edit, the live
     preview makes again only the files of the articles that changed."""
-    files: dict[str, tuple[object, Callable[[], bytes]]] = {}
+    files: dict[str, SearchFile] = {}
     for start in range(0, len(conferences), RESULTS_PER_FILE):
         name = f"{SCRIPT_DIR}/r{start // RESULTS_PER_FILE}.js"
         shown = conferences[start: start + RESULTS_PER_FILE]
-        files[name] = (shown, functools.partial(_results_script, name, shown))
+        files[name] = SearchFile(shown, functools.partial(_results_script, name, shown))
     name = f"{SCRIPT_DIR}/filters.js"
     table = _filter_table(site, conferences)
-    files[name] = (table, functools.partial(_script, name, table))
+    files[name] = SearchFile(table, functools.partial(_script, name, table))
     return files
 
 
-def _results_script(name: str, conferences: tuple) -> bytes:
+def _results_script(name: str, conferences: tuple[Conference, ...]) -> bytes:
     return _script(name, [{**_document(c), "x": _text(c)} for c in conferences])
 
 
@@ -603,7 +654,7 @@ def _code(number: int) -> str:
     return chr(FIRST_CODE + number)
 
 
-def _filter_table(site: Site, conferences: tuple) -> dict:
+def _filter_table(site: Site, conferences: tuple[Conference, ...]) -> FilterTable:
     """Every article's cluster, year, kind and provinces, a column each: a string of one character
     per article (the value's number, counted from FIRST_CODE; the year from the first), the
     provinces' characters of successive articles parted by spaces. Read by the search page's
@@ -626,16 +677,16 @@ def partition_keys(groups: list[list[str]]) -> list[str]:
     return sorted({key for keys in groups for key in keys})
 
 
-def partition_files(groups: list[tuple[list[str], dict[str, str]]]) -> dict[str, tuple[object, Callable[[], bytes]]]:
+def partition_files(groups: list[GroupIndex]) -> dict[str, SearchFile]:
     """t<n>.js for each partition key n (see partition_keys): the partition of that key of
     every group that has it, {group: packed}. Groups rarely split their partitions
     differently (the same words are common in each), so a query's word is nearly always
     one file. Each file with what it is made from and how to make it, as result_files."""
-    files: dict[str, tuple[object, Callable[[], bytes]]] = {}
-    for n, key in enumerate(partition_keys([keys for keys, _ in groups])):
+    files: dict[str, SearchFile] = {}
+    for n, key in enumerate(partition_keys([index.keys for index in groups])):
         name = f"{SCRIPT_DIR}/t{n}.js"
-        parts = {str(group): packed[key] for group, (_, packed) in enumerate(groups) if key in packed}
-        files[name] = (parts, functools.partial(_partition_script, name, parts))
+        parts = {str(group): index.partitions[key] for group, index in enumerate(groups) if key in index.partitions}
+        files[name] = SearchFile(parts, functools.partial(_partition_script, name, parts))
     return files
 
 
@@ -643,7 +694,17 @@ def _partition_script(name: str, parts: dict[str, str]) -> bytes:
     return _wrap(name, json.dumps(parts))
 
 
-def manifest(groups: list[list[str]]) -> dict:
+class Manifest(TypedDict):
+    """What the search page embeds (see manifest)."""
+
+    keys: list[str]
+    groups: list[list[int]]
+    perFile: int  # (as the search page reads it)
+    filters: str
+    firstCode: int
+
+
+def manifest(groups: list[list[str]]) -> Manifest:
     """What the search page embeds: every partition key (see partition_keys) and each group's keys
     as their numbers in it, oldest group first."""
     keys = partition_keys(groups)

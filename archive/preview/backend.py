@@ -17,7 +17,7 @@ _SCRIPT = _HERE / "admin_server.js"
 _SERVER = _HERE.parents[1] / "node_modules" / "decap-server"
 
 
-def start_backend(content: Path, port: int) -> subprocess.Popen | None:
+def start_backend(content: Path, port: int) -> subprocess.Popen[bytes] | None:
     """decap-server's file-system backend on 127.0.0.1:port, writing into content/ only; None (said
     in one line) when it cannot run: node or decap-server missing, or a content folder not named
     content/ (the form's paths name it)."""
@@ -35,7 +35,7 @@ def start_backend(content: Path, port: int) -> subprocess.Popen | None:
                             preexec_fn=end_with_parent)
 
 
-def stop_backend(process: subprocess.Popen | None) -> None:
+def stop_backend(process: subprocess.Popen[bytes] | None) -> None:
     if process is None or process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)

@@ -29,12 +29,13 @@ import mimetypes
 import os
 import re
 import socket
+import subprocess
 import sys
 import threading
 import traceback
 import urllib.parse
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import tornado.web
 import tornado.websocket
@@ -167,7 +168,7 @@ def _editor_file(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith("~") or name.isdigit()
 
 
-class _Tabs(Watcher):
+class _Tabs(Watcher):  # type: ignore[misc]  # livereload is untyped: its classes are Any
     """The adapter between this server and livereload, which would otherwise poll the files
     itself every 0,8 s: livereload asks its watcher to start(callback) and, when that returns
     True, polls nothing; reload() then tells the open tabs to reload, from any thread, through
@@ -178,7 +179,7 @@ class _Tabs(Watcher):
         super().__init__()
         self.loop: IOLoop | None = None
 
-    def start(self, callback: Callable) -> bool:
+    def start(self, callback: Callable[[], None]) -> bool:
         self.loop = IOLoop.current()  # called by livereload in the server's thread, before it runs the loop
         return True
 
@@ -285,7 +286,7 @@ def _saved_or_deleted(changes: set[tuple[watchfiles.Change, str]]) -> dict[Path,
     return found
 
 
-class _Files(StaticFileHandler):
+class _PreviewFileHandler(StaticFileHandler):  # type: ignore[misc]  # livereload is untyped: its classes are Any
     """livereload's file handler, with a 400 for a request path no file can have (a NUL byte, a
     '%' not followed by two hex digits, or percent-encoded bytes that are not UTF-8), the site's
     own 404 page for a path it lacks, and the panel's script added to every page it serves
@@ -302,17 +303,19 @@ class _Files(StaticFileHandler):
         super().prepare()
 
     @classmethod
-    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None):
+    def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> bytes | Iterator[bytes]:
         if not abspath.endswith(".html"):
-            return super().get_content(abspath, start, end)
-        return _with_panel(Path(abspath).read_bytes())[start:end]
+            chunks: Iterator[bytes] = super().get_content(abspath, start, end)
+            return chunks
+        return _served_page(abspath)[start:end]
 
     def get_content_size(self) -> int:
         if self.absolute_path is None or not self.absolute_path.endswith(".html"):
-            return super().get_content_size()
-        return len(self.get_content(self.absolute_path))
+            size: int = super().get_content_size()
+            return size
+        return len(_served_page(self.absolute_path))
 
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
         try:
             page = (Path(self.root) / "404.html").read_bytes() if status_code == 404 else None
         except OSError:  # no 404 page (yet): tornado's own answer
@@ -323,6 +326,11 @@ class _Files(StaticFileHandler):
         self.clear_header("Content-Length")  # (set for the file that was asked for, when it was one)
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(_with_panel(page))
+
+
+def _served_page(abspath: str) -> bytes:
+    """An HTML page of output/ as the preview serves it (see _with_panel)."""
+    return _with_panel(Path(abspath).read_bytes())
 
 
 def _with_panel(page: bytes) -> bytes:
@@ -344,15 +352,15 @@ class _Events(tornado.websocket.WebSocketHandler):
         self.board.listeners.discard(self)
 
 
-class _PreviewServer(Server):
+class _PreviewServer(Server):  # type: ignore[misc]  # livereload is untyped: its classes are Any
     """livereload's server, with the panel's files and events beside the site's."""
 
-    def __init__(self, board: _Board, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, board: _Board, watcher: _Tabs) -> None:
+        super().__init__(watcher=watcher)
         self.board = board
-        self.SFH = _Files
+        self.SFH = _PreviewFileHandler
 
-    def get_web_handlers(self, script):
+    def get_web_handlers(self, script: bytes) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]]:
         return [(r"/_preview/events", _Events, {"board": self.board}),
                 (r"/_preview/(panel\.js|panel\.css)", tornado.web.StaticFileHandler, {"path": str(PANEL)}),
                 *super().get_web_handlers(script)]
@@ -379,7 +387,7 @@ def _port_problem(host: str, port: int, error: OSError) -> str:
     return say("serve.cannot_listen", host=host, port=port, error=error.strerror or error)
 
 
-def _start_form_backend(options: Options, host: str, port: int):
+def _start_form_backend(options: Options, host: str, port: int) -> subprocess.Popen[bytes] | None:
     """The web form's local editing backend at the next port, when it is free (else the preview
     runs without it, and says so)."""
     try:

@@ -90,7 +90,7 @@ def load_config(path: Path) -> SiteConfig:
         raise BuildFailed([Problem(shown, 1, say("field.config"), expected(say("config.not_mapping"), data))])
     problems: list[Problem] = []
 
-    def report(field: tuple, message: str, suggestion: str = "") -> None:
+    def report(field: yamlload.KeyPath, message: str, suggestion: str = "") -> None:
         problems.append(Problem(shown, doc.line(*field), ".".join(map(str, field)), message, suggestion=suggestion))
 
     _check_keys(data, report)
@@ -132,7 +132,7 @@ def _read(path: Path, shown: str) -> yamlload.Document:
         raise BuildFailed([Problem(shown, error.line, say("field.config"), str(error))]) from None
 
 
-def _check_keys(data: dict, report: Report) -> None:
+def _check_keys(data: yamlload.YamlMapping, report: Report) -> None:
     for key in data:
         if key not in _KEYS:
             report((key,), say("config.unknown"), did_you_mean(key, _KEYS))
@@ -141,7 +141,7 @@ def _check_keys(data: dict, report: Report) -> None:
             report((key,), say("config.required"))
 
 
-def _text(data: dict, key: str, report: Report, default: str = "") -> str:
+def _text(data: yamlload.YamlMapping, key: str, report: Report, default: str = "") -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or (key in _REQUIRED and not value.strip()):
         report((key,), expected(say("expect.text"), value))
@@ -149,7 +149,7 @@ def _text(data: dict, key: str, report: Report, default: str = "") -> str:
     return value
 
 
-def _base_url(data: dict, report: Report) -> str:
+def _base_url(data: yamlload.YamlMapping, report: Report) -> str:
     base_url = _text(data, "base_url", report, "/")
     if base_url and not base_url.startswith(("http://", "https://", "/")):
         report(("base_url",), expected(say("config.base_url"), base_url))
@@ -158,7 +158,7 @@ def _base_url(data: dict, report: Report) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
-def _per_page(data: dict, report: Report) -> int:
+def _per_page(data: yamlload.YamlMapping, report: Report) -> int:
     per_page = data.get("per_page", 20)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 1000:
         report(("per_page",), expected(say("config.per_page"), per_page))
@@ -166,7 +166,7 @@ def _per_page(data: dict, report: Report) -> int:
     return per_page
 
 
-def _urls(data: dict, report: Report) -> dict[str, str]:
+def _urls(data: yamlload.YamlMapping, report: Report) -> dict[str, str]:
     """The default patterns, with those the config gives in their place."""
     urls = dict(DEFAULT_URLS)
     given = data.get("urls", {})
@@ -197,7 +197,7 @@ def _key_problem(key: Any) -> tuple[str, str]:
             say("suggest.did_you_mean", choice=suggestion) if suggestion else "")
 
 
-def _clusters(given: dict, report: Report) -> dict[str, str]:
+def _clusters(given: yamlload.YamlMapping, report: Report) -> dict[str, str]:
     clusters = {}
     for key, value in given.items():
         if not _is_key(key):
@@ -211,7 +211,7 @@ def _clusters(given: dict, report: Report) -> dict[str, str]:
     return clusters
 
 
-def _kinds(given: dict, report: Report) -> dict[str, str]:
+def _kinds(given: yamlload.YamlMapping, report: Report) -> dict[str, str]:
     kinds = {}
     for key, value in given.items():
         if not _is_key(key):
@@ -224,7 +224,7 @@ def _kinds(given: dict, report: Report) -> dict[str, str]:
     return kinds
 
 
-def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
+def _indicators(given: yamlload.YamlMapping, report: Report) -> dict[str, Indicator]:
     indicators = {}
     for key, value in given.items():
         if not _is_key(key):
@@ -237,7 +237,7 @@ def _indicators(given: dict, report: Report) -> dict[str, Indicator]:
     return indicators
 
 
-def _provinces(data: dict, report: Report) -> list[str]:
+def _provinces(data: yamlload.YamlMapping, report: Report) -> list[str]:
     """Every name of provinces and provinces_2025, each once, in the order given."""
     provinces: list[str] = []
     by_slug: dict[str, str] = {}
@@ -317,7 +317,7 @@ def _cycles(successors: dict[str, Successor]) -> list[list[str]]:
     return found
 
 
-def _mapping(data: dict, key: str, report: Report) -> dict:
+def _mapping(data: yamlload.YamlMapping, key: str, report: Report) -> yamlload.YamlMapping:
     value = data.get(key, {})
     if not isinstance(value, dict):
         report((key,), expected(say("config.mapping"), value))

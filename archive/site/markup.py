@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from typing import Callable
 
 import markdown
 import nh3
@@ -86,7 +87,7 @@ def over_budget(body: str) -> list[tuple[int, str, str]]:
     return found
 
 
-class _Figures(Treeprocessor):
+class _Figures(Treeprocessor):  # type: ignore[misc]  # Python-Markdown is untyped: its classes are Any
     """A paragraph that is a lone image becomes a figure with its caption. Photos the archive lacks
     (![caption]()) are not left as empty boxes through the text: their captions go, together, into
     one list at the end of the body."""
@@ -121,7 +122,7 @@ class _Figures(Treeprocessor):
                 etree.SubElement(items, "li").text = caption
 
 
-class _SafeLinks(Treeprocessor):
+class _SafeLinks(Treeprocessor):  # type: ignore[misc]  # Python-Markdown is untyped: its classes are Any
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
             for attribute in ("href", "src"):
@@ -164,15 +165,19 @@ class QuickMarkdown:
                 blocks[name].test = _quick_test(blocks[name].test, characters)
 
 
-class _QuickInline(InlineProcessor):
+class _QuickInline(InlineProcessor):  # type: ignore[misc]  # Python-Markdown is untyped: its classes are Any
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
         if patternIndex == 0 and not QuickMarkdown.INLINE_TRIGGER.search(data):
             QuickMarkdown.counts["inline skipped"] += 1
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)
+        handled: str = super()._InlineProcessor__handleInline(data, patternIndex)
+        return handled
 
 
-def _quick_test(test, characters: str):
+_BlockTest = Callable[[etree.Element, str], bool]  # a block processor's test(parent, block)
+
+
+def _quick_test(test: _BlockTest, characters: str) -> _BlockTest:
     def quick_test(parent: etree.Element, block: str) -> bool:
         if not any(character in block for character in characters):
             QuickMarkdown.counts["block tests skipped"] += 1
@@ -182,7 +187,7 @@ def _quick_test(test, characters: str):
     return quick_test
 
 
-class _ArchiveMarkdown(Extension):
+class _ArchiveMarkdown(Extension):  # type: ignore[misc]  # Python-Markdown is untyped: its classes are Any
     def __init__(self, quick: bool = True) -> None:
         super().__init__()
         self.quick = quick

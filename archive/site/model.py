@@ -7,7 +7,7 @@ import functools
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from ..common.vietnamese import format_quantity, slugify, sort_key
 from .config import Indicator, SiteConfig, Successor
@@ -122,12 +122,12 @@ class Conference:
             updated = updated.replace(tzinfo=_VIETNAM)
         object.__setattr__(self, "updated", updated)
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[object, ...]:
         """As pickled (the cache, the build's workers): without updated, made again on loading
         with this process's time zone object (a pickle would bring one of its own)."""
         return tuple(getattr(self, name) for name in _PICKLED)
 
-    def __setstate__(self, state: tuple) -> None:
+    def __setstate__(self, state: tuple[object, ...]) -> None:
         for name, value in zip(_PICKLED, state):
             object.__setattr__(self, name, value)
         self.__post_init__()
@@ -293,7 +293,7 @@ def other_names(config: SiteConfig, name: str, day: dt.date) -> tuple[str, ...]:
     return tuple(found)
 
 
-def newest_first(conferences) -> tuple[Conference, ...]:
+def newest_first(conferences: Iterable[Conference]) -> tuple[Conference, ...]:
     return tuple(sorted(conferences, key=lambda c: (c.date, c.url), reverse=True))
 
 
@@ -339,8 +339,11 @@ RELATED = 5  # conferences an article page suggests
 _NEAR = 3  # of each cluster or province list, the conferences this close in its order are candidates
 
 
+_Shape = tuple[str, str, int, tuple[str, ...]]  # a conference's cluster, kind, day and provinces
+
+
 @functools.lru_cache(maxsize=1)  # the live preview: an edit to an article's text keeps the links as they were
-def _links(shape: tuple) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+def _links(shape: tuple[_Shape, ...]) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
     """The links between conferences, by their number in the site's order (newest first); shape: each
     one's cluster, kind, day and provinces. First each one's previous and next of the same cluster and
     kind (-1 for none): last year's year-end review before this year's. Then up to RELATED related

@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 
 from ..common.messages import say
 from ..common.problems import Problem, closest, describe, did_you_mean, expected
+from ..common.yamlload import Document, KeyPath, YamlMapping
 from . import markup
 from .config import SiteConfig
 from .content import SourceFile
@@ -44,7 +45,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
     problems: list[Problem] = []
     front = source.front
 
-    def report(path: tuple, message: str, suggestion: str = "") -> None:
+    def report(path: KeyPath, message: str, suggestion: str = "") -> None:
         problems.append(Problem(source.shown, front.line(*path), ".".join(str(p) for p in path), message,
                                 suggestion=suggestion))
 
@@ -109,7 +110,7 @@ def check_article(source: SourceFile, config: SiteConfig, content_dir: Path) -> 
                         + _merged_away(provinces, date, config, front, source.shown))
 
 
-def _merged_away(provinces: tuple[Link, ...], date: dt.date, config: SiteConfig, front: Any,
+def _merged_away(provinces: tuple[Link, ...], date: dt.date, config: SiteConfig, front: Document,
                  shown: str) -> list[Problem]:
     """A warning for a province named by a conference held after it was merged into another."""
     found = []
@@ -127,7 +128,7 @@ FUTURE_DAYS = 366  # a conference dated further ahead than this is probably a ty
 PERIOD_DISTANCE = 1  # a review covers the year of its date or the year before (a January review)
 
 
-def _date_warnings(date: dt.date, period: int, front: Any, shown: str) -> list[Problem]:
+def _date_warnings(date: dt.date, period: int, front: Document, shown: str) -> list[Problem]:
     """Warnings, not errors: a date far in the future, a period far from the date."""
     found = []
     today = dt.date.today()
@@ -181,7 +182,7 @@ def check_duplicates(conferences: list[Conference]) -> list[Problem]:
     An error naming both files; a warning when one of them is a draft (a re-import waiting for review),
     which is not published."""
     problems = []
-    by_day: dict[tuple, list[Conference]] = {}
+    by_day: dict[tuple[str, str, dt.date], list[Conference]] = {}
     by_source: dict[str, Conference] = {}
     for conference in conferences:
         held = by_day.setdefault((conference.cluster_key, conference.kind_key, conference.date), [])
@@ -225,7 +226,7 @@ def _source_address(conference: Conference) -> str:
     return source_address(conference.source.url) if conference.source and conference.source.url else ""
 
 
-def _text(data: dict, key: str, report: Report) -> str:
+def _text(data: YamlMapping, key: str, report: Report) -> str:
     value = data.get(key, "")
     if value is None:
         return ""
@@ -237,7 +238,7 @@ def _text(data: dict, key: str, report: Report) -> str:
     return value.strip()
 
 
-def _date(data: dict, report: Report) -> dt.date | None:
+def _date(data: YamlMapping, report: Report) -> dt.date | None:
     value = data.get("date")
     if value in (None, ""):
         return None
@@ -272,7 +273,7 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _choice(data: dict, key: str, choices: Mapping[str, Any], report: Report) -> str:
+def _choice(data: YamlMapping, key: str, choices: Mapping[str, str], report: Report) -> str:
     """A cluster or kind key. Its label (the name pages show, e.g. 'Tổng kết năm') is an error whose
     suggestion is the key: every file then names a cluster or kind one way, as the form writes it."""
     value = data.get(key)
@@ -298,7 +299,7 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _provinces(value: Any, path: tuple, config: SiteConfig, report: Report) -> list[str]:
+def _provinces(value: Any, path: KeyPath, config: SiteConfig, report: Report) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -315,7 +316,7 @@ def _provinces(value: Any, path: tuple, config: SiteConfig, report: Report) -> l
     return names
 
 
-def _text_list(data: dict, key: str, report: Report) -> tuple[str, ...]:
+def _text_list(data: YamlMapping, key: str, report: Report) -> tuple[str, ...]:
     value = data.get(key, [])
     if value is None:
         return ()
@@ -363,7 +364,7 @@ def _published(value: Any, report: Report) -> dt.datetime | None:
     return moment
 
 
-def _slug(data: dict, path: Path, report: Report) -> str:
+def _slug(data: YamlMapping, path: Path, report: Report) -> str:
     if "slug" in data:
         value = data["slug"]
         if not isinstance(value, str) or not _SLUG.fullmatch(value):
@@ -442,7 +443,7 @@ def _check_body_images(source: SourceFile, content_dir: Path, problems: list[Pro
     return tuple(found)
 
 
-def _figures(value: Any, path: tuple, config: SiteConfig, report: Report,
+def _figures(value: Any, path: KeyPath, config: SiteConfig, report: Report,
              line_of: Callable[..., int] = lambda *path: 0) -> tuple[Figure, ...]:
     if value in (None, {}):
         return ()
@@ -530,15 +531,15 @@ def _by_province(value: Any, config: SiteConfig, report: Report,
     return tuple(by_province)
 
 
-def _province_rows(value: Any, report: Report) -> list[tuple[tuple, tuple, Any, Any]]:
+def _province_rows(value: Any, report: Report) -> list[tuple[KeyPath, KeyPath, Any, Any]]:
     """(where the name is, where the figures are, the province's name, its figures) of each row."""
-    path: tuple = ("results", "by_province")
+    path: KeyPath = ("results", "by_province")
     if isinstance(value, dict):
         return [(path + (name,), path + (name,), name, numbers) for name, numbers in value.items()]
     if not isinstance(value, list):
         report(path, expected(say("expect.by_province"), value))
         return []
-    rows: list[tuple[tuple, tuple, Any, Any]] = []
+    rows: list[tuple[KeyPath, KeyPath, Any, Any]] = []
     for index, item in enumerate(value):
         if not isinstance(item, dict) or item.get("province") in (None, ""):
             report(path + (index,), say("form.by_province.row", found=describe(item)))
