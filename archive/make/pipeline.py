@@ -164,10 +164,6 @@ class Checked:
     markdown_key: str = ""  # its body's key in the markdown cache; "": not converted
 
 
-# In the articles cache's key: entries laid out otherwise (by other code) are not read as Checked.
-_CHECKED_LAYOUT = repr([(f.name, f.type) for f in dataclasses.fields(Checked)])
-
-
 @dataclass(frozen=True)
 class _CheckInputs:
     """What every task checking articles is given (see _check_span)."""
@@ -240,9 +236,10 @@ def load_site(options: Options, caches: Caches | None = None,
         raise BuildFailed([Problem(shown_path(options.content), 0, say("field.content"), say("content.not_found"),
                                    suggestion=say("content.not_found.fix"))])
     paths, photos = list_content(options.content)
-    # Every check depends on the config and the code, and an article's on the photos beside it.
+    # Every check depends on the config and the code (this module's too: it lays out Checked),
+    # and an article's on the photos beside it.
     depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
-                     code_digest(content, validate, markup), _CHECKED_LAYOUT,
+                     code_digest(content, validate, markup, sys.modules[__name__]),
                      repr((options.drafts, options.draft_errors_stop, str(options.content.resolve()))))
     known = caches.articles.get(depends) or {}
     progress(say("cli.progress.read"), 0, len(paths))
