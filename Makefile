@@ -1,10 +1,10 @@
-# Two commands set everything up: `make serve` and `make test`.
+# Two commands set everything up: `make serve` and `make test` (`make quick`: the fast tier).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test lint browser clean
+.PHONY: serve build check test quick lint browser clean
 
 serve: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py serve --port $(PORT)
@@ -17,6 +17,10 @@ check: $(VENV)/.installed
 
 test: lint node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fast tier: every test but the browser, Java and signal ones (marked slow); make test runs all.
+quick: lint node_modules/.installed
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Style, complexity and types (configured in pyproject.toml); the first step of make test.
 lint: $(VENV)/.installed $(VENV)/.test-installed

@@ -154,3 +154,12 @@ def served(sample_site, tmp_path_factory):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium (marked, or given the browser or page fixture) is a browser
+    test, and a slow one: make quick (pytest -m "not slow") leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser") or {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)

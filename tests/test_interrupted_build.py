@@ -22,6 +22,7 @@ from bench.corpus import write_corpus
 from conftest import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # signals and killed builds, each a whole corpus build
 
 
 
