@@ -35,7 +35,7 @@ from ..site.content import SourceFile, list_content, read_article, shown_path, u
 from ..site.model import Conference, Site, build_site
 from ..site.validate import check_article, check_duplicates, check_unique_urls
 from . import form, render, results, search
-from .cache import FileStore, Store, code_digest
+from .cache import FileStore, Seal, Store, code_digest
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
 
@@ -80,12 +80,18 @@ def _quiet(stage: str, done: int, total: int) -> None:
 class Caches:
     """What is kept between builds in .cache/ (folder None: in memory only), each entry keyed by
     its inputs and the code that made it (cache.code_digest): the checked articles with the
-    time and size of their files, the bodies converted to HTML, the indexed search groups."""
+    time and size of their files, the bodies converted to HTML, the indexed search groups.
+    Its files are signed with the user's key (cache.Seal): without a key (one warning, in
+    warnings), it is kept in memory only."""
 
-    def __init__(self, folder: Path | None):
-        self.articles: Store[dict[str, Checked]] = Store(folder, "articles")  # one entry: path -> Checked
-        self.markdown: Store[str] = Store(folder, "markdown")  # body's key (see _check_file) -> HTML
-        self.search: FileStore[search.GroupIndex] = FileStore(folder, "search")
+    def __init__(self, folder: Path | None, seal: Seal | None = None):
+        self.seal = (seal or Seal.mine()) if folder else Seal(None)
+        self.folder = folder if self.seal.key else None
+        self.warnings: list[Problem] = [self.seal.problem] if folder and self.seal.problem else []
+        # one entry: path -> Checked
+        self.articles: Store[dict[str, Checked]] = Store(self.folder, "articles", self.seal)
+        self.markdown: Store[str] = Store(self.folder, "markdown", self.seal)  # body's key (see _check_file) -> HTML
+        self.search: FileStore[search.GroupIndex] = FileStore(self.folder, "search", self.seal)
 
     def _stores(self) -> tuple[Store[dict[str, Checked]], Store[str], FileStore[search.GroupIndex]]:
         return self.articles, self.markdown, self.search
@@ -97,6 +103,11 @@ class Caches:
     def trim(self) -> None:
         for store in self._stores():
             store.trim()
+
+    def take_warnings(self) -> list[Problem]:
+        """The warnings not said yet (a key that could not be used), once."""
+        taken, self.warnings = self.warnings, []
+        return taken
 
     def save(self) -> None:
         for store in self._stores():
@@ -513,10 +524,11 @@ def _say_waiting(lock: Path) -> None:
 def _build(options: Options, progress: Progress, memory: Memory | None, pages_done: Callable[[], None],
            started: float) -> Report:
     """build(), holding the output folder's lock."""
-    fingerprint = _fingerprint(options) if options.cache and memory is None else ""
-    if fingerprint and (unchanged := _last_build(options, fingerprint)):
+    seal = Seal.mine() if options.cache and memory is None else Seal(None)
+    fingerprint = _fingerprint(options) if options.cache and seal.key else ""
+    if fingerprint and (unchanged := _last_build(options, fingerprint, seal)):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
-    caches = memory.caches if memory is not None else Caches(options.cache)
+    caches = memory.caches if memory is not None else Caches(options.cache, seal)
     caches.begin()
     site, warnings = load_site(options, caches, progress)
     if memory is not None and memory.output != _output_stamp(options.output):
@@ -544,7 +556,8 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
         caches.save()
     if fingerprint:
-        _remember_build(options, fingerprint, warnings)
+        _remember_build(options, fingerprint, warnings, caches.seal)
+    warnings = caches.take_warnings() + warnings
     return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers,
                   pages=made.pages(), drawn=made.drawn)
 
@@ -554,7 +567,7 @@ def check(options: Options) -> list[Problem]:
     caches = Caches(options.cache)  # read, never saved
     site, warnings = load_site(options, caches)
     make_site(site, options.templates, Discard(), caches)
-    return warnings + results.check(site)
+    return caches.take_warnings() + warnings + results.check(site)
 
 
 # --- Nothing changed since the last build from the command line ----------------------------------
@@ -588,22 +601,32 @@ def _output_stamp(folder: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
-def _last_build(options: Options, fingerprint: str) -> Report | None:
+_LAST_BUILD = "last-build"  # in .cache/: the last build's fingerprint, output/'s stamp and warnings, signed
+
+
+def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None:
     """The report of the last build when nothing it read has changed since and output/ is as it left it."""
     assert options.cache is not None
-    last = options.cache / "last-build.json"
     try:
-        previous = json.loads(last.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = (options.cache / _LAST_BUILD).read_bytes()
+    except OSError:
         return None
-    if previous.get("inputs") != fingerprint or previous.get("output") != _output_stamp(options.output):
+    payload = seal.open(_LAST_BUILD, data)
+    if payload is None:
+        return None
+    try:
+        previous = json.loads(bytes(payload))
+    except ValueError:
+        return None
+    if (not isinstance(previous, dict) or previous.get("inputs") != fingerprint
+            or previous.get("output") != _output_stamp(options.output)):
         return None
     return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
 
 
-def _remember_build(options: Options, fingerprint: str, warnings: list[Problem]) -> None:
+def _remember_build(options: Options, fingerprint: str, warnings: list[Problem], seal: Seal) -> None:
     assert options.cache is not None
-    last = options.cache / "last-build.json"
-    last.parent.mkdir(parents=True, exist_ok=True)
-    last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),
-                                "warnings": [dataclasses.astuple(w) for w in warnings]}), encoding="utf-8")
+    options.cache.mkdir(parents=True, exist_ok=True)
+    record = {"inputs": fingerprint, "output": _output_stamp(options.output),
+              "warnings": [dataclasses.astuple(w) for w in warnings]}
+    seal.write(options.cache / _LAST_BUILD, _LAST_BUILD, json.dumps(record, ensure_ascii=False).encode("utf-8"))
