@@ -1,6 +1,7 @@
 """The cache folder: what a build keeps for the next one, and what it does with a damaged file."""
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import re
@@ -246,3 +247,66 @@ def test_a_key_that_cannot_be_trusted_is_one_warning_and_the_cache_is_left_alone
 def _run(scratch, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=scratch.root, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+
+
+# --- A cache the system will not let a build write ------------------------------------------------
+
+def _refusing(errno_name: str, real):
+    number = getattr(errno, errno_name)
+
+    def refused(source, target, *args, **kwargs):
+        if ".cache" in str(target):
+            raise OSError(number, os.strerror(number), str(target))
+        return real(source, target, *args, **kwargs)
+
+    return refused
+
+
+def _refusing_mkdir(real):
+    def refused(path, *args, **kwargs):
+        if Path(path).name == ".cache":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path, *args, **kwargs)
+
+    return refused
+
+
+UNWRITABLE = [
+    # (name, errno, the first build leaves a cache)
+    ("read-only disk", "EROFS", True),
+    ("full disk", "ENOSPC", True),
+    ("immutable folder (chattr +i)", "EPERM", True),
+    ("no permission to make .cache", "EACCES", False),
+]
+
+
+@pytest.mark.parametrize("name, errno_name, cached", UNWRITABLE, ids=[case[0] for case in UNWRITABLE])
+def test_a_cache_that_cannot_be_written_is_one_warning_and_the_site_is_built(scratch, monkeypatch, capsys, name,
+                                                                             errno_name, cached):
+    monkeypatch.chdir(scratch.root)
+    if cached:
+        assert main([]) == 0
+    scratch.write("content/2023/2023-12-02-thu-hai.md", ARTICLE.replace("title: ", "title: Thứ hai ", 1)
+                  .replace("12-01", "12-02"))
+    capsys.readouterr()
+    with monkeypatch.context() as patched:
+        if cached:
+            patched.setattr(os, "replace", _refusing(errno_name, os.replace))
+        else:
+            patched.setattr(os, "mkdir", _refusing_mkdir(os.mkdir))
+        assert main([]) == 0
+    said = capsys.readouterr()
+    lines = said.err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(".cache") and ": cảnh báo: bộ nhớ đệm: không ghi được .cache/" in lines[0], lines
+    assert f"({errno_name})" in lines[0] and "trang vẫn đã được xây dựng xong" in lines[0], lines
+    assert re.match(r"[\d.]+ trang, ", said.out), said.out  # (said as built: output/ was replaced)
+    for text in (said.out, said.err):
+        assert "không bị thay đổi" not in text and "Không có gì thay đổi" not in text
+    assert "2023/thu-hai/index.html" in scratch.snapshot()
+    assert not list(scratch.root.rglob("*.tmp"))
+    assert scratch.snapshot() == _clean(scratch)
+    capsys.readouterr()
+    assert main([]) == 0  # writable again: built and saved as usual
+    assert capsys.readouterr().err == ""
+    assert scratch.snapshot() == _clean(scratch)

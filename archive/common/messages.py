@@ -196,6 +196,9 @@ MESSAGES: dict[str, str] = {
     "system.EIO": "ổ đĩa báo lỗi đọc/ghi: kiểm tra ổ đĩa, hoặc chép lại tệp",
     "system.EXDEV": "thư mục kết quả và thư mục tạm của nó nằm trên hai ổ đĩa khác nhau: hãy chọn --output khác",
     # --- the cache (.cache/) and the key its files are signed with ---------------------------
+    "cache.not_saved": "không ghi được .cache/, hệ thống báo lỗi: {error} ({name}); trang vẫn đã được xây dựng "
+                       "xong, chỉ là lần sau không nhanh hơn",
+    "cache.not_saved.fix": "cho phép ghi vào .cache/ hoặc giải phóng chỗ trống; có thể xóa .cache/ bất cứ lúc nào",
     "cache.off": "lần này không đọc không ghi .cache/ (kết quả như nhau, chỉ chậm hơn)",
     "cache.key.not_file": "khóa ký .cache/ không phải một tệp thường (một liên kết, một thư mục?)",
     "cache.key.not_yours": "khóa ký .cache/ thuộc về một người dùng khác",

@@ -88,6 +88,7 @@ class Caches:
         self.seal = (seal or Seal.mine()) if folder else Seal(None)
         self.folder = folder if self.seal.key else None
         self.warnings: list[Problem] = [self.seal.problem] if folder and self.seal.problem else []
+        self.refused = False  # the system refused to save it once already (see save)
         # one entry: path -> Checked
         self.articles: Store[dict[str, Checked]] = Store(self.folder, "articles", self.seal)
         self.markdown: Store[str] = Store(self.folder, "markdown", self.seal)  # body's key (see _check_file) -> HTML
@@ -109,9 +110,29 @@ class Caches:
         taken, self.warnings = self.warnings, []
         return taken
 
-    def save(self) -> None:
+    def write(self) -> None:
+        """Write the stores into the folder; OSError when the system refuses (see save)."""
         for store in self._stores():
             store.save()
+
+    def save(self) -> list[Problem]:
+        """Write the stores; when the system refuses, one warning (the first time only: the live
+        preview saves at its start and its end) and nothing more is tried: the cache only ever
+        saves time, and the build it was kept for is done."""
+        try:
+            self.write()
+        except OSError as error:
+            warned, self.refused = self.refused, True
+            return [] if warned else [cache_not_saved(error, self.folder)]
+        return []
+
+
+def cache_not_saved(error: OSError, folder: Path | None) -> Problem:
+    """The warning for a cache the system would not let a build write (full, read-only, locked)."""
+    name = errno.errorcode.get(error.errno or 0, "error")
+    return Problem(shown_path(Path(error.filename or folder or ".cache")), 0, say("field.cache"),
+                   say("cache.not_saved", error=error.strerror or error, name=name), warning=True,
+                   suggestion=say("cache.not_saved.fix"))
 
 
 class Copied(NamedTuple):
@@ -554,9 +575,7 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
     if memory is not None:
         memory.made, memory.output = made, _output_stamp(options.output)
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
-        caches.save()
-    if fingerprint:
-        _remember_build(options, fingerprint, warnings, caches.seal)
+        warnings += _keep_for_next(options, caches, fingerprint, warnings)
     warnings = caches.take_warnings() + warnings
     return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers,
                   pages=made.pages(), drawn=made.drawn)
@@ -622,6 +641,19 @@ def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None
             or previous.get("output") != _output_stamp(options.output)):
         return None
     return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
+
+
+def _keep_for_next(options: Options, caches: Caches, fingerprint: str, warnings: list[Problem]) -> list[Problem]:
+    """Save the caches and what the next build needs to know that nothing changed, once output/
+    holds the new site: a refusal of the system (a full disk, a read-only or locked .cache/) is
+    one warning, never a failed build, and the build says it built (output/ was replaced)."""
+    try:
+        caches.write()
+        if fingerprint:
+            _remember_build(options, fingerprint, warnings, caches.seal)
+    except OSError as error:
+        return [cache_not_saved(error, options.cache)]
+    return []
 
 
 def _remember_build(options: Options, fingerprint: str, warnings: list[Problem], seal: Seal) -> None:
