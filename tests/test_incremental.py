@@ -169,3 +169,22 @@ def test_unchanged_files_keep_their_time_when_one_article_changes(corpus):
     assert any(path.endswith("index.html") and path.startswith("2010/") for path in changed)
     assert "static/style.css" not in changed
     assert len(changed) < len(first) / 4
+
+
+def test_the_fingerprint_reads_the_files_rglob_finds(tmp_path):
+    """pipeline._files walks with os.scandir what Path.rglob found: linked files, not linked folders,
+    no __pycache__."""
+    from archive.make.pipeline import CODE, _files
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.md").write_text("x")
+    (tmp_path / "a" / "__pycache__").mkdir()
+    (tmp_path / "a" / "__pycache__" / "y.pyc").write_text("y")
+    (tmp_path / "link.md").symlink_to(tmp_path / "a" / "b" / "x.md")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / ".hidden").write_text("h")
+    for folder in (tmp_path, ROOT / "content", ROOT / "templates", CODE):
+        found = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
+                       if path.is_file() and "__pycache__" not in path.parts)
+        assert _files(folder) == found
+    assert _files(tmp_path) == [".hidden", "a/b/x.md", "link.md"]
