@@ -645,11 +645,26 @@ def _output_stamp(folder: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
-_LAST_BUILD = "last-build"  # in .cache/: the last build's fingerprint, output/'s stamp and warnings, signed
+def _files_stamp(folder: Path, files: list[str]) -> str:
+    """A hash of each file's size, modification time and inode (a file rewritten, replaced or
+    touched is another); "" when one of them is missing or cannot be seen."""
+    base = f"{folder}/"
+    stamps = []
+    try:
+        for name in files:
+            info = os.lstat(base + name)
+            stamps.append(f"{info.st_size} {info.st_mtime_ns} {info.st_ino}")
+    except OSError:
+        return ""
+    return digest("\n".join(stamps))
+
+
+_LAST_BUILD = "last-build"  # in .cache/: the last build's fingerprint, output/'s stamps and warnings, signed
 
 
 def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None:
-    """The report of the last build when nothing it read has changed since and output/ is as it left it."""
+    """The report of the last build when nothing it read has changed since and output/ is as it
+    left it: the folder itself and each of its files (none missing, none rewritten)."""
     assert options.cache is not None
     try:
         data = (options.cache / _LAST_BUILD).read_bytes()
@@ -664,6 +679,9 @@ def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None
         return None
     if (not isinstance(previous, dict) or previous.get("inputs") != fingerprint
             or previous.get("output") != _output_stamp(options.output)):
+        return None
+    files = previous.get("files")
+    if not isinstance(files, list) or not files or previous.get("stamps") != _files_stamp(options.output, files):
         return None
     return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
 
@@ -683,7 +701,8 @@ def _keep_for_next(options: Options, caches: Caches, fingerprint: str, warnings:
 
 def _remember_build(options: Options, fingerprint: str, warnings: list[Problem], seal: Seal) -> None:
     assert options.cache is not None
+    files = _files(options.output)
     options.cache.mkdir(parents=True, exist_ok=True)
-    record = {"inputs": fingerprint, "output": _output_stamp(options.output),
-              "warnings": [dataclasses.astuple(w) for w in warnings]}
+    record = {"inputs": fingerprint, "output": _output_stamp(options.output), "files": files,
+              "stamps": _files_stamp(options.output, files), "warnings": [dataclasses.astuple(w) for w in warnings]}
     seal.write(options.cache / _LAST_BUILD, _LAST_BUILD, json.dumps(record, ensure_ascii=False).encode("utf-8"))
