@@ -99,6 +99,21 @@ def wait_for(predicate, seconds: float) -> bool:
     return False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_folder(tmp_path_factory):
+    """The key .cache/ files are signed with (archive/make/cache.py) is made in a folder of the
+    test run's own, never in the user's ~/.cache: XDG_CACHE_HOME, for the builds in this process
+    and the ones it starts."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> ScratchSite:
     return new_site(tmp_path / "site")

@@ -169,3 +169,57 @@ def test_unchanged_files_keep_their_time_when_one_article_changes(corpus):
     assert any(path.endswith("index.html") and path.startswith("2010/") for path in changed)
     assert "static/style.css" not in changed
     assert len(changed) < len(first) / 4
+
+
+def test_the_fingerprint_reads_the_files_rglob_finds(tmp_path):
+    """pipeline._files walks with os.scandir what Path.rglob found: linked files, not linked folders,
+    no __pycache__."""
+    from archive.make.pipeline import CODE, _files
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.md").write_text("x")
+    (tmp_path / "a" / "__pycache__").mkdir()
+    (tmp_path / "a" / "__pycache__" / "y.pyc").write_text("y")
+    (tmp_path / "link.md").symlink_to(tmp_path / "a" / "b" / "x.md")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / ".hidden").write_text("h")
+    for folder in (tmp_path, ROOT / "content", ROOT / "templates", CODE):
+        found = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
+                       if path.is_file() and "__pycache__" not in path.parts)
+        assert _files(folder) == found
+    assert _files(tmp_path) == [".hidden", "a/b/x.md", "link.md"]
+
+
+def test_a_page_missing_or_altered_in_output_is_made_again(corpus, capsys):
+    """"Nothing changed" is said only when output/ holds every file the last build left, each as
+    it left it (its size, modification time and inode): one deleted, one edited in place and one
+    replaced by a file of the same size and time are made again, and the site is a clean build's."""
+    assert main([]) == 0
+    output = corpus / "output"
+    pages = sorted(path for path in snapshot(output) if path.endswith("index.html") and path[:1].isdigit())
+    deleted, edited, replaced = output / pages[0], output / pages[1], output / pages[2]
+    deleted.unlink()
+    with edited.open("ab") as page:
+        page.write("<!-- sửa tay -->".encode())
+    before = replaced.stat()
+    forged = replaced.with_name("forged")
+    forged.write_bytes(replaced.read_bytes().replace(b"<title>", b"<title>X", 1)[: before.st_size])
+    os.utime(forged, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(forged, replaced)
+    capsys.readouterr()
+    assert main([]) == 0
+    assert not capsys.readouterr().out.startswith("Không có gì thay đổi")
+    assert snapshot(output) == clean_build(corpus)
+    capsys.readouterr()
+    assert main([]) == 0  # and now nothing has changed
+    assert capsys.readouterr().out.startswith("Không có gì thay đổi từ lần xây dựng trước")
+
+
+def test_a_page_missing_from_output_is_made_again_by_build_py(scratch):
+    """As the issue found it: delete a page from output/ and run build.py."""
+    assert scratch.run().returncode == 0
+    (scratch.output / "index.html").unlink()
+    done = scratch.run()
+    assert done.returncode == 0 and not done.stdout.startswith("Không có gì thay đổi"), done.stdout
+    assert (scratch.output / "index.html").is_file()
+    assert scratch.run().stdout.startswith("Không có gì thay đổi")

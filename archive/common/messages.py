@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "field.content": "thư mục bài",
     "field.template": "mẫu trang",
     "field.search": "tìm kiếm",
+    "field.cache": "bộ nhớ đệm",
     # --- YAML (front matter and site_config.yaml) ------------------------------------------
     "yaml.invalid": "YAML không hợp lệ: {detail}",
     "yaml.duplicate_key": "YAML không hợp lệ: khóa '{name}' xuất hiện hai lần (lần đầu ở dòng {first}); giữ một",
@@ -194,6 +195,21 @@ MESSAGES: dict[str, str] = {
     "system.EROFS": "ổ đĩa chỉ cho đọc: hãy chọn --output khác",
     "system.EIO": "ổ đĩa báo lỗi đọc/ghi: kiểm tra ổ đĩa, hoặc chép lại tệp",
     "system.EXDEV": "thư mục kết quả và thư mục tạm của nó nằm trên hai ổ đĩa khác nhau: hãy chọn --output khác",
+    # --- the cache (.cache/) and the key its files are signed with ---------------------------
+    "cache.not_saved": "không ghi được .cache/, hệ thống báo lỗi: {error} ({name}); trang vẫn đã được xây dựng "
+                       "xong, chỉ là lần sau không nhanh hơn",
+    "cache.not_saved.fix": "cho phép ghi vào .cache/ hoặc giải phóng chỗ trống; có thể xóa .cache/ bất cứ lúc nào",
+    "cache.off": "lần này không đọc không ghi .cache/ (kết quả như nhau, chỉ chậm hơn)",
+    "cache.key.not_file": "khóa ký .cache/ không phải một tệp thường (một liên kết, một thư mục?)",
+    "cache.key.not_yours": "khóa ký .cache/ thuộc về một người dùng khác",
+    "cache.key.open": "khóa ký .cache/ để người khác đọc được (quyền {mode}, cần 600)",
+    "cache.key.open.fix": "chmod 600 {path}",
+    "cache.key.damaged": "khóa ký .cache/ bị hỏng (cần đúng {size} byte)",
+    "cache.key.delete": "xóa {path}; lần sau một khóa mới được tạo",
+    "cache.key.unusable": "không tạo hay đọc được khóa ký .cache/, hệ thống báo lỗi: {error}",
+    "cache.key.unusable.fix": "cho phép ghi vào {folder}, hoặc đặt XDG_CACHE_HOME là một thư mục ghi được",
+    "cache.key.no_home": "không có thư mục nhà để giữ khóa ký .cache/",
+    "cache.key.no_home.fix": "đặt HOME, hoặc XDG_CACHE_HOME là một thư mục ghi được",
     "build.waiting": "Đang chờ một bản xây dựng khác vào cùng thư mục xong ({lock})…",
     # --- preview (live reload) ------------------------------------------------------------
     "preview.built": "Đã xây dựng bản xem trước (có cả bản nháp): {pages} trang, {seconds} s",

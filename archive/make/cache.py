@@ -6,20 +6,32 @@ module of this package they import, and the versions of the libraries they impor
 any of them is a different key, so no result outlives the code that made it. A cache file
 that is missing, unreadable or from other code is simply ignored: the cache only ever saves
 time, never changes a result.
+
+Every file is signed (HMAC-SHA256) with a key kept outside the project, in the user's own cache
+folder (see Seal), and the signature is checked before a byte of it is unpickled: a file that
+is unsigned, signed with another key (another machine's, a restored CI cache) or altered is a
+missing file, so nothing planted in .cache/ is ever run. A cache that cannot be written is
+one warning (Caches in pipeline.py), never a failed build.
 """
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
+import hmac
 import importlib.metadata
 import os
 import pickle
+import secrets
+import stat
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Generic, TypeVar
 
 from ..common.digest import digest
+from ..common.messages import say
+from ..common.problems import Problem
 
 _TOP = __name__.partition(".")[0]  # the package's name: its modules are "archive.<...>"
 _ROOT = Path(__file__).resolve().parents[__name__.count(".") - 1]  # its folder
@@ -112,24 +124,189 @@ def _layout() -> str:
     return _code_digest((__name__,))
 
 
+# --- Signing -------------------------------------------------------------------------------------
+
+PROJECT = "luu-tru-hoi-nghi-lien-minh-htx"  # the key's folder in the user's cache folder
+_KEY = 32  # bytes of key
+_MAGIC = b"LTHN-cache-hmac-sha256\n"  # a signed file's first bytes; then its signature, then its payload
+_SIGNED = len(_MAGIC) + 32  # where the payload starts
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def key_path() -> Path | None:
+    """Where the user's key is: <$XDG_CACHE_HOME or ~/.cache>/PROJECT/key (None without a home)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # (unset, or relative: the XDG spec says to ignore it)
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / PROJECT / "key"
+
+
+class _KeyRefused(Exception):
+    """The key file exists but may not be trusted: a Problem says why and what to do."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _refused(path: Path, reason: str, suggestion: str) -> _KeyRefused:
+    return _KeyRefused(Problem(str(path), 0, say("field.cache"), f"{reason}; {say('cache.off')}", warning=True,
+                               suggestion=suggestion))
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in path, or None when there is none; _KeyRefused when it is not the user's alone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        if os.path.islink(path):  # (O_NOFOLLOW: ELOOP)
+            raise _refused(path, say("cache.key.not_file"), say("cache.key.delete", path=path)) from None
+        raise
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _refused(path, say("cache.key.not_file"), say("cache.key.delete", path=path))
+        if os.name == "posix":
+            if info.st_uid != os.getuid():
+                raise _refused(path, say("cache.key.not_yours"), say("cache.key.delete", path=path))
+            if info.st_mode & 0o077:
+                raise _refused(path, say("cache.key.open", mode=f"{stat.S_IMODE(info.st_mode):o}"),
+                               say("cache.key.open.fix", path=path))
+        key = file.read(_KEY + 1)
+    if len(key) != _KEY:
+        raise _refused(path, say("cache.key.damaged", size=_KEY), say("cache.key.delete", path=path))
+    return key
+
+
+def _make_key(path: Path) -> bytes:
+    """A new key in path, readable by the user alone, or the one another build made meanwhile: it is
+    written whole into a file of its own (O_EXCL, mode 0600), then linked to its name, which never
+    replaces a key already there."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".key.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(secrets.token_bytes(_KEY))
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    key = _read_key(path)
+    if key is None:  # (deleted at once by someone else)
+        raise FileNotFoundError(2, os.strerror(2), str(path))
+    return key
+
+
+class Seal:
+    """What the cache's files are signed with: the user's key, or None and the warning that says why
+    there is none (then no cache file is read or written)."""
+
+    def __init__(self, key: bytes | None, problem: Problem | None = None):
+        self.key = key
+        self.problem = problem
+
+    @classmethod
+    def mine(cls) -> Seal:
+        """The user's key (key_path()), made the first time."""
+        path = key_path()
+        if path is None:
+            return cls(None, Problem("~", 0, say("field.cache"), f"{say('cache.key.no_home')}; {say('cache.off')}",
+                                     warning=True, suggestion=say("cache.key.no_home.fix")))
+        try:
+            return cls(_read_key(path) or _make_key(path))
+        except _KeyRefused as refusal:
+            return cls(None, refusal.problem)
+        except OSError as error:
+            return cls(None, Problem(str(error.filename or path), 0, say("field.cache"),
+                                     f"{say('cache.key.unusable', error=error.strerror or error)}; {say('cache.off')}",
+                                     warning=True, suggestion=say("cache.key.unusable.fix", folder=path.parent)))
+
+    def _signature(self, label: str, payload: bytes | memoryview) -> bytes:
+        assert self.key is not None
+        mac = hmac.new(self.key, label.encode("utf-8") + b"\0", "sha256")  # (the file's name inside .cache/)
+        mac.update(payload)
+        return mac.digest()
+
+    def head(self, label: str, payload: bytes) -> bytes:
+        """What a file holding payload begins with, before it (label: what the file is, see open)."""
+        return _MAGIC + self._signature(label, payload)
+
+    def open(self, label: str, data: bytes) -> memoryview | None:
+        """The payload of a file's bytes when they are what this key signed as label (so that a
+        file signed for another name, moved there, is not taken either); else None."""
+        if self.key is None or not data.startswith(_MAGIC) or len(data) < _SIGNED:
+            return None
+        payload = memoryview(data)[_SIGNED:]
+        if not hmac.compare_digest(data[len(_MAGIC): _SIGNED], self._signature(label, payload)):
+            return None
+        return payload
+
+    def read(self, path: Path, label: str) -> object:
+        """What a signed pickle file holds, or None (missing, unreadable, not signed by this key)."""
+        try:
+            data = path.read_bytes()
+        except OSError:  # (one that cannot be read is a missing one)
+            return None
+        payload = self.open(label, data)
+        if payload is None:
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # our own file, damaged some other way
+            return None
+
+    def write(self, path: Path, label: str, payload: bytes) -> None:
+        """Write payload signed as label into path, through a temporary file renamed over it."""
+        temporary = path.with_name(f"{path.name}.tmp")
+        try:
+            with open(temporary, "wb") as file:
+                file.write(self.head(label, payload))
+                file.write(payload)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps((_layout(), value), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickled(loaded: object) -> tuple[bool, object]:
+    """(True, value) when a file held (this layout, value)."""
+    if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == _layout():
+        return True, loaded[1]
+    return False, None
+
+
 Value = TypeVar("Value")  # what a store keeps under each key
 
 
 class Store(Generic[Value]):
-    """A named dict kept in one file of the cache folder."""
+    """A named dict kept in one file of the cache folder, signed (see Seal). Without a folder, or
+    with a seal that has no key, it lives in memory only."""
 
-    def __init__(self, folder: Path | None, name: str):
-        self.path = folder / f"{name}.pickle" if folder else None
+    def __init__(self, folder: Path | None, name: str, seal: Seal | None = None):
+        self.seal = (seal or Seal.mine()) if folder else Seal(None)
+        self.path = folder / f"{name}.pickle" if folder and self.seal.key else None
+        self.label = name
         self.entries: dict[str, Value] = {}
         self.used: set[str] = set()
         self.changed = False
-        if self.path and self.path.is_file():
-            try:
-                version, entries = pickle.loads(self.path.read_bytes())
-                if version == _layout():
-                    self.entries = entries
-            except Exception:  # a damaged cache is a missing cache
-                self.entries = {}
+        if self.path:
+            found, entries = _unpickled(self.seal.read(self.path, self.label))
+            if found and isinstance(entries, dict):
+                self.entries = entries
 
     def get(self, key: str) -> Value | None:
         if key in self.entries:
@@ -157,14 +334,13 @@ class Store(Generic[Value]):
         self.entries = {key: value for key, value in self.entries.items() if key in self.used}
 
     def save(self) -> None:
-        """Write what this build used (entries nobody asked for are dropped)."""
+        """Write what this build used (entries nobody asked for are dropped); OSError when the
+        system refuses (the caller warns: see pipeline.Caches.save)."""
         if not self.path or (not self.changed and self.used == set(self.entries)):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        kept = {key: self.entries[key] for key in self.used}
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps((_layout(), kept), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, self.path)
+        self.seal.write(self.path, self.label, _pickled({key: self.entries[key] for key in self.used}))
+        self.changed = False
 
 
 class FileStore(Store[Value]):
@@ -172,23 +348,28 @@ class FileStore(Store[Value]):
     asked for and written once: for large entries (a search group's files) of which a
     build changes few."""
 
-    def __init__(self, folder: Path | None, name: str):
-        self.path = folder / name if folder else None
+    def __init__(self, folder: Path | None, name: str, seal: Seal | None = None):
+        self.seal = (seal or Seal.mine()) if folder else Seal(None)
+        self.path = folder / name if folder and self.seal.key else None
+        self.label = name
         self.entries = {}
         self.used = set()
         self.changed = False
         self.fresh: set[str] = set()  # entries put by this build, to write
-        self.known = {path.stem for path in self.path.glob("*.pickle")} if self.path and self.path.is_dir() else set()
+        self.known: set[str] = set()
+        if self.path:
+            with contextlib.suppress(OSError):  # (a folder that cannot be listed holds nothing)
+                self.known = {entry.name[:-7] for entry in os.scandir(self.path) if entry.name.endswith(".pickle")}
+
+    def _label(self, key: str) -> str:
+        return f"{self.label}/{key}"
 
     def get(self, key: str) -> Value | None:
         if key not in self.entries and key in self.known and self.path is not None:
-            try:
-                version, value = pickle.loads((self.path / f"{key}.pickle").read_bytes())
-            except Exception:  # a damaged entry is a missing entry
+            found, value = _unpickled(self.seal.read(self.path / f"{key}.pickle", self._label(key)))
+            if not found:  # a damaged, unsigned or foreign entry is a missing entry
                 return None
-            if version != _layout():
-                return None
-            self.entries[key] = value
+            self.entries[key] = value  # type: ignore[assignment]  # (what this store's own put() wrote, signed)
         return super().get(key)
 
     def put(self, key: str, value: Value) -> None:
@@ -200,15 +381,14 @@ class FileStore(Store[Value]):
         self.fresh &= self.used
 
     def save(self) -> None:
-        """Write this build's new entries; drop those nobody asked for."""
+        """Write this build's new entries; drop those nobody asked for. OSError when the system refuses."""
         if not self.path:
             return
         self.path.mkdir(parents=True, exist_ok=True)
-        for key in self.fresh:
-            temporary = self.path / f"{key}.tmp"
-            temporary.write_bytes(pickle.dumps((_layout(), self.entries[key]), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, self.path / f"{key}.pickle")
+        for key in sorted(self.fresh):
+            self.seal.write(self.path / f"{key}.pickle", self._label(key), _pickled(self.entries[key]))
+            self.fresh.discard(key)
+            self.known.add(key)
         for key in self.known - self.used:
             (self.path / f"{key}.pickle").unlink(missing_ok=True)
-        self.known = (self.known & self.used) | self.fresh
-        self.fresh = set()
+        self.known &= self.used

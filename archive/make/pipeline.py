@@ -35,7 +35,7 @@ from ..site.content import SourceFile, list_content, read_article, shown_path, u
 from ..site.model import Conference, Site, build_site
 from ..site.validate import check_article, check_duplicates, check_unique_urls
 from . import form, render, results, search
-from .cache import FileStore, Store, code_digest
+from .cache import FileStore, Seal, Store, code_digest
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
 
@@ -80,12 +80,19 @@ def _quiet(stage: str, done: int, total: int) -> None:
 class Caches:
     """What is kept between builds in .cache/ (folder None: in memory only), each entry keyed by
     its inputs and the code that made it (cache.code_digest): the checked articles with the
-    time and size of their files, the bodies converted to HTML, the indexed search groups."""
+    time and size of their files, the bodies converted to HTML, the indexed search groups.
+    Its files are signed with the user's key (cache.Seal): without a key (one warning, in
+    warnings), it is kept in memory only."""
 
-    def __init__(self, folder: Path | None):
-        self.articles: Store[dict[str, Checked]] = Store(folder, "articles")  # one entry: path -> Checked
-        self.markdown: Store[str] = Store(folder, "markdown")  # body's key (see _check_file) -> HTML
-        self.search: FileStore[search.GroupIndex] = FileStore(folder, "search")
+    def __init__(self, folder: Path | None, seal: Seal | None = None):
+        self.seal = (seal or Seal.mine()) if folder else Seal(None)
+        self.folder = folder if self.seal.key else None
+        self.warnings: list[Problem] = [self.seal.problem] if folder and self.seal.problem else []
+        self.refused = False  # the system refused to save it once already (see save)
+        # one entry: path -> Checked
+        self.articles: Store[dict[str, Checked]] = Store(self.folder, "articles", self.seal)
+        self.markdown: Store[str] = Store(self.folder, "markdown", self.seal)  # body's key (see _check_file) -> HTML
+        self.search: FileStore[search.GroupIndex] = FileStore(self.folder, "search", self.seal)
 
     def _stores(self) -> tuple[Store[dict[str, Checked]], Store[str], FileStore[search.GroupIndex]]:
         return self.articles, self.markdown, self.search
@@ -98,9 +105,34 @@ class Caches:
         for store in self._stores():
             store.trim()
 
-    def save(self) -> None:
+    def take_warnings(self) -> list[Problem]:
+        """The warnings not said yet (a key that could not be used), once."""
+        taken, self.warnings = self.warnings, []
+        return taken
+
+    def write(self) -> None:
+        """Write the stores into the folder; OSError when the system refuses (see save)."""
         for store in self._stores():
             store.save()
+
+    def save(self) -> list[Problem]:
+        """Write the stores; when the system refuses, one warning (the first time only: the live
+        preview saves at its start and its end) and nothing more is tried: the cache only ever
+        saves time, and the build it was kept for is done."""
+        try:
+            self.write()
+        except OSError as error:
+            warned, self.refused = self.refused, True
+            return [] if warned else [cache_not_saved(error, self.folder)]
+        return []
+
+
+def cache_not_saved(error: OSError, folder: Path | None) -> Problem:
+    """The warning for a cache the system would not let a build write (full, read-only, locked)."""
+    name = errno.errorcode.get(error.errno or 0, "error")
+    return Problem(shown_path(Path(error.filename or folder or ".cache")), 0, say("field.cache"),
+                   say("cache.not_saved", error=error.strerror or error, name=name), warning=True,
+                   suggestion=say("cache.not_saved.fix"))
 
 
 class Copied(NamedTuple):
@@ -510,10 +542,11 @@ def _say_waiting(lock: Path) -> None:
 def _build(options: Options, progress: Progress, memory: Memory | None, pages_done: Callable[[], None],
            started: float) -> Report:
     """build(), holding the output folder's lock."""
-    fingerprint = _fingerprint(options) if options.cache and memory is None else ""
-    if fingerprint and (unchanged := _last_build(options, fingerprint)):
+    seal = Seal.mine() if options.cache and memory is None else Seal(None)
+    fingerprint = _fingerprint(options) if options.cache and seal.key else ""
+    if fingerprint and (unchanged := _last_build(options, fingerprint, seal)):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started)
-    caches = memory.caches if memory is not None else Caches(options.cache)
+    caches = memory.caches if memory is not None else Caches(options.cache, seal)
     caches.begin()
     site, warnings = load_site(options, caches, progress)
     if memory is not None and memory.output != _output_stamp(options.output):
@@ -539,9 +572,8 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
     if memory is not None:
         memory.made, memory.output = made, _output_stamp(options.output)
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
-        caches.save()
-    if fingerprint:
-        _remember_build(options, fingerprint, warnings)
+        warnings += _keep_for_next(options, caches, fingerprint, warnings)
+    warnings = caches.take_warnings() + warnings
     return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers,
                   pages=made.pages(), drawn=made.drawn)
 
@@ -551,7 +583,7 @@ def check(options: Options) -> list[Problem]:
     caches = Caches(options.cache)  # read, never saved
     site, warnings = load_site(options, caches)
     make_site(site, options.templates, Discard(), caches)
-    return warnings + results.check(site)
+    return caches.take_warnings() + warnings + results.check(site)
 
 
 # --- Nothing changed since the last build from the command line ----------------------------------
@@ -561,18 +593,43 @@ def _fingerprint(options: Options) -> str:
     parts: list[str | bytes] = [repr(options), str(options.output.resolve())]
     for folder in (options.content, options.templates, CODE):
         if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    parts += [str(path.relative_to(folder)), _bytes(path)]
+            for name in _files(folder):
+                parts += [name, _bytes(os.path.join(folder, name))]
     for path in (options.config, search.lunr_script(), form.PACKAGE):
         parts += [str(path), path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
 
 
-def _bytes(path: Path) -> bytes:
+def _files(folder: Path) -> list[str]:
+    """The files under folder, by their paths relative to it ("/" between names), sorted: as
+    Path.rglob finds them (linked files, not linked folders), without __pycache__, walked with
+    os.scandir (pathlib's objects cost a third of a build that has nothing to do)."""
+    found: list[str] = []
+    todo = [""]
+    while todo:
+        relative = todo.pop()
+        try:
+            with os.scandir(os.path.join(folder, relative)) as listing:
+                entries = list(listing)
+        except PermissionError:  # (as rglob: a folder that cannot be listed holds nothing)
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        todo.append(f"{relative}{entry.name}/")
+                elif entry.is_file():
+                    found.append(relative + entry.name)
+            except OSError:
+                continue
+    return sorted(found)
+
+
+def _bytes(path: str) -> bytes:
     """A file's bytes for the fingerprint; an unreadable one is reported by the build itself."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except OSError as error:
         return f"unreadable: {error}".encode()
 
@@ -585,22 +642,64 @@ def _output_stamp(folder: Path) -> str:
     return f"{info.st_ino}:{info.st_mtime_ns}"
 
 
-def _last_build(options: Options, fingerprint: str) -> Report | None:
-    """The report of the last build when nothing it read has changed since and output/ is as it left it."""
-    assert options.cache is not None
-    last = options.cache / "last-build.json"
+def _files_stamp(folder: Path, files: list[str]) -> str:
+    """A hash of each file's size, modification time and inode (a file rewritten, replaced or
+    touched is another); "" when one of them is missing or cannot be seen."""
+    base = f"{folder}/"
+    stamps = []
     try:
-        previous = json.loads(last.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        for name in files:
+            info = os.lstat(base + name)
+            stamps.append(f"{info.st_size} {info.st_mtime_ns} {info.st_ino}")
+    except OSError:
+        return ""
+    return digest("\n".join(stamps))
+
+
+_LAST_BUILD = "last-build"  # in .cache/: the last build's fingerprint, output/'s stamps and warnings, signed
+
+
+def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None:
+    """The report of the last build when nothing it read has changed since and output/ is as it
+    left it: the folder itself and each of its files (none missing, none rewritten)."""
+    assert options.cache is not None
+    try:
+        data = (options.cache / _LAST_BUILD).read_bytes()
+    except OSError:
         return None
-    if previous.get("inputs") != fingerprint or previous.get("output") != _output_stamp(options.output):
+    payload = seal.open(_LAST_BUILD, data)
+    if payload is None:
+        return None
+    try:
+        previous = json.loads(bytes(payload))
+    except ValueError:
+        return None
+    if (not isinstance(previous, dict) or previous.get("inputs") != fingerprint
+            or previous.get("output") != _output_stamp(options.output)):
+        return None
+    files = previous.get("files")
+    if not isinstance(files, list) or not files or previous.get("stamps") != _files_stamp(options.output, files):
         return None
     return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
 
 
-def _remember_build(options: Options, fingerprint: str, warnings: list[Problem]) -> None:
+def _keep_for_next(options: Options, caches: Caches, fingerprint: str, warnings: list[Problem]) -> list[Problem]:
+    """Save the caches and what the next build needs to know that nothing changed, once output/
+    holds the new site: a refusal of the system (a full disk, a read-only or locked .cache/) is
+    one warning, never a failed build, and the build says it built (output/ was replaced)."""
+    try:
+        caches.write()
+        if fingerprint:
+            _remember_build(options, fingerprint, warnings, caches.seal)
+    except OSError as error:
+        return [cache_not_saved(error, options.cache)]
+    return []
+
+
+def _remember_build(options: Options, fingerprint: str, warnings: list[Problem], seal: Seal) -> None:
     assert options.cache is not None
-    last = options.cache / "last-build.json"
-    last.parent.mkdir(parents=True, exist_ok=True)
-    last.write_text(json.dumps({"inputs": fingerprint, "output": _output_stamp(options.output),
-                                "warnings": [dataclasses.astuple(w) for w in warnings]}), encoding="utf-8")
+    files = _files(options.output)
+    options.cache.mkdir(parents=True, exist_ok=True)
+    record = {"inputs": fingerprint, "output": _output_stamp(options.output), "files": files,
+              "stamps": _files_stamp(options.output, files), "warnings": [dataclasses.astuple(w) for w in warnings]}
+    seal.write(options.cache / _LAST_BUILD, _LAST_BUILD, json.dumps(record, ensure_ascii=False).encode("utf-8"))

@@ -234,7 +234,7 @@ class _Rebuilder:
     def save(self) -> None:
         """Write the caches kept in memory to .cache/, between builds."""
         with self.building:
-            self.memory.caches.save()
+            print_problems(self.memory.caches.save())
 
 
 def _errors_only(record: logging.LogRecord) -> bool:
@@ -411,7 +411,7 @@ def serve(options: Options, host: str, port: int) -> int:
     before = _stamps(watched)
     if not _rebuild(options, memory, board) and not options.output.is_dir():
         return 1
-    memory.caches.save()
+    print_problems(memory.caches.save())
     _settle()
     # livereload's and tornado's messages (a tab connected, a reload sent, a page not found) are not
     # for editors; errors still show. (livereload sets its own level when it starts: a filter stays.)
