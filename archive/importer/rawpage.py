@@ -70,7 +70,12 @@ _JUNK_LINE = re.compile(
 _COOKIE = re.compile(r"cookie|chinh sach bao mat|privacy policy", re.IGNORECASE)
 _FOOTER_WORDS = re.compile(r"giay phep|chiu trach nhiem|co quan chu quan|dien thoai:|fax:|ghi ro nguon|"
                            r"flash player|javascript enabled|ban quyen thuoc")
-_PHOTO_FILE = re.compile(r"^\S*?([\w\-.%]+\.(?:jpe?g|png|gif|webp|bmp|avif))(?:\?\S*)?$", re.IGNORECASE)
+# A photo's file name alone on its line, after its folders or address and before its query. The name
+# starts where a run of its letters starts (the look-behind): without it, the regex tried every split
+# of a long line without spaces, each scanned to its end (a 40 KB "word": 52 s).
+_PHOTO_FILE = re.compile(r"^\S*?(?<![\w\-.%])([\w\-.%]+\.(?:jpe?g|png|gif|webp|bmp|avif))(?:\?\S*)?$",
+                         re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 _PHOTO_MARK = re.compile(r'^(?:\\?"){2}$|^\[(?:image|ảnh|hình ảnh|photo)\]$', re.IGNORECASE)
 _SCRIPT = re.compile(r"<(script|style|iframe)\b[^<>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
@@ -152,7 +157,8 @@ def _is_junk(line: str) -> bool:
 
 def _is_photo_line(line: str) -> str:
     """The file name when the line is a photo's file name or an empty-alt marker, else ""."""
-    match = _PHOTO_FILE.match(line)
+    # (A line with a space is never one: ruled out first, before the regex's \S* scans up to it from each name.)
+    match = None if _SPACE.search(line.removesuffix("\n")) else _PHOTO_FILE.match(line)
     if match:
         return match.group(1)
     return "photo" if _PHOTO_MARK.match(line) else ""
