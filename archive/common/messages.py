@@ -56,6 +56,11 @@ MESSAGES: dict[str, str] = {
     "file.unreadable.fix": "kiểm tra tệp (quyền đọc, ổ đĩa) hoặc xóa nó",
     "file.loop": "cần một thư mục bài, nhưng gặp liên kết tới {target}, là thư mục chứa nó (một vòng lặp)",
     "file.loop.fix": "xóa liên kết này",
+    # what a path that is no regular file is (special_kind)
+    "special.folder": "một thư mục",
+    "special.fifo": "một đường ống (FIFO)",
+    "special.socket": "một socket",
+    "special.device": "một thiết bị",
     "front.no_start": "tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là {found}",
     "front.not_closed": "phần đầu chưa được đóng",
     "front.not_closed.fix": "thêm một dòng '---' sau phần đầu",
@@ -251,6 +256,15 @@ MESSAGES: dict[str, str] = {
                    "hoặc chép chữ của bài vào một tệp .txt",
     "page.not_utf8": "không phải văn bản UTF-8 (byte 0x{byte} ở dòng {line}); lưu lại tệp với bảng mã UTF-8",
     "page.empty": "tệp trống",
+    "page.nul": "không phải văn bản: tệp có byte NUL (0x00) ở dòng {line} (tệp hỏng, hay có dữ liệu nhị phân ghép "
+                "vào?); lưu lại trang bằng Ctrl+S hoặc chép chữ của bài vào một tệp .txt",
+    "page.not_regular": "cần một tệp, nhưng đây là {what}; lưu trang thành tệp .txt hoặc .html rồi nhập tệp đó",
+    "page.too_many_tags": "trang có {count} dấu '<' và '&' (thẻ HTML), quá nhiều cho một trang tin (tối đa "
+                          "{limit}); lưu trang của riêng bài, hoặc chép chữ của bài vào một tệp .txt",
+    "page.too_many_lines": "trang có {count} dòng, quá nhiều cho một trang tin (tối đa {limit}); chép riêng chữ của "
+                           "bài vào một tệp .txt",
+    "page.too_much_text": "chữ của trang dài {count} ký tự, quá dài cho một bài (tối đa {limit}); chép riêng chữ "
+                          "của bài vào một tệp .txt",
     # how the importer found each field (the report's "(…)" and the draft's review list)
     "found.title.line": "dòng tiêu đề",
     "found.title.none": "không có dòng tiêu đề trên đoạn đầu",

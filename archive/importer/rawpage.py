@@ -14,10 +14,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..common.files import NotRegular, read_regular
 from ..common.messages import say
 from ..common.vietnamese import fold, format_number
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+# What a news page may be (docs/importer.md, "Limits"): far more than any article needs, and little enough
+# that the slowest page of each shape at these limits imports in a few seconds (tests/test_import.py).
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # the file
+MAX_PAGE_TAGS = 60_000  # '<' and '&' of an HTML page: its elements, comments and character references at most
+MAX_PAGE_LINES = 50_000  # the lines of text (the page's, or those its HTML makes)
+MAX_PAGE_CHARACTERS = 500_000  # the text in them: a long conference report is some 50.000
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -100,14 +106,26 @@ _SIGNATURE_PREFIX = re.compile(r"^(?:PV|P\.V|Phóng viên|Bài và ảnh|Bài, �
 
 
 def read_page(path: Path) -> RawPage:
-    """The article in one raw page; PageError when the file is not UTF-8 text or HTML."""
+    """The article in one raw page; PageError when the file is not UTF-8 text or HTML, or is more than
+    a news page (MAX_PAGE_BYTES, MAX_PAGE_TAGS, MAX_PAGE_LINES, MAX_PAGE_CHARACTERS): what is read is
+    bounded, so that every page is imported in a few seconds whatever its shape."""
     text = _decode(path)
     if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
+        tags = text.count("<") + text.count("&")  # (an upper bound of the elements, comments and references)
+        if tags > MAX_PAGE_TAGS:
+            raise PageError(say("page.too_many_tags", count=format_number(tags), limit=format_number(MAX_PAGE_TAGS)))
         from .htmlpage import html_lines  # BeautifulSoup is needed only here
 
         lines, title, meta = html_lines(text)
     else:
         lines, title, meta = text.splitlines(), "", {}
+    if len(lines) > MAX_PAGE_LINES:
+        raise PageError(say("page.too_many_lines", count=format_number(len(lines)),
+                            limit=format_number(MAX_PAGE_LINES)))
+    characters = sum(map(len, lines))
+    if characters > MAX_PAGE_CHARACTERS:
+        raise PageError(say("page.too_much_text", count=format_number(characters),
+                            limit=format_number(MAX_PAGE_CHARACTERS)))
     return clean(path, lines, title, meta)
 
 
@@ -117,15 +135,19 @@ def _decode(path: Path) -> str:
         what = say("page.kind.suffix", suffix=suffix) if suffix else say("page.kind.none")
         raise PageError(say("page.kind", what=what) + "; " + say("page.kind.fix"))
     try:
-        size = path.stat().st_size
+        raw = read_regular(path, MAX_PAGE_BYTES)
     except FileNotFoundError:
         raise PageError(say("page.not_found")) from None
-    if size > MAX_PAGE_BYTES:
+    except NotRegular as error:
+        raise PageError(say("page.not_regular", what=say(error.kind))) from None
+    if len(raw) > MAX_PAGE_BYTES:
+        size = max(len(raw), path.stat().st_size)
         raise PageError(say("page.too_large", size=format_number(round(size / 2**20, 1)),
                             limit=format_number(MAX_PAGE_BYTES // 2**20)))
-    raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise PageError(say("page.binary"))
+    if b"\x00" in raw:  # text with a NUL further on: a damaged file, or data appended to it
+        raise PageError(say("page.nul", line=raw[: raw.index(b"\x00")].count(b"\n") + 1))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
