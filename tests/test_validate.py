@@ -144,6 +144,13 @@ CASES = [
      f"{PATH}:6: phần đầu: YAML không hợp lệ: bí danh (*tên) lặp lại một giá trị; hãy viết hẳn giá trị ra"),
     ("lists nested thousands deep", article(GOOD + "tags: " + "[" * 3000 + "]" * 3000 + "\n"),
      f"{PATH}:6: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    # Deeper than PyYAML's C composer can recurse (the build ended with SIGSEGV): refused from the text.
+    ("lists nested 50.000 deep", article(GOOD + "tags: " + "[" * 50000 + "]" * 50000 + "\n"),
+     f"{PATH}:6: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("mappings nested 50.000 deep", article(GOOD + "results: " + "{a: " * 50000 + "}" * 50000 + "\n"),
+     f"{PATH}:6: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("block lists nested 50.000 deep", article(GOOD + "tags:\n" + "- " * 50000 + "x\n"),
+     f"{PATH}:7: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
     ("image that links out of the content folder", article(GOOD + "images:\n  - {src: lien-ket.jpg, caption: x}\n"),
      f"{PATH}:7: images.0.src: tệp ảnh 'lien-ket.jpg' là liên kết tới một tệp ngoài thư mục bài "
      "(gợi ý: chép chính tấm ảnh vào thư mục)"),
@@ -236,6 +243,10 @@ CONFIG_CASES = [
      "'https://x.org/?a=1'"),
     ("base_url with a fragment", lambda text: text.replace("base_url: https://example.org/", "base_url: /a/#b"),
      "base_url:", "base_url: cần địa chỉ không có '?' hay '#' (các trang được nối vào sau nó), nhưng ghi '/a/#b'"),
+    ("config nested 50.000 deep", lambda text: text + "x: " + "[" * 50000 + "]" * 50000 + "\n", "x: [[[",
+     "cấu hình: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("config mappings nested 50.000 deep", lambda text: text.replace("per_page: 20", "per_page: " + "{a: " * 50000),
+     "per_page: {a:", "cấu hình: YAML không hợp lệ: lồng sâu quá 50 cấp"),
     ("one province written two ways", lambda text: text.replace("  - Thanh Hóa\n", "  - Thanh Hóa\n  - Thanh Hoá\n", 1),
      "- Thanh Hoá", "provinces.55: mỗi tỉnh một lần, nhưng 'Thanh Hoá' là 'Thanh Hóa' viết cách khác (cả hai đều là "
      "tinh/thanh-hoa/) (gợi ý: giữ một cách viết)"),
