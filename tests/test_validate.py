@@ -152,7 +152,7 @@ CASES = [
     ("block lists nested 50.000 deep", article(GOOD + "tags:\n" + "- " * 50000 + "x\n"),
      f"{PATH}:7: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
     ("image that links out of the content folder", article(GOOD + "images:\n  - {src: lien-ket.jpg, caption: x}\n"),
-     f"{PATH}:7: images.0.src: tệp ảnh 'lien-ket.jpg' là liên kết tới một tệp ngoài thư mục bài "
+     f"{PATH}:7: images.0.src: tệp ảnh 'lien-ket.jpg' là liên kết tới secret.jpg, ngoài thư mục bài "
      "(gợi ý: chép chính tấm ảnh vào thư mục)"),
     ("remote image in the body", article(GOOD, "Ảnh:\n\n![Hội nghị](https://tracker.example/pixel.gif)\n"),
      f"{PATH}:9: nội dung: cần ảnh lưu trong kho, nhưng ghi địa chỉ 'https://tracker.example/pixel.gif' ở trang "

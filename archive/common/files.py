@@ -49,3 +49,12 @@ def outside(path: Path, root: Path) -> Path | None:
     target = Path(os.path.realpath(path))
     real_root = Path(os.path.realpath(root))
     return None if target == real_root or target.is_relative_to(real_root) else target
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as a message names it: relative to where the build runs when it is there, with a final '/'."""
+    try:
+        shown = str(Path(os.path.realpath(folder)).relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shown = str(folder)
+    return shown.rstrip("/") + "/"

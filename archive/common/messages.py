@@ -56,6 +56,12 @@ MESSAGES: dict[str, str] = {
     "file.unreadable.fix": "kiểm tra tệp (quyền đọc, ổ đĩa) hoặc xóa nó",
     "file.loop": "cần một thư mục bài, nhưng gặp liên kết tới {target}, là thư mục chứa nó (một vòng lặp)",
     "file.loop.fix": "xóa liên kết này",
+    "file.special": "cần một tệp bài hay ảnh, nhưng đây là {what}; bản xây dựng không mở nó",
+    "file.special.fix": "xóa nó khỏi thư mục bài",
+    "file.link_outside": "cần một tệp hay thư mục trong {folder}, nhưng đây là liên kết tới {target}, ở ngoài; chỉ "
+                         "tệp của dự án được đọc",
+    "file.link_outside.fix": "chép chính tệp vào {folder}, thay cho liên kết",
+    "folder.project": "thư mục dự án",
     # what a path that is no regular file is (special_kind)
     "special.folder": "một thư mục",
     "special.fifo": "một đường ống (FIFO)",
@@ -100,7 +106,7 @@ MESSAGES: dict[str, str] = {
     "indicator.unknown": "chỉ tiêu không có; cần một trong {choices}",
     "image.leaves_folder": "cần tên tệp cạnh bài hoặc trong content/images/, nhưng ghi {src} (ra ngoài thư mục)",
     "image.type": "cần tệp ảnh ({types}), nhưng ghi {src}",
-    "image.link_outside": "tệp ảnh {src} là liên kết tới một tệp ngoài thư mục bài",
+    "image.link_outside": "tệp ảnh {src} là liên kết tới {target}, ngoài thư mục bài",
     "image.link_outside.fix": "chép chính tấm ảnh vào thư mục",
     "image.missing": "không có tệp ảnh {src} cạnh bài hay trong content/images/",
     "image.missing.fix": "thêm tệp ảnh, hoặc bỏ src để chỉ giữ chú thích",
@@ -133,6 +139,8 @@ MESSAGES: dict[str, str] = {
     # the config
     "config.not_found": "không tìm thấy tệp",
     "config.not_found.fix": "chỉ ra --config TỆP hoặc tạo site_config.yaml",
+    "config.too_large": "{size} MB là quá lớn cho tệp cấu hình (tối đa {limit} MB)",
+    "file.special.config": "cần một tệp cấu hình, nhưng đây là {what}",
     "config.not_mapping": "bảng các thiết lập",
     "config.unknown": "thiết lập không có",
     "config.required": "thiếu thiết lập bắt buộc",

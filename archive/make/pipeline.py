@@ -562,13 +562,18 @@ def check(options: Options) -> list[Problem]:
 def _fingerprint(options: Options) -> str:
     """A hash of everything a build reads: when it matches the last build's, output/ is already right."""
     parts: list[str | bytes] = [repr(options), str(options.output.resolve())]
+    if options.content.is_dir():
+        list_content(options.content)  # a link out of content/ or a FIFO there is said, never hidden by this
     for folder in (options.content, options.templates, CODE):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
+                if folder == options.content and path.is_symlink():  # never read through: its target is listed
+                    parts += [str(path.relative_to(folder)), os.readlink(path).encode()]
+                elif path.is_file() and "__pycache__" not in path.parts:
                     parts += [str(path.relative_to(folder)), _bytes(path)]
     for path in (options.config, search.lunr_script(), form.PACKAGE):
-        parts += [str(path), path.read_bytes() if path.is_file() else b""]
+        parts += [str(path), os.readlink(path) if path.is_symlink() else "",
+                  path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
 
 

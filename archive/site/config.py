@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +11,11 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from ..common import yamlload
+from ..common.files import NotRegular, outside, read_regular, shown_folder
 from ..common.messages import say
 from ..common.problems import BuildFailed, Problem, describe, did_you_mean, expected
-from ..common.vietnamese import fold, slugify
+from ..common.vietnamese import fold, format_number, slugify
+from .content import shown_path
 
 DEFAULT_URLS = {
     "article": "{year}/{slug}/",
@@ -116,12 +119,33 @@ def load_config(path: Path) -> SiteConfig:
     )
 
 
+MAX_CONFIG_BYTES = 10 * 1024 * 1024  # (100.000 provinces are some 2 MB)
+
+
 def _read(path: Path, shown: str) -> yamlload.Document:
+    """The config's YAML: a regular file of the folder it is named in (not a link out of it, not a FIFO)
+    of at most MAX_CONFIG_BYTES, read before anything is built from it."""
+    def refused(message: str, suggestion: str = "", line: int = 0) -> BuildFailed:
+        return BuildFailed([Problem(shown, line, say("field.config"), message, suggestion=suggestion)])
+
+    folder = Path(os.path.abspath(path)).parent
+    target = outside(path, folder)
+    if target is not None and target.exists():
+        named = shown_folder(folder) if folder.resolve() != Path.cwd().resolve() else say("folder.project")
+        raise refused(say("file.link_outside", folder=named, target=shown_path(target)),
+                      say("file.link_outside.fix", folder=named))
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = read_regular(path, MAX_CONFIG_BYTES)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise refused(say("config.too_large", size=format_number(round(path.stat().st_size / 2**20, 1)),
+                              limit=format_number(MAX_CONFIG_BYTES // 2**20)), line=1)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise BuildFailed([Problem(shown, 0, say("field.config"), say("config.not_found"),
-                                   suggestion=say("config.not_found.fix"))]) from None
+        raise refused(say("config.not_found"), say("config.not_found.fix")) from None
+    except NotRegular as error:
+        raise refused(say("file.special.config", what=say(error.kind))) from None
+    except OSError as error:
+        raise refused(say("file.unreadable", error=error.strerror or error), say("file.unreadable.fix")) from None
     except UnicodeDecodeError as error:
         byte = f"{error.object[error.start]:02x}"
         raise BuildFailed([Problem(shown, 0, say("field.config"), say("file.not_utf8", byte=byte),
