@@ -276,3 +276,13 @@ def test_a_config_over_its_size_is_refused_before_it_is_parsed(scratch):
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == "site_config.yaml:1: cấu hình: 10 MB là quá lớn cho tệp cấu hình (tối đa 10 MB)"
 
+
+def test_the_lock_stays_beside_an_output_that_links_to_a_web_root(scratch, monkeypatch, tmp_path):
+    monkeypatch.chdir(scratch.root)
+    web = tmp_path / "www"
+    (web / "html").mkdir(parents=True)
+    (scratch.root / "output").symlink_to(web / "html", target_is_directory=True)
+    assert main([]) == 0 and main(["--no-cache"]) == 0
+    assert (web / "html/index.html").is_file()
+    assert sorted(path.name for path in web.iterdir()) == ["html"]  # nothing left beside the web root
+    assert (scratch.root / ".output.lock").is_file()
