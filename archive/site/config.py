@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -79,6 +80,20 @@ class SiteConfig:
     provinces: tuple[str, ...]  # every known name, pre- and post-2025
     raw: Mapping[str, Any]  # the file as loaded, for templates that want more
     successors: Mapping[str, Successor] = field(default_factory=dict)  # province merged away -> its successor
+
+    @functools.cached_property
+    def known_provinces(self) -> frozenset[str]:
+        """provinces as a set: what a check looks a name up in (each look in the tuple went through
+        all of them: 40.000 provinces, every name of every article)."""
+        return frozenset(self.provinces)
+
+    @functools.cached_property
+    def predecessors(self) -> Mapping[str, tuple[tuple[str, Successor], ...]]:
+        """province -> the provinces that became part of it, each with its succession, in the config's order."""
+        found: dict[str, list[tuple[str, Successor]]] = {}
+        for old, successor in self.successors.items():
+            found.setdefault(successor.name, []).append((old, successor))
+        return {name: tuple(olds) for name, olds in found.items()}
 
 
 Report = Callable[..., None]  # (the setting's key path, what is wrong with it, suggestion="")
@@ -264,6 +279,7 @@ def _indicators(given: yamlload.YamlMapping, report: Report) -> dict[str, Indica
 def _provinces(data: yamlload.YamlMapping, report: Report) -> list[str]:
     """Every name of provinces and provinces_2025, each once, in the order given."""
     provinces: list[str] = []
+    seen: set[str] = set()  # (a look in the list itself made 40.000 provinces take 85 s)
     by_slug: dict[str, str] = {}
     for key in ("provinces", "provinces_2025"):
         names = data.get(key, [])
@@ -273,7 +289,8 @@ def _provinces(data: yamlload.YamlMapping, report: Report) -> list[str]:
         for index, name in enumerate(names):
             if not isinstance(name, str) or not name.strip():
                 report((key, index), expected(say("config.province"), name))
-            elif name not in provinces:
+            elif name not in seen:
+                seen.add(name)
                 twin = by_slug.setdefault(slugify(name), name)
                 if twin != name:  # "Thanh Hóa" and "Thanh Hoá": one page, tinh/thanh-hoa/
                     report((key, index), say("config.province_twice", name=repr(name), twin=repr(twin),
@@ -289,18 +306,25 @@ def _successors(given: Any, provinces: list[str], report: Report) -> dict[str, S
         report(("successors",), say("successors.not_mapping", value=describe(given)))
         return {}
     successors = {}
+    known = set(provinces)
+    suggested = 0  # a suggestion looks through every province: the first few unknown names get one
+
+    def closest(name: Any) -> str:
+        nonlocal suggested
+        suggested += 1
+        return _closest(name, provinces) if suggested <= _SUGGESTIONS else ""
+
     for name, value in given.items():
         where = ("successors", name)
-        if name not in provinces:
-            report(where, say("successors.unknown", name=name), _closest(name, provinces))
+        if name not in known:
+            report(where, say("successors.unknown", name=name), closest(name))
             continue
         if not isinstance(value, dict) or set(value) != {"name", "since"}:
             report(where, say("successors.shape", value=describe(value)))
             continue
         successor, since = value["name"], _day(value["since"])
-        if successor not in provinces:
-            report((*where, "name"), say("successors.unknown_successor", name=successor),
-                   _closest(str(successor), provinces))
+        if successor not in known:
+            report((*where, "name"), say("successors.unknown_successor", name=successor), closest(str(successor)))
         elif since is None:
             report((*where, "since"), say("successors.date", value=describe(value["since"])))
         elif successor == name:
@@ -310,6 +334,9 @@ def _successors(given: Any, provinces: list[str], report: Report) -> dict[str, S
     for cycle in _cycles(successors):
         report(("successors", cycle[0]), say("successors.cycle", cycle=" → ".join(cycle)))
     return successors
+
+
+_SUGGESTIONS = 50  # (a config of 40.000 successors all unknown would otherwise compare each with every province)
 
 
 def _day(value: Any) -> dt.date | None:
@@ -331,12 +358,14 @@ def _cycles(successors: dict[str, Successor]) -> list[list[str]]:
     found, seen = [], set()
     for start in successors:
         chain = [start]
+        place = {start: 0}  # each name of the chain -> its place in it (a look in the list was quadratic)
         while chain[-1] in successors and chain[-1] not in seen:
             seen.add(chain[-1])
             following = successors[chain[-1]].name
-            if following in chain:
-                found.append(chain[chain.index(following):] + [following])
+            if following in place:
+                found.append(chain[place[following]:] + [following])
                 break
+            place[following] = len(chain)
             chain.append(following)
     return found
 

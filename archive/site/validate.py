@@ -310,7 +310,7 @@ def _provinces(value: Any, path: KeyPath, config: SiteConfig, report: Report) ->
         return []
     names = []
     for index, name in enumerate(value):
-        if not isinstance(name, str) or name not in config.provinces:
+        if not isinstance(name, str) or name not in config.known_provinces:
             report(path + (index,), expected(say("expect.province"), name), did_you_mean(str(name), config.provinces))
         elif name not in names:
             names.append(name)
@@ -526,7 +526,7 @@ def _by_province(value: Any, config: SiteConfig, report: Report,
     {province: …, indicator: number, …} (as the web form writes it), drawn the same."""
     by_province = []
     for name_path, figures_path, name, numbers in _province_rows(value, report):
-        if not isinstance(name, str) or name not in config.provinces:
+        if not isinstance(name, str) or name not in config.known_provinces:
             report(name_path, expected(say("expect.province"), name), did_you_mean(str(name), config.provinces))
             continue
         by_province.append(ProvinceFigures(province_link(config, name),
