@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.importer import dates, figures, kinds, people, places, provenance  # noqa: E402
+from archive.importer import dates, figures, kinds, people, places, provenance, rawpage  # noqa: E402
 from archive.importer.draft import known_members, make_draft, render_draft  # noqa: E402
 from archive.importer.figures import Unit  # noqa: E402
 from archive.importer.rawpage import PageError, clean, read_page  # noqa: E402
@@ -629,6 +631,89 @@ def test_malformed_input_gets_a_clear_error(scratch, name, data, message):
     assert f"{name}: {message}" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Đã viết 1 bản nháp" in result.stdout  # the good page is still imported
+
+
+# ---------------------------------------------------------------- bounded: every page ends
+
+def _html(body: str) -> str:
+    return "<html><body>" + body + "</body></html>"
+
+
+_ROW = "<tr><td>Hội nghị tổng kết</td><td>3.456 HTX</td></tr>"  # 6 of MAX_PAGE_TAGS' '<' and '&'
+# Each shape of page at the limits it is accepted to (rawpage.MAX_PAGE_*): made when its test runs.
+SHAPES = {
+    "one long word.txt": lambda tags, lines, chars: "y" * chars,
+    "one long word.html": lambda tags, lines, chars: "y" * chars,
+    "one paragraph of figures.txt": lambda tags, lines, chars: (
+        "Hội nghị tổng kết năm 2023 có 1.234 HTX, Thanh Hóa 56 HTX, Nghệ An 78 thành viên. " * chars)[:chars],
+    "many lines.txt": lambda tags, lines, chars: ("Tỉnh Hải Dương có 1.234 HTX, 56.789 thành viên.\n" * lines)[:chars],
+    "many short lines.txt": lambda tags, lines, chars: "x\n" * lines,
+    "nested elements.html": lambda tags, lines, chars: "<div>" * tags + "y" * chars,
+    "links.html": lambda tags, lines, chars: _html('<a href="https://example.org/tin">Tin</a> ' * ((tags - 4) // 2)),
+    "one huge table.html": lambda tags, lines, chars: _html("<table>" + _ROW * ((tags - 6) // 6) + "</table>"),
+    "character references.html": lambda tags, lines, chars: _html("&amp;" * (tags - 4)),
+    "comments.html": lambda tags, lines, chars: _html("<!-- x -->" * (tags - 4)),
+    "photos in one figure.html": lambda tags, lines, chars: _html(
+        "<figure>" + '<img src="a.jpg" alt="Toàn cảnh">' * min(tags - 6, lines // 2 - 2) + "</figure>"),
+    "photos saved in the page.html": lambda tags, lines, chars: _html(
+        '<p>Hội nghị.</p><img src="data:image/png;base64,' + "A" * (rawpage.MAX_PAGE_BYTES - 200) + '">'),
+}
+
+
+def _import(scratch, page: Path) -> subprocess.CompletedProcess:
+    """python build.py import PAGE in the scratch site, stopped (and the test failed) after a minute: the
+    page must end; how fast is not what is checked (a slow machine takes longer)."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(page), "--out", "drafts"],
+                          cwd=scratch.root, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_a_page_of_any_shape_at_the_limits_is_imported_and_the_import_ends(scratch, name):
+    page = scratch.write(name, SHAPES[name](rawpage.MAX_PAGE_TAGS, rawpage.MAX_PAGE_LINES,
+                                            rawpage.MAX_PAGE_CHARACTERS))
+    result = _import(scratch, page)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and len(list((scratch.root / "drafts").glob("*.md"))) == 1
+
+
+OVER = [  # (file, its text, what the import says)
+    ("tags.html", lambda: "<b>" * (rawpage.MAX_PAGE_TAGS + 1),
+     "trang có 60.001 dấu '<' và '&' (thẻ HTML), quá nhiều cho một trang tin (tối đa 60.000); lưu trang của "
+     "riêng bài, hoặc chép chữ của bài vào một tệp .txt"),
+    ("lines.txt", lambda: "x\n" * (rawpage.MAX_PAGE_LINES + 1),
+     "trang có 50.001 dòng, quá nhiều cho một trang tin (tối đa 50.000); chép riêng chữ của bài vào một tệp .txt"),
+    ("text.txt", lambda: "y" * (rawpage.MAX_PAGE_CHARACTERS + 1),
+     "chữ của trang dài 500.001 ký tự, quá dài cho một bài (tối đa 500.000); chép riêng chữ của bài vào một tệp "
+     ".txt"),
+    ("huge.html", lambda: "<p>" + "y" * rawpage.MAX_PAGE_BYTES,
+     "5 MB là quá lớn cho một trang tin (tối đa 5 MB)"),
+    ("nul.txt", lambda: "Tiêu đề\n" + "Nội dung bài.\n" * 400 + "\x00\x01dữ liệu",
+     "không phải văn bản: tệp có byte NUL (0x00) ở dòng 402 (tệp hỏng, hay có dữ liệu nhị phân ghép vào?); lưu "
+     "lại trang bằng Ctrl+S hoặc chép chữ của bài vào một tệp .txt"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", OVER, ids=[case[0] for case in OVER])
+def test_a_page_over_a_limit_is_refused_in_one_line_and_the_next_is_imported(scratch, name, text, message):
+    scratch.write(name, text())
+    result = scratch.run("import", name, str(SEEDS / "003_4655521d70bccc27.txt"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{name}: {message}"]
+    assert "Đã viết 1 bản nháp" in result.stdout
+
+
+@pytest.mark.parametrize("kind, make, what", [
+    ("fifo", lambda path: os.mkfifo(path), "một đường ống (FIFO)"),
+    ("folder", lambda path: path.mkdir(), "một thư mục"),
+])
+def test_a_fifo_or_folder_given_to_import_is_refused_without_waiting(scratch, kind, make, what):
+    make(scratch.root / "trang.txt")
+    result = _import(scratch, scratch.root / "trang.txt")  # (a FIFO nobody writes to: waiting on it never ends)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{scratch.root / 'trang.txt'}: cần một tệp, nhưng đây là {what}; lưu trang thành tệp .txt hoặc .html rồi "
+        "nhập tệp đó"]
 
 
 def test_read_page_raises_page_error(tmp_path):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,16 +123,18 @@ def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeyp
 
 @pytest.mark.parametrize("errno_name", ["EIO", "EACCES"])
 def test_an_article_the_system_will_not_read_is_reported_as_a_problem(scratch, monkeypatch, capsys, errno_name):
+    from archive.site import content
+
     monkeypatch.chdir(scratch.root)
     broken = scratch.write("content/2023/2023-12-02-hong.md", "---\n")
-    read_bytes = Path.read_bytes
+    read_regular = content.read_regular
 
-    def failing(path: Path) -> bytes:
+    def failing(path: Path, limit: int) -> bytes:
         if path.name == broken.name:
             raise OSError(getattr(errno, errno_name), os.strerror(getattr(errno, errno_name)), str(path))
-        return read_bytes(path)
+        return read_regular(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", failing)
+    monkeypatch.setattr(content, "read_regular", failing)
     assert main([]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0] == ("content/2023/2023-12-02-hong.md: tệp: không đọc được tệp, hệ thống báo lỗi: "
@@ -180,3 +184,105 @@ def test_the_preview_and_the_command_line_share_the_lock(scratch, monkeypatch, c
     preview.join(60)
     assert (scratch.output / "index.html").is_file()
     assert "Đang chờ một bản xây dựng khác vào cùng thư mục xong" in capsys.readouterr().err
+
+
+# --- Only the project's own files are read --------------------------------------------------------
+
+SECRET = "API_TOKEN=tok_SECRET_1f9a0c\n"
+LINK = ("tệp: cần một tệp hay thư mục trong content/, nhưng đây là liên kết tới {target}, ở ngoài; chỉ tệp của "
+        "dự án được đọc (gợi ý: chép chính tệp vào content/, thay cho liên kết)")
+OUTSIDE = [
+    # (name, the link made in the site (from its folder to the folder outside), what the build says)
+    ("an article linked to a file outside", ("content/2023/2023-12-05-x.md", "secret.env"),
+     "content/2023/2023-12-05-x.md: " + LINK.format(target="{away}/secret.env")),
+    ("an article linked to an article outside", ("content/2023/2023-12-05-x.md", "2022/2022-05-01-ngoai.md"),
+     "content/2023/2023-12-05-x.md: " + LINK.format(target="{away}/2022/2022-05-01-ngoai.md")),
+    ("a folder linked outside", ("content/2022", "2022"), "content/2022: " + LINK.format(target="{away}/2022")),
+    ("an article linked to a device", ("content/2023/2023-12-05-x.md", "/dev/zero"),
+     "content/2023/2023-12-05-x.md: " + LINK.format(target="/dev/zero")),
+    ("the config linked to a file outside", ("site_config.yaml", "site_config.yaml"),
+     "site_config.yaml: cấu hình: cần một tệp hay thư mục trong thư mục dự án, nhưng đây là liên kết tới "
+     "{away}/site_config.yaml, ở ngoài; chỉ tệp của dự án được đọc (gợi ý: chép chính tệp vào thư mục dự án, "
+     "thay cho liên kết)"),
+]
+
+
+@pytest.mark.parametrize("name, link, says", OUTSIDE, ids=[case[0] for case in OUTSIDE])
+def test_a_link_out_of_the_project_is_an_error_naming_it_and_nothing_of_it_is_read(scratch, monkeypatch, capsys,
+                                                                                  tmp_path, name, link, says):
+    monkeypatch.chdir(scratch.root)
+    away = tmp_path / "away"
+    (away / "2022").mkdir(parents=True)
+    (away / "secret.env").write_text(SECRET, encoding="utf-8")
+    (away / "2022/2022-05-01-ngoai.md").write_text(
+        "---\ntitle: Bài ngoài dự án " + SECRET + "date: 2022-05-01\ncluster: bac-trung-bo\nkind: tong-ket\n---\n"
+        + SECRET, encoding="utf-8")
+    (away / "site_config.yaml").write_text((scratch.root / "site_config.yaml").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    assert main([]) == 0
+    before = scratch.snapshot()
+    capsys.readouterr()
+    where, target = link
+    if where == "site_config.yaml":
+        (scratch.root / where).unlink()
+    (scratch.root / where).symlink_to(target if target.startswith("/") else away / target)
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [says.format(away=away), "Không xây dựng được: 1 lỗi. output giữ nguyên như trước."]
+    assert "tok_SECRET" not in err and scratch.snapshot() == before
+
+
+def _build(site, *args: str) -> subprocess.CompletedProcess[str]:
+    """python build.py in the site, stopped (the test failed) after a minute: waiting on a FIFO never ends."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=site.root, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _unix_socket(path: Path) -> None:
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(path))
+    listening.close()  # (the file stays)
+
+
+SPECIAL = "tệp: cần một tệp bài hay ảnh, nhưng đây là {what}; bản xây dựng không mở nó (gợi ý: xóa nó khỏi thư mục bài)"
+
+
+@pytest.mark.parametrize("name, make, says", [
+    ("a FIFO named like an article", lambda site: os.mkfifo(site.content / "2023/2023-12-05-x.md"),
+     "content/2023/2023-12-05-x.md: " + SPECIAL.format(what="một đường ống (FIFO)")),
+    ("a FIFO named like a photo", lambda site: os.mkfifo(site.content / "2023/anh.jpg"),
+     "content/2023/anh.jpg: " + SPECIAL.format(what="một đường ống (FIFO)")),
+    ("a socket", lambda site: _unix_socket(site.content / "2023/2023-12-05-x.md"),
+     "content/2023/2023-12-05-x.md: " + SPECIAL.format(what="một socket")),
+    ("a link to a FIFO inside", lambda site: (os.mkfifo(site.content / "ong"),
+                                              (site.content / "2023/2023-12-05-x.md").symlink_to("../ong")),
+     "content/2023/2023-12-05-x.md: " + SPECIAL.format(what="một đường ống (FIFO)")),
+    ("the config a FIFO", lambda site: ((site.root / "site_config.yaml").unlink(),
+                                        os.mkfifo(site.root / "site_config.yaml")),
+     "site_config.yaml: cấu hình: cần một tệp cấu hình, nhưng đây là một đường ống (FIFO)"),
+])
+def test_a_fifo_socket_or_device_is_an_error_never_a_wait(scratch, name, make, says):
+    make(scratch)
+    for command in ([], ["check"]):
+        result = _build(scratch, *command)
+        assert result.returncode == 1
+        assert says in result.stderr.splitlines(), result.stderr
+    assert not scratch.output.exists()
+
+
+def test_a_config_over_its_size_is_refused_before_it_is_parsed(scratch):
+    (scratch.root / "site_config.yaml").write_bytes(b"title: x\n" + b"#" * (10 * 1024 * 1024))
+    result = _build(scratch)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "site_config.yaml:1: cấu hình: 10 MB là quá lớn cho tệp cấu hình (tối đa 10 MB)"
+
+
+def test_the_lock_stays_beside_an_output_that_links_to_a_web_root(scratch, monkeypatch, tmp_path):
+    monkeypatch.chdir(scratch.root)
+    web = tmp_path / "www"
+    (web / "html").mkdir(parents=True)
+    (scratch.root / "output").symlink_to(web / "html", target_is_directory=True)
+    assert main([]) == 0 and main(["--no-cache"]) == 0
+    assert (web / "html/index.html").is_file()
+    assert sorted(path.name for path in web.iterdir()) == ["html"]  # nothing left beside the web root
+    assert (scratch.root / ".output.lock").is_file()

@@ -1,7 +1,10 @@
 """Bad input: every problem reported at once, as path:line: field: message, nothing written."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +13,7 @@ from archive.common.problems import BuildFailed
 from archive.site.config import DEFAULT_URLS, Indicator, load_config
 
 PATH = "content/2023/2023-12-01-bad.md"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def article(front: str, body: str = "Nội dung.\n") -> str:
@@ -144,8 +148,15 @@ CASES = [
      f"{PATH}:6: phần đầu: YAML không hợp lệ: bí danh (*tên) lặp lại một giá trị; hãy viết hẳn giá trị ra"),
     ("lists nested thousands deep", article(GOOD + "tags: " + "[" * 3000 + "]" * 3000 + "\n"),
      f"{PATH}:6: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    # Deeper than PyYAML's C composer can recurse (the build ended with SIGSEGV): refused from the text.
+    ("lists nested 50.000 deep", article(GOOD + "tags: " + "[" * 50000 + "]" * 50000 + "\n"),
+     f"{PATH}:6: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("mappings nested 50.000 deep", article(GOOD + "results: " + "{a: " * 50000 + "}" * 50000 + "\n"),
+     f"{PATH}:6: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("block lists nested 50.000 deep", article(GOOD + "tags:\n" + "- " * 50000 + "x\n"),
+     f"{PATH}:7: phần đầu: YAML không hợp lệ: lồng sâu quá 50 cấp"),
     ("image that links out of the content folder", article(GOOD + "images:\n  - {src: lien-ket.jpg, caption: x}\n"),
-     f"{PATH}:7: images.0.src: tệp ảnh 'lien-ket.jpg' là liên kết tới một tệp ngoài thư mục bài "
+     f"{PATH}:7: images.0.src: tệp ảnh 'lien-ket.jpg' là liên kết tới secret.jpg, ngoài thư mục bài "
      "(gợi ý: chép chính tấm ảnh vào thư mục)"),
     ("remote image in the body", article(GOOD, "Ảnh:\n\n![Hội nghị](https://tracker.example/pixel.gif)\n"),
      f"{PATH}:9: nội dung: cần ảnh lưu trong kho, nhưng ghi địa chỉ 'https://tracker.example/pixel.gif' ở trang "
@@ -236,6 +247,10 @@ CONFIG_CASES = [
      "'https://x.org/?a=1'"),
     ("base_url with a fragment", lambda text: text.replace("base_url: https://example.org/", "base_url: /a/#b"),
      "base_url:", "base_url: cần địa chỉ không có '?' hay '#' (các trang được nối vào sau nó), nhưng ghi '/a/#b'"),
+    ("config nested 50.000 deep", lambda text: text + "x: " + "[" * 50000 + "]" * 50000 + "\n", "x: [[[",
+     "cấu hình: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("config mappings nested 50.000 deep", lambda text: text.replace("per_page: 20", "per_page: " + "{a: " * 50000),
+     "per_page: {a:", "cấu hình: YAML không hợp lệ: lồng sâu quá 50 cấp"),
     ("one province written two ways", lambda text: text.replace("  - Thanh Hóa\n", "  - Thanh Hóa\n  - Thanh Hoá\n", 1),
      "- Thanh Hoá", "provinces.55: mỗi tỉnh một lần, nhưng 'Thanh Hoá' là 'Thanh Hóa' viết cách khác (cả hai đều là "
      "tinh/thanh-hoa/) (gợi ý: giữ một cách viết)"),
@@ -560,3 +575,21 @@ def test_a_file_in_the_wrong_place_is_a_warning_with_the_fix(scratch, monkeypatc
     assert main([]) == 0
     assert message in capsys.readouterr().err.splitlines()
     assert (scratch.output / page).is_file()  # the address comes from date:, wherever the file is
+
+
+def test_the_config_checks_are_linear_in_its_size(tmp_path):
+    """200.000 provinces and a chain of 20.000 successors: each check looked names up in lists (40.000
+    provinces took 85 s, worse than linear). It must end, in a subprocess given a minute (how fast is not
+    what is checked)."""
+    text = (ROOT / "site_config.yaml").read_text(encoding="utf-8")
+    names = [f"Tỉnh thử {n}" for n in range(200_000)]
+    chain = "".join(f"  Tỉnh thử {n}: {{name: Tỉnh thử {n + 1}, since: 2025-07-01}}\n" for n in range(20_000))
+    text = text.replace("provinces:\n", "provinces:\n" + "".join(f"  - {name}\n" for name in names), 1)
+    (tmp_path / "site_config.yaml").write_text(text.replace("successors:\n", "successors:\n" + chain, 1),
+                                               encoding="utf-8")
+    script = ("import sys; from pathlib import Path; from archive.site.config import load_config; "
+              "config = load_config(Path(sys.argv[1])); print(len(config.provinces), len(config.successors))")
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "site_config.yaml")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200064", "20030"]  # (the sample's 64 provinces and 30 successors, and these)

@@ -53,6 +53,15 @@ CASES = [
     ("bad: !!python/object:os.system {}\n",
      "2: YAML không hợp lệ: không được dùng thẻ 'tag:yaml.org,2002:python/object:os.system'; viết giá trị thường"),
     ("x: " + "[" * 60 + "]" * 60 + "\n", "2: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    # Deeper than PyYAML's C composer can recurse (SIGSEGV from some 30,000 levels): refused from the
+    # text, before any tree is built, at the line where the nesting passes 50.
+    ("x: " + "[" * 50000 + "]" * 50000 + "\n", "2: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("title: x\nx: " + "{a: " * 50000 + "}" * 50000 + "\n", "3: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("- " * 50000 + "x\n", "2: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("- " * 50000 + "[" * 50000 + "\n", "2: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("x:\n" + "".join(" " * depth + f"k{depth}:\n" for depth in range(1, 1500)),
+     "53: YAML không hợp lệ: lồng sâu quá 50 cấp"),
+    ("\ufeff" + "? " * 30000 + "x\n", "2: YAML không hợp lệ: lồng sâu quá 50 cấp"),
     ("a:\n\tb: 1\n", "3: YAML không hợp lệ: có ký tự tab; thụt lề bằng dấu cách, không dùng tab"),
     ("a: [1, 2\nb: 3\n", "2: YAML không hợp lệ: danh sách trong [ ] thiếu dấu ',' hoặc dấu ']' đóng"),
     ('title: "x\n', "2: YAML không hợp lệ: chuỗi trong ngoặc kép chưa được đóng"),
@@ -65,7 +74,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, expected", CASES)
+@pytest.mark.parametrize("text, expected", CASES, ids=[repr(text[:40]) for text, _ in CASES])
 def test_values_lines_and_errors(text, expected):
     assert outcome(text) == expected
 
@@ -73,6 +82,14 @@ def test_values_lines_and_errors(text, expected):
 def test_nesting_up_to_the_limit_loads():
     data, lines = outcome("x: " + NESTED_49 + "\n")
     assert data == {"x": yaml.safe_load(NESTED_49)} and len(lines) == 49  # x and 48 lists inside lists
+
+
+def test_many_brackets_that_nest_little_load():
+    """Thousands of "[" that are siblings, quoted, or in a comment pass the quick bound but not the
+    scan: the text is read token by token, its depth is 2, and it loads."""
+    text = "x: [" + ", ".join(f"[{n}]" for n in range(3000)) + "]\ny: '" + "[" * 3000 + "' # " + "{" * 3000 + "\n"
+    data, lines = outcome(text)
+    assert data == {"x": [[n] for n in range(3000)], "y": "[" * 3000} and lines[("x", 2999, 0)] == 2
 
 
 def test_line_falls_back_to_the_longest_known_prefix():

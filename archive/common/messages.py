@@ -57,6 +57,17 @@ MESSAGES: dict[str, str] = {
     "file.unreadable.fix": "kiểm tra tệp (quyền đọc, ổ đĩa) hoặc xóa nó",
     "file.loop": "cần một thư mục bài, nhưng gặp liên kết tới {target}, là thư mục chứa nó (một vòng lặp)",
     "file.loop.fix": "xóa liên kết này",
+    "file.special": "cần một tệp bài hay ảnh, nhưng đây là {what}; bản xây dựng không mở nó",
+    "file.special.fix": "xóa nó khỏi thư mục bài",
+    "file.link_outside": "cần một tệp hay thư mục trong {folder}, nhưng đây là liên kết tới {target}, ở ngoài; chỉ "
+                         "tệp của dự án được đọc",
+    "file.link_outside.fix": "chép chính tệp vào {folder}, thay cho liên kết",
+    "folder.project": "thư mục dự án",
+    # what a path that is no regular file is (special_kind)
+    "special.folder": "một thư mục",
+    "special.fifo": "một đường ống (FIFO)",
+    "special.socket": "một socket",
+    "special.device": "một thiết bị",
     "front.no_start": "tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là {found}",
     "front.not_closed": "phần đầu chưa được đóng",
     "front.not_closed.fix": "thêm một dòng '---' sau phần đầu",
@@ -96,7 +107,7 @@ MESSAGES: dict[str, str] = {
     "indicator.unknown": "chỉ tiêu không có; cần một trong {choices}",
     "image.leaves_folder": "cần tên tệp cạnh bài hoặc trong content/images/, nhưng ghi {src} (ra ngoài thư mục)",
     "image.type": "cần tệp ảnh ({types}), nhưng ghi {src}",
-    "image.link_outside": "tệp ảnh {src} là liên kết tới một tệp ngoài thư mục bài",
+    "image.link_outside": "tệp ảnh {src} là liên kết tới {target}, ngoài thư mục bài",
     "image.link_outside.fix": "chép chính tấm ảnh vào thư mục",
     "image.missing": "không có tệp ảnh {src} cạnh bài hay trong content/images/",
     "image.missing.fix": "thêm tệp ảnh, hoặc bỏ src để chỉ giữ chú thích",
@@ -129,6 +140,8 @@ MESSAGES: dict[str, str] = {
     # the config
     "config.not_found": "không tìm thấy tệp",
     "config.not_found.fix": "chỉ ra --config TỆP hoặc tạo site_config.yaml",
+    "config.too_large": "{size} MB là quá lớn cho tệp cấu hình (tối đa {limit} MB)",
+    "file.special.config": "cần một tệp cấu hình, nhưng đây là {what}",
     "config.not_mapping": "bảng các thiết lập",
     "config.unknown": "thiết lập không có",
     "config.required": "thiếu thiết lập bắt buộc",
@@ -267,6 +280,15 @@ MESSAGES: dict[str, str] = {
                    "hoặc chép chữ của bài vào một tệp .txt",
     "page.not_utf8": "không phải văn bản UTF-8 (byte 0x{byte} ở dòng {line}); lưu lại tệp với bảng mã UTF-8",
     "page.empty": "tệp trống",
+    "page.nul": "không phải văn bản: tệp có byte NUL (0x00) ở dòng {line} (tệp hỏng, hay có dữ liệu nhị phân ghép "
+                "vào?); lưu lại trang bằng Ctrl+S hoặc chép chữ của bài vào một tệp .txt",
+    "page.not_regular": "cần một tệp, nhưng đây là {what}; lưu trang thành tệp .txt hoặc .html rồi nhập tệp đó",
+    "page.too_many_tags": "trang có {count} dấu '<' và '&' (thẻ HTML), quá nhiều cho một trang tin (tối đa "
+                          "{limit}); lưu trang của riêng bài, hoặc chép chữ của bài vào một tệp .txt",
+    "page.too_many_lines": "trang có {count} dòng, quá nhiều cho một trang tin (tối đa {limit}); chép riêng chữ của "
+                           "bài vào một tệp .txt",
+    "page.too_much_text": "chữ của trang dài {count} ký tự, quá dài cho một bài (tối đa {limit}); chép riêng chữ "
+                          "của bài vào một tệp .txt",
     # how the importer found each field (the report's "(…)" and the draft's review list)
     "found.title.line": "dòng tiêu đề",
     "found.title.none": "không có dòng tiêu đề trên đoạn đầu",

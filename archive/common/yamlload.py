@@ -88,7 +88,9 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], off
 def load(text: str, first_line: int = 1) -> Document:
     """Load one YAML document; first_line is where text starts in its file."""
     offset = first_line - 1
-    loader = _Loader(unicodedata.normalize("NFC", text))  # "Bắc Ninh" typed in NFD is "Bắc Ninh"
+    text = unicodedata.normalize("NFC", text)  # "Bắc Ninh" typed in NFD is "Bắc Ninh"
+    _check_nesting(text, offset)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -113,6 +115,46 @@ def load(text: str, first_line: int = 1) -> Document:
 
 
 _MAX_DEPTH = 50
+# PyYAML's C composer builds the tree by recursion in C: some 30,000 levels overflow the stack (SIGSEGV,
+# no message), long before _check_shape could look at the tree. _check_nesting bounds the depth from
+# the text first; a text whose bound passes this is scanned token by token (libyaml's scanner keeps
+# its own stacks, it does not recurse).
+_SAFE_DEPTH = 1000
+# Where a line's block collections can open: its indentation, then "- ", "? " or ": " indicators.
+# Each nested block collection opens at a column greater than its parent's (a sequence may share its
+# mapping key's column), so the block depth is at most twice the last such column, plus one.
+_BLOCK_OPENINGS = re.compile(r"(?:^|(?<=[\r\n\x85\u2028\u2029]))\ufeff?[ ]*(?:[-?:][ \t]+)*")
+_OPENS = (yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken, yaml.FlowSequenceStartToken,
+          yaml.FlowMappingStartToken)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def _check_nesting(text: str, offset: int) -> None:
+    """Refuse, before PyYAML builds anything, a text nested deeper than _MAX_DEPTH levels ("[" * 50000,
+    "{a: " * 50000, "- " * 50000). Most texts are let through by a bound counted at C speed: every
+    "[" and "{" (a flow level each at most) and twice the widest block opening. The others are read
+    token by token, their depth counted exactly, and refused at the first token past the limit (its
+    line); a text libyaml cannot scan is left to the load, which says why."""
+    flow = text.count("[") + text.count("{")
+    block = 2 * (max(map(len, _BLOCK_OPENINGS.findall(text)), default=0) + 1)
+    if flow + block <= _SAFE_DEPTH:
+        return
+    depth = 0
+    scanner = _Loader(text)
+    try:
+        while (token := scanner.get_token()) is not None:
+            if isinstance(token, _OPENS):
+                depth += 1
+                # One token level is one node of the tree, but for the root: depth _MAX_DEPTH + 2 is
+                # a node deeper than _MAX_DEPTH, which _check_shape would refuse too.
+                if depth > _MAX_DEPTH + 1:
+                    raise YamlError(token.start_mark.line + 1 + offset, say("yaml.too_deep", depth=_MAX_DEPTH))
+            elif isinstance(token, _CLOSES):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # (the load reports it, having built no more than the depth seen so far)
+    finally:
+        scanner.dispose()
 
 
 def _check_shape(root: yaml.Node, offset: int) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import yaml
 
 from ..common.messages import say
-from ..common.problems import Problem
+from ..common.problems import BuildFailed, Problem
 from ..common.vietnamese import slugify
 from ..site.config import SiteConfig, load_config
 from ..site.content import find_articles, read_article, shown_path
@@ -135,7 +135,11 @@ def read_known(content_dir: Path) -> Known:
     known = Known()
     if not content_dir.is_dir():
         return known
-    for path in find_articles(content_dir):
+    try:
+        paths = find_articles(content_dir)
+    except BuildFailed:  # a link out of content/, a FIFO: the build says so; duplicates are looked for no further
+        return known
+    for path in paths:
         article = read_article(path)
         if not isinstance(article, Problem) and isinstance(article.front.data, dict):
             known.add(article.front.data, article.shown)

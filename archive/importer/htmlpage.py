@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath
+from typing import Callable, Iterator
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 # Elements that never hold the article's own text.
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "form",
@@ -32,19 +33,23 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "header", "main", "h1", "h2", "
 def html_lines(markup: str) -> tuple[list[str], str, dict[str, str]]:
     """The page's visible lines of text, its title, and what its metadata says (<meta> tags and JSON-LD)."""
     soup = BeautifulSoup(markup, "html.parser")
-    meta = page_metadata(soup)
-    title = meta.get("title") or _heading(soup)
-    for node in soup.find_all(string=lambda text: isinstance(text, Comment)):
+    tags, comments = _elements(soup)
+    meta = page_metadata(soup, tags)
+    title = meta.get("title") or _heading(soup, tags)
+    for node in comments:
         node.extract()
-    for tag in soup.find_all(_DROP_TAGS):
+    for tag in [tag for tag in tags if tag.name in _DROP_TAGS]:
         tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or not isinstance(tag, Tag) or tag.attrs is None:
+    for tag in tags:
+        if _decomposed(tag) or not isinstance(tag, Tag) or tag.attrs is None:
             continue
         names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
         if tag.name not in ("body", "html", "article", "main") and _JUNK_NAMES.search(names.strip()):
             tag.decompose()
-    root = soup.find("article") or soup.find(itemprop="articleBody") or soup.body or soup
+    left = [tag for tag in tags if not _decomposed(tag)]
+    root = (_first(left, lambda tag: tag.name == "article")
+            or _first(left, lambda tag: tag.get("itemprop") == "articleBody")
+            or _first(left, lambda tag: tag.name == "body") or soup)
     lines: list[str] = []
     current: list[str] = []
     _walk(root, lines, current)
@@ -52,9 +57,37 @@ def html_lines(markup: str) -> tuple[list[str], str, dict[str, str]]:
     return lines, " ".join(title.split()), meta
 
 
-def _heading(soup: BeautifulSoup) -> str:
+# The page's elements are listed once, in document order, and each question below is a loop over
+# that list: what soup.find_all(...) and soup.find(...) answer, each of which would walk the whole
+# tree again through bs4's matching rules (a tenth of the time of a page of 100.000 elements each).
+
+def _elements(soup: BeautifulSoup) -> tuple[list[Tag], list[Comment]]:
+    """Every element of the page, and every comment, in document order."""
+    tags: list[Tag] = []
+    comments: list[Comment] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            tags.append(node)
+        elif isinstance(node, Comment):
+            comments.append(node)
+    return tags, comments
+
+
+def _first(tags: list[Tag], test: Callable[[Tag], bool]) -> Tag | None:
+    return next((tag for tag in tags if test(tag)), None)
+
+
+def _decomposed(tag: Tag) -> bool:
+    """Tag.decomposed, without its cost: it asks getattr(tag, "_decomposed"), which a tag that was never
+    decomposed answers by searching its descendants for a <_decomposed> (every tag's whole subtree:
+    100.000 nested <div> never ended)."""
+    return bool(vars(tag).get("_decomposed"))
+
+
+def _heading(soup: BeautifulSoup, tags: list[Tag] | None = None) -> str:
     """Some portals put their logo in an <h1>: the article's heading is the first with a few words."""
-    headings = [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2"])]
+    found = _elements(soup)[0] if tags is None else tags
+    headings = [h.get_text(" ", strip=True) for h in found if h.name in ("h1", "h2")]
     return next((h for h in headings if len(h.split()) >= 5), "")
 
 
@@ -63,29 +96,39 @@ _META = {"og:title": "title", "og:site_name": "site_name", "og:url": "url", "aut
          "pubdate": "published", "dc.creator": "author"}
 
 
-def page_metadata(soup: BeautifulSoup) -> dict[str, str]:
+def _canonical(tag: Tag) -> bool:
+    """<link rel="canonical"> (rel is a list of words)."""
+    rel = tag.get("rel")
+    return tag.name == "link" and ("canonical" in rel if isinstance(rel, list) else rel == "canonical")
+
+
+def page_metadata(soup: BeautifulSoup, tags: list[Tag] | None = None) -> dict[str, str]:
     """title, site_name, url, author and published from <meta> tags, then JSON-LD, then <title>."""
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    tags = _elements(soup)[0] if tags is None else tags
+    for tag in tags:
+        if tag.name != "meta":
+            continue
         key = str(tag.get("property") or tag.get("name") or "").lower()
         content = " ".join(str(tag.get("content") or "").split())
         if key in _META and content and _META[key] not in found:
             found[_META[key]] = content
-    for key, value in _json_ld(soup).items():
+    for key, value in _json_ld(tags).items():
         found.setdefault(key, value)
-    canonical = soup.find("link", rel="canonical")
+    canonical = _first(tags, _canonical)
     if canonical and canonical.get("href") and "url" not in found:
         found["url"] = str(canonical["href"]).strip()
-    if "title" not in found and soup.title and soup.title.string:
-        parts = re.split(r"\s+[|–-]\s+", " ".join(soup.title.string.split()))
+    title = _first(tags, lambda tag: tag.name == "title")
+    if "title" not in found and title and title.string:
+        parts = re.split(r"\s+[|–-]\s+", " ".join(title.string.split()))
         if len(parts) > 1 and len(parts[0].split()) >= 5:
             found["title"] = parts[0]
     return found
 
 
-def _json_ld(soup: BeautifulSoup) -> dict[str, str]:
+def _json_ld(tags: list[Tag]) -> dict[str, str]:
     """headline, datePublished, author and publisher of the page's NewsArticle in JSON-LD, when it has one."""
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in (tag for tag in tags if tag.name == "script" and tag.get("type") == "application/ld+json"):
         try:
             data = json.loads(script.string or "")
         except (json.JSONDecodeError, TypeError):
@@ -117,8 +160,21 @@ def _flush(lines: list[str], current: list[str]) -> None:
     current.clear()
 
 
-def _walk(node: Tag, lines: list[str], current: list[str]) -> None:
-    for child in node.children:
+def _walk(root: Tag, lines: list[str], current: list[str]) -> None:
+    """The text under root in document order, a line for each block and photo. A loop over a stack of
+    the open elements, not a recursion: 100.000 nested <div> are as many frames. Each frame knows
+    its nearest <figure> (a photo's caption there is its <figcaption>, once looked for)."""
+    figure = root if root.name == "figure" else root.find_parent("figure")
+    stack: list[tuple[Iterator[PageElement], bool, Tag | None]] = [(iter(root.children), False, figure)]
+    captioned: dict[int, bool] = {}  # id of a <figure> -> whether it has a <figcaption>
+    while stack:
+        children, block, figure = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                _flush(lines, current)
+            continue
         if isinstance(child, NavigableString):
             current.append(str(child))
             continue
@@ -127,18 +183,18 @@ def _walk(node: Tag, lines: list[str], current: list[str]) -> None:
         if child.name == "img":
             _flush(lines, current)
             src = str(child.get("src") or child.get("data-src") or "")
-            name = PurePosixPath(urlparse(src).path).name
+            # (a data: address is the photo itself, no file name: a page saved whole holds megabytes of them)
+            name = "" if src.lstrip()[:5].lower() == "data:" else PurePosixPath(urlparse(src).path).name
             lines.append(name if name else '""')
-            figure = child.find_parent("figure")
             alt = " ".join(str(child.get("alt") or "").split())
-            if alt and not (figure and figure.find("figcaption")):
+            if figure is not None and id(figure) not in captioned:
+                captioned[id(figure)] = figure.find("figcaption") is not None
+            if alt and not (figure is not None and captioned[id(figure)]):
                 lines.append(alt)
             continue
-        block = child.name in _BLOCK_TAGS
-        if block:
+        opens = child.name in _BLOCK_TAGS
+        if opens:
             _flush(lines, current)
             if child.name in ("p", "h2", "h3", "h4", "figure", "table", "blockquote"):
                 lines.append("")
-        _walk(child, lines, current)
-        if block:
-            _flush(lines, current)
+        stack.append((iter(child.children), opens, child if child.name == "figure" else figure))

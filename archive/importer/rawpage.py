@@ -14,10 +14,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..common.files import NotRegular, read_regular
 from ..common.messages import say
 from ..common.vietnamese import fold, format_number
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
+# What a news page may be (docs/importer.md, "Limits"): far more than any article needs, and little enough
+# that the slowest page of each shape at these limits imports in a few seconds (tests/test_import.py).
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # the file
+MAX_PAGE_TAGS = 60_000  # '<' and '&' of an HTML page: its elements, comments and character references at most
+MAX_PAGE_LINES = 50_000  # the lines of text (the page's, or those its HTML makes)
+MAX_PAGE_CHARACTERS = 500_000  # the text in them: a long conference report is some 50.000
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -70,7 +76,12 @@ _JUNK_LINE = re.compile(
 _COOKIE = re.compile(r"cookie|chinh sach bao mat|privacy policy", re.IGNORECASE)
 _FOOTER_WORDS = re.compile(r"giay phep|chiu trach nhiem|co quan chu quan|dien thoai:|fax:|ghi ro nguon|"
                            r"flash player|javascript enabled|ban quyen thuoc")
-_PHOTO_FILE = re.compile(r"^\S*?([\w\-.%]+\.(?:jpe?g|png|gif|webp|bmp|avif))(?:\?\S*)?$", re.IGNORECASE)
+# A photo's file name alone on its line, after its folders or address and before its query. The name
+# starts where a run of its letters starts (the look-behind): without it, the regex tried every split
+# of a long line without spaces, each scanned to its end (a 40 KB "word": 52 s).
+_PHOTO_FILE = re.compile(r"^\S*?(?<![\w\-.%])([\w\-.%]+\.(?:jpe?g|png|gif|webp|bmp|avif))(?:\?\S*)?$",
+                         re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 _PHOTO_MARK = re.compile(r'^(?:\\?"){2}$|^\[(?:image|ảnh|hình ảnh|photo)\]$', re.IGNORECASE)
 _SCRIPT = re.compile(r"<(script|style|iframe)\b[^<>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
@@ -95,14 +106,26 @@ _SIGNATURE_PREFIX = re.compile(r"^(?:PV|P\.V|Phóng viên|Bài và ảnh|Bài, �
 
 
 def read_page(path: Path) -> RawPage:
-    """The article in one raw page; PageError when the file is not UTF-8 text or HTML."""
+    """The article in one raw page; PageError when the file is not UTF-8 text or HTML, or is more than
+    a news page (MAX_PAGE_BYTES, MAX_PAGE_TAGS, MAX_PAGE_LINES, MAX_PAGE_CHARACTERS): what is read is
+    bounded, so that every page is imported in a few seconds whatever its shape."""
     text = _decode(path)
     if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
+        tags = text.count("<") + text.count("&")  # (an upper bound of the elements, comments and references)
+        if tags > MAX_PAGE_TAGS:
+            raise PageError(say("page.too_many_tags", count=format_number(tags), limit=format_number(MAX_PAGE_TAGS)))
         from .htmlpage import html_lines  # BeautifulSoup is needed only here
 
         lines, title, meta = html_lines(text)
     else:
         lines, title, meta = text.splitlines(), "", {}
+    if len(lines) > MAX_PAGE_LINES:
+        raise PageError(say("page.too_many_lines", count=format_number(len(lines)),
+                            limit=format_number(MAX_PAGE_LINES)))
+    characters = sum(map(len, lines))
+    if characters > MAX_PAGE_CHARACTERS:
+        raise PageError(say("page.too_much_text", count=format_number(characters),
+                            limit=format_number(MAX_PAGE_CHARACTERS)))
     return clean(path, lines, title, meta)
 
 
@@ -112,15 +135,19 @@ def _decode(path: Path) -> str:
         what = say("page.kind.suffix", suffix=suffix) if suffix else say("page.kind.none")
         raise PageError(say("page.kind", what=what) + "; " + say("page.kind.fix"))
     try:
-        size = path.stat().st_size
+        raw = read_regular(path, MAX_PAGE_BYTES)
     except FileNotFoundError:
         raise PageError(say("page.not_found")) from None
-    if size > MAX_PAGE_BYTES:
+    except NotRegular as error:
+        raise PageError(say("page.not_regular", what=say(error.kind))) from None
+    if len(raw) > MAX_PAGE_BYTES:
+        size = max(len(raw), path.stat().st_size)
         raise PageError(say("page.too_large", size=format_number(round(size / 2**20, 1)),
                             limit=format_number(MAX_PAGE_BYTES // 2**20)))
-    raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise PageError(say("page.binary"))
+    if b"\x00" in raw:  # text with a NUL further on: a damaged file, or data appended to it
+        raise PageError(say("page.nul", line=raw[: raw.index(b"\x00")].count(b"\n") + 1))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -152,7 +179,8 @@ def _is_junk(line: str) -> bool:
 
 def _is_photo_line(line: str) -> str:
     """The file name when the line is a photo's file name or an empty-alt marker, else ""."""
-    match = _PHOTO_FILE.match(line)
+    # (A line with a space is never one: ruled out first, before the regex's \S* scans up to it from each name.)
+    match = None if _SPACE.search(line.removesuffix("\n")) else _PHOTO_FILE.match(line)
     if match:
         return match.group(1)
     return "photo" if _PHOTO_MARK.match(line) else ""

@@ -6,6 +6,7 @@ empty, or with a note that puts it on the review list.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -71,13 +72,20 @@ class ProvinceIndex:
         return found
 
     def _lookup(self, key: str) -> str:
+        return self._keys.get(key, "")
+
+    @functools.cached_property
+    def _keys(self) -> dict[str, str]:
+        """Each mention's key (folded, words apart by one space) -> the config's name: the first name
+        of that key, else the first alias (made once: a page may name thousands of provinces)."""
+        keys: dict[str, str] = {}
         for name in self.names:
-            if re.sub(r"[\s\-–.]+", " ", fold(name)) == key:
-                return name
+            keys.setdefault(re.sub(r"[\s\-–.]+", " ", fold(name)), name)
+        aliases: dict[str, str] = {}
         for alias, name in _ALIASES.items():
-            if re.sub(r"[\s\-–.]+", " ", alias) == key and name in self.names:
-                return name
-        return ""
+            if name in self.names:
+                aliases.setdefault(re.sub(r"[\s\-–.]+", " ", alias), name)
+        return {**aliases, **keys}
 
     def from_ascii(self, word: str) -> str:
         """ "haiphong" or "Quang Binh" -> the province, or ""."""
@@ -86,13 +94,23 @@ class ProvinceIndex:
         return matches[0] if len(matches) == 1 else ""
 
 
+class _OneToOne(dict[int, str]):
+    """Each character's fold() when that is one character (else its lower case, or itself), made
+    the first time the character is met: str.translate's table for fold_aligned."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = fold(char)
+        self[code] = one = folded if len(folded) == 1 else char.lower()[:1] or char
+        return one
+
+
+_ONE_TO_ONE = _OneToOne()
+
+
 def fold_aligned(text: str) -> str:
     """fold() one character at a time, so positions in the result are positions in text."""
-    out = []
-    for char in text:
-        folded = fold(char)
-        out.append(folded if len(folded) == 1 else char.lower()[:1] or char)
-    return "".join(out)
+    return text.translate(_ONE_TO_ONE)
 
 
 # Province names that are part of another name: "Châu Á – Thái Bình Dương".

@@ -55,8 +55,11 @@ if hasattr(os, "register_at_fork"):
 
 
 def lock_path(out_dir: Path) -> Path:
-    out = out_dir.resolve()
-    return out.parent / f".{out.name}.lock"
+    """The lock file beside out_dir as the user named it: when output/ is a link (to a web root, say),
+    beside the link, not in the folder of its target, which the user never named. (The folders above
+    are resolved: two names of one folder share its lock.)"""
+    named = Path(os.path.abspath(out_dir))
+    return named.parent.resolve() / f".{named.name}.lock"
 
 
 @contextlib.contextmanager

@@ -591,12 +591,19 @@ def check(options: Options) -> list[Problem]:
 def _fingerprint(options: Options) -> str:
     """A hash of everything a build reads: when it matches the last build's, output/ is already right."""
     parts: list[str | bytes] = [repr(options), str(options.output.resolve())]
+    if options.content.is_dir():
+        list_content(options.content)  # a link out of content/ or a FIFO there is said, never hidden by this
     for folder in (options.content, options.templates, CODE):
         if folder.is_dir():
             for name in _files(folder):
-                parts += [name, _bytes(os.path.join(folder, name))]
+                file = os.path.join(folder, name)
+                if folder == options.content and os.path.islink(file):  # never read through: its target is listed
+                    parts += [name, os.readlink(file).encode()]
+                else:
+                    parts += [name, _bytes(file)]
     for path in (options.config, search.lunr_script(), form.PACKAGE):
-        parts += [str(path), path.read_bytes() if path.is_file() else b""]
+        parts += [str(path), os.readlink(path) if path.is_symlink() else "",
+                  path.read_bytes() if path.is_file() else b""]
     return digest(*parts)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +12,11 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from ..common import yamlload
+from ..common.files import NotRegular, outside, read_regular, shown_folder
 from ..common.messages import say
 from ..common.problems import BuildFailed, Problem, describe, did_you_mean, expected
-from ..common.vietnamese import fold, slugify
+from ..common.vietnamese import fold, format_number, slugify
+from .content import shown_path
 
 DEFAULT_URLS = {
     "article": "{year}/{slug}/",
@@ -77,6 +81,20 @@ class SiteConfig:
     raw: Mapping[str, Any]  # the file as loaded, for templates that want more
     successors: Mapping[str, Successor] = field(default_factory=dict)  # province merged away -> its successor
 
+    @functools.cached_property
+    def known_provinces(self) -> frozenset[str]:
+        """provinces as a set: what a check looks a name up in (each look in the tuple went through
+        all of them: 40.000 provinces, every name of every article)."""
+        return frozenset(self.provinces)
+
+    @functools.cached_property
+    def predecessors(self) -> Mapping[str, tuple[tuple[str, Successor], ...]]:
+        """province -> the provinces that became part of it, each with its succession, in the config's order."""
+        found: dict[str, list[tuple[str, Successor]]] = {}
+        for old, successor in self.successors.items():
+            found.setdefault(successor.name, []).append((old, successor))
+        return {name: tuple(olds) for name, olds in found.items()}
+
 
 Report = Callable[..., None]  # (the setting's key path, what is wrong with it, suggestion="")
 
@@ -116,12 +134,33 @@ def load_config(path: Path) -> SiteConfig:
     )
 
 
+MAX_CONFIG_BYTES = 10 * 1024 * 1024  # (100.000 provinces are some 2 MB)
+
+
 def _read(path: Path, shown: str) -> yamlload.Document:
+    """The config's YAML: a regular file of the folder it is named in (not a link out of it, not a FIFO)
+    of at most MAX_CONFIG_BYTES, read before anything is built from it."""
+    def refused(message: str, suggestion: str = "", line: int = 0) -> BuildFailed:
+        return BuildFailed([Problem(shown, line, say("field.config"), message, suggestion=suggestion)])
+
+    folder = Path(os.path.abspath(path)).parent
+    target = outside(path, folder)
+    if target is not None and target.exists():
+        named = shown_folder(folder) if folder.resolve() != Path.cwd().resolve() else say("folder.project")
+        raise refused(say("file.link_outside", folder=named, target=shown_path(target)),
+                      say("file.link_outside.fix", folder=named))
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = read_regular(path, MAX_CONFIG_BYTES)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise refused(say("config.too_large", size=format_number(round(path.stat().st_size / 2**20, 1)),
+                              limit=format_number(MAX_CONFIG_BYTES // 2**20)), line=1)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise BuildFailed([Problem(shown, 0, say("field.config"), say("config.not_found"),
-                                   suggestion=say("config.not_found.fix"))]) from None
+        raise refused(say("config.not_found"), say("config.not_found.fix")) from None
+    except NotRegular as error:
+        raise refused(say("file.special.config", what=say(error.kind))) from None
+    except OSError as error:
+        raise refused(say("file.unreadable", error=error.strerror or error), say("file.unreadable.fix")) from None
     except UnicodeDecodeError as error:
         byte = f"{error.object[error.start]:02x}"
         raise BuildFailed([Problem(shown, 0, say("field.config"), say("file.not_utf8", byte=byte),
@@ -240,6 +279,7 @@ def _indicators(given: yamlload.YamlMapping, report: Report) -> dict[str, Indica
 def _provinces(data: yamlload.YamlMapping, report: Report) -> list[str]:
     """Every name of provinces and provinces_2025, each once, in the order given."""
     provinces: list[str] = []
+    seen: set[str] = set()  # (a look in the list itself made 40.000 provinces take 85 s)
     by_slug: dict[str, str] = {}
     for key in ("provinces", "provinces_2025"):
         names = data.get(key, [])
@@ -249,7 +289,8 @@ def _provinces(data: yamlload.YamlMapping, report: Report) -> list[str]:
         for index, name in enumerate(names):
             if not isinstance(name, str) or not name.strip():
                 report((key, index), expected(say("config.province"), name))
-            elif name not in provinces:
+            elif name not in seen:
+                seen.add(name)
                 twin = by_slug.setdefault(slugify(name), name)
                 if twin != name:  # "Thanh Hóa" and "Thanh Hoá": one page, tinh/thanh-hoa/
                     report((key, index), say("config.province_twice", name=repr(name), twin=repr(twin),
@@ -265,18 +306,25 @@ def _successors(given: Any, provinces: list[str], report: Report) -> dict[str, S
         report(("successors",), say("successors.not_mapping", value=describe(given)))
         return {}
     successors = {}
+    known = set(provinces)
+    suggested = 0  # a suggestion looks through every province: the first few unknown names get one
+
+    def closest(name: Any) -> str:
+        nonlocal suggested
+        suggested += 1
+        return _closest(name, provinces) if suggested <= _SUGGESTIONS else ""
+
     for name, value in given.items():
         where = ("successors", name)
-        if name not in provinces:
-            report(where, say("successors.unknown", name=name), _closest(name, provinces))
+        if name not in known:
+            report(where, say("successors.unknown", name=name), closest(name))
             continue
         if not isinstance(value, dict) or set(value) != {"name", "since"}:
             report(where, say("successors.shape", value=describe(value)))
             continue
         successor, since = value["name"], _day(value["since"])
-        if successor not in provinces:
-            report((*where, "name"), say("successors.unknown_successor", name=successor),
-                   _closest(str(successor), provinces))
+        if successor not in known:
+            report((*where, "name"), say("successors.unknown_successor", name=successor), closest(str(successor)))
         elif since is None:
             report((*where, "since"), say("successors.date", value=describe(value["since"])))
         elif successor == name:
@@ -286,6 +334,9 @@ def _successors(given: Any, provinces: list[str], report: Report) -> dict[str, S
     for cycle in _cycles(successors):
         report(("successors", cycle[0]), say("successors.cycle", cycle=" → ".join(cycle)))
     return successors
+
+
+_SUGGESTIONS = 50  # (a config of 40.000 successors all unknown would otherwise compare each with every province)
 
 
 def _day(value: Any) -> dt.date | None:
@@ -307,12 +358,14 @@ def _cycles(successors: dict[str, Successor]) -> list[list[str]]:
     found, seen = [], set()
     for start in successors:
         chain = [start]
+        place = {start: 0}  # each name of the chain -> its place in it (a look in the list was quadratic)
         while chain[-1] in successors and chain[-1] not in seen:
             seen.add(chain[-1])
             following = successors[chain[-1]].name
-            if following in chain:
-                found.append(chain[chain.index(following):] + [following])
+            if following in place:
+                found.append(chain[place[following]:] + [following])
                 break
+            place[following] = len(chain)
             chain.append(following)
     return found
 

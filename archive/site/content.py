@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..common import yamlload
 from ..common.digest import digest
+from ..common.files import NotRegular, outside, read_regular, shown_folder, special_kind
 from ..common.messages import say
 from ..common.problems import BuildFailed, Problem
 from ..common.vietnamese import format_number
@@ -30,9 +32,13 @@ class SourceFile:
 
 def list_content(content_dir: Path) -> tuple[list[str], list[str]]:
     """The paths of the Markdown articles under content_dir and of every other file (photos),
-    each in a stable order (as Path objects sort: by their parts), from one walk of the folders."""
+    each in a stable order (as Path objects sort: by their parts), from one walk of the folders.
+    Only content_dir's own files are listed: a symbolic link that leads out of it to an article or a
+    folder, and a FIFO, socket or device, are errors (BuildFailed, every one of them), never read."""
     articles: list[str] = []
     others: list[str] = []
+    refused: list[Problem] = []
+    real_root = os.path.realpath(content_dir)
     folders = [str(content_dir)]
     while folders:  # one scandir a folder: its entries know which are folders without a stat each
         folder = folders.pop()
@@ -40,17 +46,56 @@ def list_content(content_dir: Path) -> tuple[list[str], list[str]]:
             entries = list(os.scandir(folder))
         except OSError:
             continue
+        kept = []
+        for entry in entries:
+            if _EDITOR_FILE.match(entry.name) and not entry.is_dir():
+                continue
+            if entry.is_symlink() and (problem := _outside(entry.path, real_root, content_dir)):
+                # An article or a folder there is an error (a folder's files are not walked); any other
+                # file is left out: a photo is read only when an article shows it, and that says so.
+                if entry.is_dir() or entry.name.lower().endswith(".md"):
+                    refused.append(problem)
+            else:
+                kept.append(entry)
+        entries = kept
         inside = [entry.name for entry in entries if entry.is_dir()]  # (links to folders too)
         _refuse_loops(folder, inside)
         folders += [os.path.join(folder, name) for name in inside]
         for entry in entries:
-            if entry.is_dir() or _EDITOR_FILE.match(entry.name):
+            if entry.is_dir():
                 continue
-            if entry.name.lower().endswith(".md"):  # .MD too; a dangling link is read, and reported
+            if not entry.is_file() and (problem := _special(entry)):
+                refused.append(problem)
+            elif entry.name.lower().endswith(".md"):  # .MD too; a dangling link is read, and reported
                 articles.append(entry.path)
             elif entry.is_file():
                 others.append(entry.path)
+    if refused:
+        raise BuildFailed(sorted(refused, key=lambda problem: _parts(problem.path)))
     return sorted(articles, key=_parts), sorted(others, key=_parts)
+
+
+def _outside(path: str, real_root: str, content_dir: Path) -> Problem | None:
+    """A link under content_dir to a file or folder outside it: the problem naming the link and its target."""
+    target = outside(Path(path), Path(real_root))
+    if target is None or not target.exists():  # (a dangling link is said when it is read: nothing to read)
+        return None
+    shown = shown_folder(content_dir)
+    return Problem(shown_path(Path(path)), 0, say("field.file"),
+                   say("file.link_outside", folder=shown, target=shown_path(target)),
+                   suggestion=say("file.link_outside.fix", folder=shown))
+
+
+def _special(entry: os.DirEntry[str]) -> Problem | None:
+    """A FIFO, socket or device (or a link to one) under content/: never opened, an error."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError:  # a dangling link: an article's is reported when it is read, any other left alone
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return Problem(shown_path(Path(entry.path)), 0, say("field.file"),
+                   say("file.special", what=say(special_kind(mode))), suggestion=say("file.special.fix"))
 
 
 def _refuse_loops(folder: str, folders: list[str]) -> None:
@@ -97,12 +142,15 @@ def read_article(path: Path) -> SourceFile | Problem:
     """Read one article; a Problem when the file cannot be read, split and loaded."""
     shown = shown_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
+        raw = read_regular(path, MAX_ARTICLE_BYTES)  # (a FIFO is refused, never waited on)
+        if len(raw) > MAX_ARTICLE_BYTES:
+            size = max(len(raw), path.stat().st_size)
             too_large = say("file.too_large", size=format_number(round(size / 2**20, 1)),
                             limit=format_number(MAX_ARTICLE_BYTES // 2**20))
             return Problem(shown, 1, say("field.file"), too_large, suggestion=say("file.too_large.fix"))
-        raw = path.read_bytes()
+    except NotRegular as error:
+        return Problem(shown, 0, say("field.file"), say("file.special", what=say(error.kind)),
+                       suggestion=say("file.special.fix"))
     except OSError as error:
         return unreadable(path, error)
     try:

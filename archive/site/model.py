@@ -246,9 +246,9 @@ class Merger:
     absorbed: tuple[Absorbed, ...] = ()
 
 
-def _predecessors(config: SiteConfig, name: str) -> list[tuple[str, Successor]]:
+def _predecessors(config: SiteConfig, name: str) -> tuple[tuple[str, Successor], ...]:
     """The provinces that became part of name, each with its succession, in the config's order."""
-    return [(old, successor) for old, successor in config.successors.items() if successor.name == name]
+    return config.predecessors.get(name, ())
 
 
 def merger_of(config: SiteConfig, name: str, pages: set[str]) -> Merger | None:

@@ -8,12 +8,13 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
+from ..common.files import outside
 from ..common.messages import say
 from ..common.problems import Problem, closest, describe, did_you_mean, expected
 from ..common.yamlload import Document, KeyPath, YamlMapping
 from . import markup
 from .config import SiteConfig
-from .content import SourceFile
+from .content import SourceFile, shown_path
 from .model import (
     Award,
     Conference,
@@ -309,7 +310,7 @@ def _provinces(value: Any, path: KeyPath, config: SiteConfig, report: Report) ->
         return []
     names = []
     for index, name in enumerate(value):
-        if not isinstance(name, str) or name not in config.provinces:
+        if not isinstance(name, str) or name not in config.known_provinces:
             report(path + (index,), expected(say("expect.province"), name), did_you_mean(str(name), config.provinces))
         elif name not in names:
             names.append(name)
@@ -388,8 +389,10 @@ def _safe_image_path(src: str, source: SourceFile, content_dir: Path) -> tuple[P
     for folder in (source.path.parent, content_dir / "images"):
         candidate = folder / posix
         if candidate.is_file():
-            if not candidate.resolve().is_relative_to(content_dir.resolve()):  # a symlink would publish that file
-                return None, say("image.link_outside", src=repr(src)), say("image.link_outside.fix")
+            target = outside(candidate, content_dir)  # a symlink would publish that file
+            if target is not None:
+                problem = say("image.link_outside", src=repr(src), target=shown_path(target))
+                return None, problem, say("image.link_outside.fix")
             return candidate, "", ""
     return None, say("image.missing", src=repr(src)), say("image.missing.fix")
 
@@ -523,7 +526,7 @@ def _by_province(value: Any, config: SiteConfig, report: Report,
     {province: …, indicator: number, …} (as the web form writes it), drawn the same."""
     by_province = []
     for name_path, figures_path, name, numbers in _province_rows(value, report):
-        if not isinstance(name, str) or name not in config.provinces:
+        if not isinstance(name, str) or name not in config.known_provinces:
             report(name_path, expected(say("expect.province"), name), did_you_mean(str(name), config.provinces))
             continue
         by_province.append(ProvinceFigures(province_link(config, name),
