@@ -50,6 +50,7 @@ from ..common.problems import BuildFailed, Problem, Refused, print_problems
 from ..common.vietnamese import format_number
 from ..make.pipeline import Caches, Memory, Options, build, refuse_unsafe
 from ..site.content import shown_path
+from . import access
 from .backend import start_backend, stop_backend
 
 PANEL = Path(__file__).resolve().parent  # the panel's script and stylesheet, served under /_preview/
@@ -353,17 +354,22 @@ class _Events(tornado.websocket.WebSocketHandler):
 
 
 class _PreviewServer(Server):  # type: ignore[misc]  # livereload is untyped: its classes are Any
-    """livereload's server, with the panel's files and events beside the site's."""
+    """livereload's server, with the panel's files and events beside the site's, and the form's page
+    told where its backend is (when it runs)."""
 
-    def __init__(self, board: _Board, watcher: _Tabs) -> None:
+    def __init__(self, board: _Board, watcher: _Tabs, host: str, port: int, backend: str | None) -> None:
         super().__init__(watcher=watcher)
         self.board = board
         self.SFH = _PreviewFileHandler
+        self.backend = backend
 
     def get_web_handlers(self, script: bytes) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]]:
+        form: list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]] = [
+            (r"/admin/(?:index\.html)?", access.FormPage, {"root": self.root, "backend": self.backend})
+        ] if self.backend else []
         return [(r"/_preview/events", _Events, {"board": self.board}),
                 (r"/_preview/(panel\.js|panel\.css)", tornado.web.StaticFileHandler, {"path": str(PANEL)}),
-                *super().get_web_handlers(script)]
+                *form, *super().get_web_handlers(script)]
 
 
 # The web form reads admin/config.yml only when it is served as YAML (with the local backend set
@@ -387,16 +393,16 @@ def _port_problem(host: str, port: int, error: OSError) -> str:
     return say("serve.cannot_listen", host=host, port=port, error=error.strerror or error)
 
 
-def _start_form_backend(options: Options, host: str, port: int) -> subprocess.Popen[bytes] | None:
+def _start_form_backend(options: Options, host: str, port: int, token: str) -> subprocess.Popen[bytes] | None:
     """The web form's local editing backend at the next port, when it is free (else the preview
-    runs without it, and says so)."""
+    runs without it, and says so), answering the preview's pages that bring this session's key."""
     try:
         socket.create_server(("127.0.0.1", port + 1)).close()
     except (OSError, OverflowError):
         print(say("form.backend.port_taken", port=port + 1, other=8000 if port > 60000 else port + 2),
               flush=True)
         return None
-    return start_backend(options.content, port + 1)
+    return start_backend(options.content, port + 1, token, access.origins(host, port))
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -417,7 +423,8 @@ def serve(options: Options, host: str, port: int) -> int:
     # for editors; errors still show. (livereload sets its own level when it starts: a filter stays.)
     for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
         logging.getLogger(name).addFilter(_errors_only)
-    backend = _start_form_backend(options, host, port)  # (before any thread starts: it forks)
+    token = access.new_token()
+    backend = _start_form_backend(options, host, port, token)  # (before any thread starts: it forks)
     tabs = _Tabs()
     rebuilder = _Rebuilder(options, memory, tabs, board)
     stop = threading.Event()
@@ -430,7 +437,7 @@ def serve(options: Options, host: str, port: int) -> int:
     if backend is not None:
         print(say("form.backend.started", host=host, port=port), flush=True)
     try:
-        server = _PreviewServer(board, watcher=tabs)
+        server = _PreviewServer(board, tabs, host, port, access.backend_url(port, token) if backend else None)
         try:
             server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
         except OSError as error:  # taken between the check and now
