@@ -428,6 +428,11 @@ MESSAGES: dict[str, str] = {
     "form.backend.failed": "Biểu mẫu không làm được việc được yêu cầu: hệ thống báo {error}",
     "form.backend.unsafe": ("Biểu mẫu không chạy: thiếu khóa phiên hay địa chỉ được phép (chỉ bản xem trước "
                             "khởi động nó)"),
+    # what the preview prints when it refuses a request
+    "preview.refused_host": ("Bản xem trước từ chối một yêu cầu gửi tới Host {host}: đó không phải địa chỉ của nó "
+                             "(một trang lạ có thể đang thử đọc nó)"),
+    "preview.refused_origin": ("Bản xem trước từ chối một kết nối từ trang {origin}: chỉ trang của chính bản xem "
+                               "trước được nhận tin tải lại và bảng lỗi"),
     "approx.not_list": "cần một danh sách các số liệu nguồn ghi là gần đúng, như [members] hoặc "
                        "[Thanh Hóa.cooperatives], nhưng gặp {got}",
     "approx.unknown_indicator": "'{name}': không có chỉ tiêu '{indicator}' trong indicators của site_config.yaml; "

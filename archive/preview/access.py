@@ -4,9 +4,11 @@ A page of any other site the editor has open can send requests to 127.0.0.1 (and
 domain that re-binds to 127.0.0.1, read the answers). So, as webpack-dev-server (allowedHosts),
 Vite (server.allowedHosts) and Jupyter (its token) do:
 
-- the form's backend answers a request only when its Host is its own address (127.0.0.1:PORT,
-  localhost:PORT, [::1]:PORT), else 403 and one line in the terminal (a rebinding page sends
-  its own domain as the Host);
+- both servers answer a request only when its Host is their own address (127.0.0.1:PORT,
+  localhost:PORT, [::1]:PORT or the --host given), else 403 and one line in the terminal (a
+  rebinding page sends its own domain as the Host);
+- the preview's websockets (its problems panel, livereload) take a page of the preview's own
+  origin only;
 - the form's backend takes a call only from a page of the preview's origin (Origin, or Referer
   without one), and only with this session's key in its path: the key is made when `serve`
   starts, given to the backend in its environment and to the form's page as the preview serves
@@ -17,11 +19,18 @@ from __future__ import annotations
 
 import json
 import secrets
+import sys
 from pathlib import Path
+from typing import Any
 
+import tornado.routing
 import tornado.web
+from tornado.httputil import HTTPServerRequest
 
+from ..common.messages import say
 from ..make.form import FOLDER, LOCAL_BACKEND
+
+SHOWN = 100  # characters of a name a refusal shows
 
 
 def new_token() -> str:
@@ -40,6 +49,40 @@ def hosts(host: str, port: int) -> frozenset[str]:
 def origins(host: str, port: int) -> frozenset[str]:
     """The origins of the preview's pages (http://127.0.0.1:8000, …)."""
     return frozenset(f"http://{name}" for name in hosts(host, port))
+
+
+def shown(value: str) -> str:
+    """A name as a refusal shows it: quoted, on one line, at most SHOWN characters."""
+    text = "".join(char if char.isprintable() else "?" for char in value)
+    return repr(text[:SHOWN] + "…" if len(text) > SHOWN else text)
+
+
+class OwnHost(tornado.routing.Matcher):
+    """The preview's handlers are reached only by a request whose Host is the preview's own."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+
+    def match(self, request: HTTPServerRequest) -> dict[str, Any] | None:
+        return {} if request.headers.get("Host", "").lower() in self.allowed else None
+
+
+class Refused(tornado.web.RequestHandler):
+    """Every other request: 403, and one line in the terminal."""
+
+    def prepare(self) -> None:
+        print(say("preview.refused_host", host=shown(self.request.headers.get("Host", ""))), file=sys.stderr,
+              flush=True)
+        raise tornado.web.HTTPError(403)
+
+
+def origin_allowed(origin: str, allowed: frozenset[str]) -> bool:
+    """A websocket of the preview's (tornado's check_origin): a page of the preview's own origin
+    only, else one line in the terminal (tornado then answers 403)."""
+    if origin.lower() in allowed:
+        return True
+    print(say("preview.refused_origin", origin=shown(origin)), file=sys.stderr, flush=True)
+    return False
 
 
 class FormPage(tornado.web.RequestHandler):
