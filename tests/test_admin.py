@@ -48,8 +48,10 @@ def _get(url: str) -> str:
         return ""
 
 
-def _post(url: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+def _post(url: str, body: dict, origin: str = "") -> tuple[int, dict]:
+    """POST body as JSON to url, as a page of origin would (no Origin when it is empty)."""
+    headers = {"Content-Type": "application/json"} | ({"Origin": origin} if origin else {})
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, json.loads(response.read())
@@ -65,19 +67,30 @@ class Preview:
         self.site = site
         self.port = _free_pair()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.api = f"http://127.0.0.1:{self.port + 1}/api/v1"
+        self.origin = self.url.rstrip("/")
+        self.api = ""  # the backend's address with this session's key, as the preview tells the form's page
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(self.port)], cwd=site.root,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True)
         self.reader.start()
-        started = wait_for(lambda: _get(self.url + "admin/") and self._backend_answers(), 90)
+        started = wait_for(lambda: self._told() and self._backend_answers(), 90)
         assert started, "".join(self.lines)
+
+    def _told(self) -> bool:
+        """The backend's address, read from the form's page as the preview serves it."""
+        told = re.search(r'window\.ARCHIVE_LOCAL_BACKEND = (\{.*?\});', _get(self.url + "admin/"))
+        self.api = json.loads(told.group(1))["url"] if told else ""
+        return bool(self.api)
+
+    def post(self, action: str, params: dict) -> tuple[int, dict]:
+        """A call to the form's backend, as the form's page makes it."""
+        return _post(self.api, {"action": action, "params": params}, self.origin)
 
     def _backend_answers(self) -> bool:
         try:
-            return _post(self.api, {"action": "info", "params": {}})[1].get("type") == "local_fs"
+            return self.post("info", {})[1].get("type") == "local_fs"
         except OSError:
             return False
 
@@ -206,7 +219,7 @@ def test_an_article_made_and_edited_in_the_form_lands_in_content_checks_clean_an
 ])
 def test_the_editing_backend_refuses_every_path_outside_content(preview, site, action, params):
     before = sorted(path for path in site.root.parent.rglob("*") if "output" not in path.parts)
-    status, answer = _post(preview.api, {"action": action, "params": params})
+    status, answer = preview.post(action, params)
     assert status == 422
     assert answer["error"].startswith("Từ chối: đường dẫn ") and "nằm ngoài thư mục content/" in answer["error"]
     assert sorted(path for path in site.root.parent.rglob("*") if "output" not in path.parts) == before

@@ -435,12 +435,42 @@ MESSAGES: dict[str, str] = {
     "form.not_installed": "chưa cài Decap CMS (biểu mẫu /admin/); chạy 'npm ci' (make serve tự chạy)",
     "form.backend.refused": ("Từ chối: đường dẫn {path} nằm ngoài thư mục content/; biểu mẫu chỉ ghi bài viết "
                              "và ảnh vào content/."),
-    "form.backend.missing": ("Biểu mẫu /admin/ chưa dùng được để lưu bài: thiếu node hoặc decap-server; chạy "
-                             "'npm ci' (make serve tự chạy)."),
+    "form.backend.missing": "Biểu mẫu /admin/ chưa dùng được để lưu bài: thiếu node; cài Node.js rồi chạy lại.",
     "form.backend.content_name": "Biểu mẫu /admin/ chỉ lưu bài vào thư mục tên content/, không vào {folder}.",
     "form.backend.port_taken": ("Biểu mẫu /admin/ chưa lưu được bài: cổng {port} của nó không dùng được; chạy "
                                 "bản xem trước ở cổng khác, ví dụ --port {other}."),
     "form.backend.started": "Biểu mẫu biên tập bài viết: http://{host}:{port}/admin/",
+    # what the form's backend (preview/admin_server.js) answers and prints when it refuses a request
+    "form.backend.refused_host": ("Biểu mẫu từ chối một yêu cầu gửi tới Host {host}: đó không phải địa chỉ của nó "
+                                  "(một trang lạ có thể đang thử đọc hay ghi kho)"),
+    "form.backend.refused_origin": ("Biểu mẫu từ chối một yêu cầu từ trang {origin}: chỉ trang /admin/ của bản xem "
+                                    "trước được đọc và ghi bài"),
+    "form.backend.refused_token": ("Biểu mẫu từ chối một yêu cầu không mang khóa của phiên xem trước này; mở lại "
+                                   "trang /admin/ từ bản xem trước"),
+    "form.backend.bad_json": "Biểu mẫu từ chối một yêu cầu: nội dung không phải JSON hợp lệ",
+    "form.backend.too_deep": "Biểu mẫu từ chối một yêu cầu: JSON lồng sâu hơn {depth} tầng",
+    "form.backend.too_large": "Biểu mẫu từ chối một yêu cầu lớn hơn {size}",
+    "form.backend.bad_request": "Biểu mẫu từ chối một yêu cầu: thiếu hay sai {field}",
+    "form.backend.unknown_action": "Biểu mẫu từ chối một yêu cầu: không có việc {action}",
+    "form.backend.hidden": "Từ chối: {path} là tên ẩn (bắt đầu bằng dấu chấm); biểu mẫu không ghi tệp ẩn.",
+    "form.backend.not_article": ("Từ chối: {path} không phải chỗ của một bài viết (content/<năm>/<tên>.md); "
+                                 "biểu mẫu chỉ lưu bài ở đó."),
+    "form.backend.not_media": "Từ chối: ảnh không được ghi thành {path}; tệp .md là bài viết.",
+    "form.backend.not_file": "Từ chối: {path} không phải một tệp thường (là thư mục, FIFO hay thiết bị).",
+    "form.backend.missing_file": "Không có tệp {path}.",
+    "form.backend.moved": ("Từ chối: biểu mẫu không chuyển bài {path} sang {target}; đổi tên hay chuyển thư mục "
+                           "một bài thì làm bằng tay."),
+    "form.backend.conflict": ("Chưa lưu: {path} trên đĩa đã khác bản biểu mẫu mở ra (có người sửa bên ngoài biểu "
+                              "mẫu); bản trên đĩa được giữ nguyên. Tải lại trang (F5) để mở bản mới nhất rồi sửa lại."),
+    "form.backend.too_long": "Từ chối: tên {path} dài quá (mỗi phần của đường dẫn tối đa 255 byte).",
+    "form.backend.failed": "Biểu mẫu không làm được việc được yêu cầu: hệ thống báo {error}",
+    "form.backend.unsafe": ("Biểu mẫu không chạy: thiếu khóa phiên hay địa chỉ được phép (chỉ bản xem trước "
+                            "khởi động nó)"),
+    # what the preview prints when it refuses a request
+    "preview.refused_host": ("Bản xem trước từ chối một yêu cầu gửi tới Host {host}: đó không phải địa chỉ của nó "
+                             "(một trang lạ có thể đang thử đọc nó)"),
+    "preview.refused_origin": ("Bản xem trước từ chối một kết nối từ trang {origin}: chỉ trang của chính bản xem "
+                               "trước được nhận tin tải lại và bảng lỗi"),
     "approx.not_list": "cần một danh sách các số liệu nguồn ghi là gần đúng, như [members] hoặc "
                        "[Thanh Hóa.cooperatives], nhưng gặp {got}",
     "approx.unknown_indicator": "'{name}': không có chỉ tiêu '{indicator}' trong indicators của site_config.yaml; "

@@ -19,6 +19,7 @@ from ..site.config import SiteConfig
 FOLDER = "admin/"  # where the form is published
 SCRIPTS = "static/decap/"  # Decap's script, with the site's other scripts
 CONTENT = "content"  # the articles' folder, relative to the repository's root (what a git host sees)
+LOCAL_BACKEND = "ARCHIVE_LOCAL_BACKEND"  # what the live preview tells the page it serves (preview/access.py)
 _DIST = Path(__file__).resolve().parents[2] / "node_modules" / "decap-cms" / "dist"
 PACKAGE = _DIST.parent / "package.json"  # its version, for the build's fingerprint
 _SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -35,7 +36,8 @@ def copies() -> dict[str, Path]:
 def files(config: SiteConfig) -> dict[str, bytes]:
     """The form's page and its config.yml."""
     phrases = json.dumps(_PHRASES, ensure_ascii=False).replace("</", "<\\/")
-    return {FOLDER + "index.html": _PAGE.replace("PHRASES", phrases).encode("utf-8"),
+    page = _PAGE.replace("LOCAL_BACKEND", LOCAL_BACKEND).replace("PHRASES", phrases)
+    return {FOLDER + "index.html": page.encode("utf-8"),
             FOLDER + "config.yml": yaml.safe_dump(form_config(config), allow_unicode=True, sort_keys=False,
                                                   width=1000).encode("utf-8")}
 
@@ -142,10 +144,12 @@ def _provinces(config: SiteConfig) -> list[str]:
     return list(dict.fromkeys(config.provinces))
 
 
-# The form's page: Decap CMS from the site's own files (it reads config.yml beside the page); on
-# this machine (the preview) the local editing backend, at the preview's port + 1, instead of the
-# git host's. The page leaves out its optional end tags: the preview's livereload puts its script
-# before a "</head>", and a reload after each save would throw away what an editor is typing.
+# The form's page: Decap CMS from the site's own files (it reads config.yml beside the page); in
+# the live preview the local editing backend instead of the git host's: the preview serves the
+# page with the backend's address, this session's key in it, as window.ARCHIVE_LOCAL_BACKEND
+# (preview/access.py; never written into output/). The page leaves out its optional end tags: the
+# preview's livereload puts its script before a "</head>", and a reload after each save would
+# throw away what an editor is typing.
 _PAGE = """\
 <!doctype html>
 <html lang="vi">
@@ -166,9 +170,8 @@ _PAGE = """\
     return into;
   }
   CMS.registerLocale("vi", merge(Object.assign({}, CMS.getLocale("vi")), PHRASES));
-  var local = location.hostname === "127.0.0.1" || location.hostname === "localhost";
-  var port = Number(location.port || 80) + 1;
-  CMS.init(local ? {config: {local_backend: {url: "http://127.0.0.1:" + port + "/api/v1"}}} : {});
+  var local = window.LOCAL_BACKEND;
+  CMS.init(local ? {config: {local_backend: {url: local.url, allowed_hosts: [location.hostname]}}} : {});
 })();
 </script>
 </html>

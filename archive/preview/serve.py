@@ -37,12 +37,15 @@ import urllib.parse
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import tornado.routing
 import tornado.web
 import tornado.websocket
 import watchfiles
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
+from tornado import escape
 from tornado.ioloop import IOLoop
 
 from ..common.messages import say
@@ -50,6 +53,7 @@ from ..common.problems import BuildFailed, Problem, Refused, print_problems
 from ..common.vietnamese import format_number
 from ..make.pipeline import Caches, Memory, Options, build, refuse_unsafe
 from ..site.content import shown_path
+from . import access
 from .backend import start_backend, stop_backend
 
 PANEL = Path(__file__).resolve().parent  # the panel's script and stylesheet, served under /_preview/
@@ -339,11 +343,15 @@ def _with_panel(page: bytes) -> bytes:
 
 
 class _Events(tornado.websocket.WebSocketHandler):
-    """/_preview/events: a tab's panel listening to the board (tornado refuses a page of another
-    site, by its Origin, so no other site can read the problems)."""
+    """/_preview/events: a tab's panel listening to the board (a page of another origin is refused,
+    so no other site can read the problems)."""
 
-    def initialize(self, board: _Board) -> None:
+    def initialize(self, board: _Board, origins: frozenset[str]) -> None:
         self.board = board
+        self.origins = origins
+
+    def check_origin(self, origin: str) -> bool:
+        return access.origin_allowed(origin, self.origins)
 
     def open(self, *args: str, **kwargs: str) -> None:
         self.board.listen(self)
@@ -352,18 +360,64 @@ class _Events(tornado.websocket.WebSocketHandler):
         self.board.listeners.discard(self)
 
 
-class _PreviewServer(Server):  # type: ignore[misc]  # livereload is untyped: its classes are Any
-    """livereload's server, with the panel's files and events beside the site's."""
+class _LiveReload(LiveReloadHandler):  # type: ignore[misc]  # livereload is untyped: its classes are Any
+    """livereload's websocket (/livereload), for a page of the preview's own origin only (livereload
+    takes any)."""
 
-    def __init__(self, board: _Board, watcher: _Tabs) -> None:
+    def initialize(self, origins: frozenset[str]) -> None:
+        self.origins = origins
+
+    def check_origin(self, origin: str) -> bool:
+        return access.origin_allowed(origin, self.origins)
+
+
+# livereload's script, as Server.application adds it to every page (before "</head>")
+_LIVE_SCRIPT = ('<script type="text/javascript">(function(){var s=document.createElement("script");'
+                "var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+                's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
+                "document.head.appendChild(s);})();</script>")
+
+
+class _PreviewServer(Server):  # type: ignore[misc]  # livereload is untyped: its classes are Any
+    """livereload's server, with the panel's files and events beside the site's, the form's page
+    told where its backend is (when it runs), and every request whose Host is not the preview's
+    own refused (access.py)."""
+
+    def __init__(self, board: _Board, watcher: _Tabs, host: str, port: int, backend: str | None) -> None:
         super().__init__(watcher=watcher)
         self.board = board
         self.SFH = _PreviewFileHandler
+        self.hosts = access.hosts(host, port)
+        self.origins = access.origins(host, port)
+        self.backend = backend
 
     def get_web_handlers(self, script: bytes) -> list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]]:
-        return [(r"/_preview/events", _Events, {"board": self.board}),
+        form: list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]] = [
+            (r"/admin/(?:index\.html)?", access.FormPage, {"root": self.root, "backend": self.backend})
+        ] if self.backend else []
+        return [(r"/_preview/events", _Events, {"board": self.board, "origins": self.origins}),
                 (r"/_preview/(panel\.js|panel\.css)", tornado.web.StaticFileHandler, {"path": str(PANEL)}),
-                *super().get_web_handlers(script)]
+                *form, *super().get_web_handlers(script)]
+
+    def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                    live_css: bool = True) -> None:
+        """livereload's own (Server.application, on one port), its handlers reached only through
+        access.OwnHost: any other Host gets access.Refused (403 and a line)."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        script = escape.utf8(_LIVE_SCRIPT)
+
+        class Injector(LiveScriptInjector):  # type: ignore[misc]  # livereload is untyped: its classes are Any
+            pass
+
+        Injector.script = script
+        handlers = [(r"/livereload", _LiveReload, {"origins": self.origins}), (r"/forcereload", ForceReloadHandler),
+                    (r"/livereload.js", LiveReloadJSHandler), *self.get_web_handlers(script)]
+        application = tornado.web.Application(
+            [tornado.routing.Rule(access.OwnHost(self.hosts), handlers),
+             tornado.routing.Rule(tornado.routing.AnyMatches(), access.Refused)],
+            debug=bool(debug), transforms=[Injector])
+        application.listen(port, address=host)
 
 
 # The web form reads admin/config.yml only when it is served as YAML (with the local backend set
@@ -387,16 +441,16 @@ def _port_problem(host: str, port: int, error: OSError) -> str:
     return say("serve.cannot_listen", host=host, port=port, error=error.strerror or error)
 
 
-def _start_form_backend(options: Options, host: str, port: int) -> subprocess.Popen[bytes] | None:
+def _start_form_backend(options: Options, host: str, port: int, token: str) -> subprocess.Popen[bytes] | None:
     """The web form's local editing backend at the next port, when it is free (else the preview
-    runs without it, and says so)."""
+    runs without it, and says so), answering the preview's pages that bring this session's key."""
     try:
         socket.create_server(("127.0.0.1", port + 1)).close()
     except (OSError, OverflowError):
         print(say("form.backend.port_taken", port=port + 1, other=8000 if port > 60000 else port + 2),
               flush=True)
         return None
-    return start_backend(options.content, port + 1)
+    return start_backend(options.content, port + 1, token, access.origins(host, port))
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -417,7 +471,8 @@ def serve(options: Options, host: str, port: int) -> int:
     # for editors; errors still show. (livereload sets its own level when it starts: a filter stays.)
     for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
         logging.getLogger(name).addFilter(_errors_only)
-    backend = _start_form_backend(options, host, port)  # (before any thread starts: it forks)
+    token = access.new_token()
+    backend = _start_form_backend(options, host, port, token)  # (before any thread starts: it forks)
     tabs = _Tabs()
     rebuilder = _Rebuilder(options, memory, tabs, board)
     stop = threading.Event()
@@ -430,7 +485,7 @@ def serve(options: Options, host: str, port: int) -> int:
     if backend is not None:
         print(say("form.backend.started", host=host, port=port), flush=True)
     try:
-        server = _PreviewServer(board, watcher=tabs)
+        server = _PreviewServer(board, tabs, host, port, access.backend_url(port, token) if backend else None)
         try:
             server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
         except OSError as error:  # taken between the check and now
