@@ -25,8 +25,12 @@ GOOD = "title: Hội nghị\ndate: 2023-12-01\ncluster: bac-trung-bo\nkind: tong
 CASES = [
     ("unclosed front matter", "---\ntitle: x\n",
      f"{PATH}:1: phần đầu: phần đầu chưa được đóng (gợi ý: thêm một dòng '---' sau phần đầu)"),
-    ("no front matter", "Chỉ có nội dung.\n",
-     f"{PATH}:1: phần đầu: tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là 'Chỉ có nội dung.'"),
+    ("opening line mistyped", "--\n" + GOOD + "---\nNội dung.\n",
+     f"{PATH}:1: phần đầu: tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là '--'"),
+    # A file that is no article (no '---' at all) is never quoted: it may be anything (a note, a key file).
+    ("no front matter", "API_TOKEN=tok_SECRET_1f9a0c\nChỉ có nội dung.\n",
+     f"{PATH}:1: phần đầu: tệp phải mở đầu bằng một dòng '---', rồi đến các trường và một dòng '---' nữa, nhưng "
+     "không có dòng '---' nào: đây không phải một bài"),
     ("empty file", "",
      f"{PATH}:1: tệp: tệp trống; cần phần đầu giữa hai dòng '---', rồi đến nội dung"),
     ("YAML syntax", article(GOOD + "provinces: [Hải Dương\n"),

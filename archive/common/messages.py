@@ -68,6 +68,8 @@ MESSAGES: dict[str, str] = {
     "special.socket": "một socket",
     "special.device": "một thiết bị",
     "front.no_start": "tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là {found}",
+    "front.not_an_article": "tệp phải mở đầu bằng một dòng '---', rồi đến các trường và một dòng '---' nữa, nhưng "
+                            "không có dòng '---' nào: đây không phải một bài",
     "front.not_closed": "phần đầu chưa được đóng",
     "front.not_closed.fix": "thêm một dòng '---' sau phần đầu",
     "front.not_mapping": "các trường (title: …, date: …)",
