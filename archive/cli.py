@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Callable, Iterable, NoReturn
 
 from .common.messages import say
-from .common.problems import BuildFailed, Refused, print_problems
+from .common.problems import BuildFailed, Refused, did_you_mean, print_problems
 from .common.vietnamese import format_number
 from .make.pipeline import Options, build, check
 
@@ -42,11 +42,24 @@ class _Parser(argparse.ArgumentParser):
             if match:
                 values = {name: value.replace("'", "") for name, value in match.groupdict().items()}
                 message = (f"{values['name']}: " if "name" in values else "") + say(key, **values)
+                if hint := self._did_you_mean(key, values):
+                    message += f" ({say('problem.suggestion', suggestion=hint)})"
                 break
         else:
             message = re.sub(r"^argument (\S+): ", r"\1: ", message)
         self.print_usage(sys.stderr)
         self.exit(2, say("cli.error", prog=self.prog, message=message) + "\n")
+
+    def _did_you_mean(self, key: str, values: dict[str, str]) -> str:
+        """The command or option meant: "biuld" -> build, "--ouput" -> --output."""
+        if key == "cli.invalid_choice":
+            return did_you_mean(values["value"], [choice.strip() for choice in values["choices"].split(",")])
+        if key == "cli.unrecognized":
+            first = values["arguments"].split()[0]
+            options = [option for action in self._actions for option in action.option_strings
+                       if option.startswith("--")]
+            return did_you_mean(first.split("=")[0], options) if first.startswith("--") else ""
+        return ""
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -339,3 +339,26 @@ def test_a_stylesheet_edit_swaps_the_stylesheet_in_place(live_preview):
     style.write_text(style.read_text(encoding="utf-8") + "\n.moi { color: #123456; }\n", encoding="utf-8")
     assert tab.reloads()["path"] == "style.css"  # livereload.js reloads that stylesheet, not the page
     assert _shows(port, "/static/style.css", "#123456")
+
+
+def test_content_deleted_and_restored_is_watched_again(live_preview):
+    import shutil
+
+    site, port, tab, lines = live_preview
+    content = site / "content"
+    backup = site.parent / "content-backup"
+    shutil.copytree(content, backup)
+    shutil.rmtree(content)
+    deadline = time.monotonic() + EDIT_WAIT
+    while not any("không tìm thấy thư mục" in line for line in lines):  # the build after the deletion failed
+        assert time.monotonic() < deadline, "the deletion was not noticed:\n" + "".join(lines)
+        time.sleep(0.1)
+    shutil.copytree(backup, content)  # restored: a folder of its own, which no watch knew
+    while not any(line.startswith("Đã lưu content: vẽ lại") for line in lines):  # built again once it is back
+        assert time.monotonic() < deadline, "the restored folder was not noticed:\n" + "".join(lines)
+        time.sleep(0.1)
+    article = sorted(content.rglob("*.md"))[3]
+    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Sửa sau khi khôi phục ", 1),
+                       encoding="utf-8")
+    tab.reloads()
+    assert _shows(port, _article_url(article), "Sửa sau khi khôi phục")

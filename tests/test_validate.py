@@ -25,8 +25,12 @@ GOOD = "title: Hội nghị\ndate: 2023-12-01\ncluster: bac-trung-bo\nkind: tong
 CASES = [
     ("unclosed front matter", "---\ntitle: x\n",
      f"{PATH}:1: phần đầu: phần đầu chưa được đóng (gợi ý: thêm một dòng '---' sau phần đầu)"),
-    ("no front matter", "Chỉ có nội dung.\n",
-     f"{PATH}:1: phần đầu: tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là 'Chỉ có nội dung.'"),
+    ("opening line mistyped", "--\n" + GOOD + "---\nNội dung.\n",
+     f"{PATH}:1: phần đầu: tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là '--'"),
+    # A file that is no article (no '---' at all) is never quoted: it may be anything (a note, a key file).
+    ("no front matter", "API_TOKEN=tok_SECRET_1f9a0c\nChỉ có nội dung.\n",
+     f"{PATH}:1: phần đầu: tệp phải mở đầu bằng một dòng '---', rồi đến các trường và một dòng '---' nữa, nhưng "
+     "không có dòng '---' nào: đây không phải một bài"),
     ("empty file", "",
      f"{PATH}:1: tệp: tệp trống; cần phần đầu giữa hai dòng '---', rồi đến nội dung"),
     ("YAML syntax", article(GOOD + "provinces: [Hải Dương\n"),
@@ -68,6 +72,29 @@ CASES = [
     ("unknown province", article(GOOD + "provinces: [Hải Dương, Quảng Nin]\n"),
      f"{PATH}:6: provinces.1: cần tên tỉnh có trong site_config.yaml, nhưng ghi 'Quảng Nin' "
      "(gợi ý: có phải 'Quảng Ninh'?)"),
+    # Did-you-mean wherever a name is checked (a letter too many, no diacritics, another case).
+    ("unknown province one letter over", article(GOOD + "provinces: [Hà Nộii]\n"),
+     f"{PATH}:6: provinces.0: cần tên tỉnh có trong site_config.yaml, nhưng ghi 'Hà Nộii' (gợi ý: có phải 'Hà Nội'?)"),
+    ("province without its diacritics", article(GOOD + "provinces: [Ha Noi, Thanh Hoa]\n"),
+     f"{PATH}:6: provinces.1: cần tên tỉnh có trong site_config.yaml, nhưng ghi 'Thanh Hoa' "
+     "(gợi ý: có phải 'Thanh Hóa'?)"),
+    ("unknown province of the next chair", article(GOOD + "results:\n  leaders: {chair: [Nghệ Ann]}\n"),
+     f"{PATH}:7: results.leaders.chair.0: cần tên tỉnh có trong site_config.yaml, nhưng ghi 'Nghệ Ann' "
+     "(gợi ý: có phải 'Nghệ An'?)"),
+    ("unknown province in a row of the form", article(GOOD + "results:\n  by_province:\n"
+                                                       "    - {province: Hà Tỉnh, cooperatives: 3}\n"),
+     f"{PATH}:8: results.by_province.0.province: cần tên tỉnh có trong site_config.yaml, nhưng ghi 'Hà Tỉnh' "
+     "(gợi ý: có phải 'Hà Tĩnh'?)"),
+    ("unknown indicator of a province", article(GOOD + "results:\n  by_province:\n    Nghệ An: {Members: 3}\n"),
+     f"{PATH}:8: results.by_province.Nghệ An.Members: chỉ tiêu không có; cần một trong cooperatives, members, "
+     "cooperative_groups, credit_funds, unions, new_cooperatives, new_cooperative_groups, member_cooperatives, "
+     "new_members, loan_projects, loans_vnd (gợi ý: có phải 'members'?)"),
+    ("unknown indicator marked approximate", article(GOOD + "results:\n  approx: [Nghệ An.cooperativs]\n"),
+     f"{PATH}:7: results.approx: 'Nghệ An.cooperativs': không có chỉ tiêu 'cooperativs' trong indicators của "
+     "site_config.yaml; approx chỉ liệt kê số liệu đã ghi trong results.figures (members) hoặc results.by_province "
+     "(Thanh Hóa.cooperatives) (gợi ý: có phải là 'Nghệ An.cooperatives'?)"),
+    ("unknown field of the results", article(GOOD + "results:\n  figure: {members: 3}\n"),
+     f"{PATH}:7: results.figure: trường không có trong mẫu bài (gợi ý: có phải 'figures'?)"),
     ("provinces not a list", article(GOOD + "provinces: {a: 1}\n"),
      f"{PATH}:6: provinces: cần danh sách tên tỉnh, nhưng ghi một bảng khóa: giá trị"),
     ("unknown field", article(GOOD + "titel: x\n"),
@@ -232,6 +259,17 @@ CONFIG_CASES = [
      'year: "nam/"', "urls.year: mẫu phải có {year} để mỗi trang có địa chỉ riêng"),
     ("unknown setting", lambda text: text + "titel: x\n", "titel:",
      "titel: thiết lập không có (gợi ý: có phải 'title'?)"),
+    ("unknown setting written another way", lambda text: text + "Provinces2025: [x]\n", "Provinces2025:",
+     "Provinces2025: thiết lập không có (gợi ý: có phải 'provinces_2025'?)"),
+    ("unknown page kind", lambda text: text.replace('  feed: "feed.xml"', '  feeds: "feed.xml"'), 'feeds: "feed.xml"',
+     "urls.feeds: loại trang không có (gợi ý: có phải 'feed'?)"),
+    ("successor of a province not listed", lambda text: text.replace("  Hà Giang: {name: Tuyên Quang,",
+                                                                     "  Hà Giangg: {name: Tuyên Quang,"),
+     "Hà Giangg:", "successors.Hà Giangg: tỉnh 'Hà Giangg' không có trong danh sách provinces hay provinces_2025 "
+     "(gợi ý: 'Hà Giang')"),
+    ("successor not listed", lambda text: text.replace("{name: Tuyên Quang,", "{name: Tuyen Quang,"),
+     "Hà Giang:", "successors.Hà Giang.name: tỉnh kế tục 'Tuyen Quang' không có trong danh sách provinces hay "
+     "provinces_2025 (gợi ý: 'Tuyên Quang')"),
     ("indicator without a unit", lambda text: text.replace("{label: Hợp tác xã, unit: HTX}", "{label: Hợp tác xã}"),
      "{label: Hợp tác xã}", "indicators.cooperatives: cần {label: …, unit: …}, nhưng ghi {'label': 'Hợp tác xã'}"),
     *[(f"{name} key {key!r}", lambda text, after=after, line=line: text.replace(after, after + line, 1), line.strip(),
@@ -593,3 +631,52 @@ def test_the_config_checks_are_linear_in_its_size(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200064", "20030"]  # (the sample's 64 provinces and 30 successors, and these)
+
+
+def test_a_photo_named_in_another_case_or_with_a_slip_gets_the_name_of_the_one_there(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    scratch.write("content/2023/toan-canh-hoi-nghi.jpg", b"\xff\xd8")
+    scratch.write("content/images/trao-co-thi-dua.png", b"\x89PNG")
+    scratch.write(PATH, article(GOOD + "images:\n  - {src: Toan-Canh-Hoi-Nghi.JPG, caption: x}\n",
+                                "Mở đầu.\n\n![Trao cờ](trao-co-thi-dau.png)\n"))
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        f"{PATH}:7: images.0.src: không có tệp ảnh 'Toan-Canh-Hoi-Nghi.JPG' cạnh bài hay trong content/images/ "
+        "(gợi ý: có phải 'toan-canh-hoi-nghi.jpg'?)",
+        f"{PATH}:11: nội dung: không có tệp ảnh 'trao-co-thi-dau.png' cạnh bài hay trong content/images/ "
+        "(gợi ý: có phải 'trao-co-thi-dua.png'?)"]
+
+
+def test_a_tag_written_otherwise_or_with_a_slip_is_a_warning_naming_the_tag_others_use(scratch, monkeypatch, capsys):
+    monkeypatch.chdir(scratch.root)
+    day = GOOD.replace("tong-ket", "so-ket")
+    for number in (2, 3):
+        scratch.write(f"content/2023/2023-12-0{number}-hop-{number}.md", article(
+            day.replace("2023-12-01", f"2023-12-0{number}") + "tags: [hợp tác xã, giao ước thi đua]\n"))
+    scratch.write("content/2023/2023-12-04-khac.md", article(
+        day.replace("2023-12-01", "2023-12-04") + "tags: [Hợp tác xa, giao ước thi đau, nông nghiệp, công nghiệp, "
+        "tổng kết 2024, tổng kết 2023, HỢP TÁC XÃ]\n"))
+    scratch.write("content/2023/2023-12-05-khac-nua.md", article(
+        day.replace("2023-12-01", "2023-12-05") + "tags: [nông nghiệp, tổng kết 2024]\n"))
+    assert main(["check"]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if "tags" in line] == [
+        "content/2023/2023-12-04-khac.md: cảnh báo: tags: thẻ 'Hợp tác xa' là thẻ 'hợp tác xã' viết cách khác "
+        "(2 bài viết 'hợp tác xã'; cả hai là trang the/hop-tac-xa/) (gợi ý: có phải 'hợp tác xã'?)",
+        "content/2023/2023-12-04-khac.md: cảnh báo: tags: thẻ 'giao ước thi đau' chỉ có ở bài này, còn thẻ "
+        "'giao ước thi đua', gần giống nó, có ở 2 bài (gợi ý: có phải 'giao ước thi đua'?)"]
+    # (another word: công nghiệp is no slip for nông nghiệp, nor 2023 for 2024; HỢP TÁC XÃ is hợp tác xã in capitals)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["biuld"], "python build.py: lỗi: lệnh không có: biuld (chọn một trong build, check, serve, import) "
+                "(gợi ý: có phải 'build'?)"),
+    (["imoprt"], "python build.py: lỗi: lệnh không có: imoprt (chọn một trong build, check, serve, import) "
+                 "(gợi ý: có phải 'import'?)"),
+    (["--no-cahce"], "python build.py: lỗi: tham số không hiểu được: --no-cahce (gợi ý: có phải '--no-cache'?)"),
+    (["kiemtra"], "python build.py: lỗi: lệnh không có: kiemtra (chọn một trong build, check, serve, import)"),
+])
+def test_a_mistyped_command_or_option_gets_the_one_meant(capsys, args, message):
+    with pytest.raises(SystemExit) as exit:
+        main(args)
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == message

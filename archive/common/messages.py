@@ -69,6 +69,8 @@ MESSAGES: dict[str, str] = {
     "special.socket": "một socket",
     "special.device": "một thiết bị",
     "front.no_start": "tệp phải mở đầu bằng một dòng '---', nhưng dòng đầu là {found}",
+    "front.not_an_article": "tệp phải mở đầu bằng một dòng '---', rồi đến các trường và một dòng '---' nữa, nhưng "
+                            "không có dòng '---' nào: đây không phải một bài",
     "front.not_closed": "phần đầu chưa được đóng",
     "front.not_closed.fix": "thêm một dòng '---' sau phần đầu",
     "front.not_mapping": "các trường (title: …, date: …)",
@@ -136,6 +138,9 @@ MESSAGES: dict[str, str] = {
     "duplicate.conference": "cùng cụm, cùng loại và cùng ngày với {other}: một hội nghị được lưu hai lần",
     "duplicate.source": "cùng địa chỉ nguồn {url} với {other}: một bài được lưu hai lần",
     "duplicate.fix": "giữ một bài, xóa bài kia (hoặc sửa trường sai nếu đây là hai hội nghị khác nhau)",
+    "tag.spelled_otherwise": "thẻ '{tag}' là thẻ '{other}' viết cách khác ({count} bài viết '{other}'; cả hai là "
+                             "trang {url})",
+    "tag.close": "thẻ '{tag}' chỉ có ở bài này, còn thẻ '{other}', gần giống nó, có ở {count} bài",
     "duplicate.draft_fix": "đây là bản nháp: xóa nó nếu bài kia đã đủ, hoặc chép phần còn thiếu sang bài kia",
     # the config
     "config.not_found": "không tìm thấy tệp",

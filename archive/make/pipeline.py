@@ -33,7 +33,7 @@ from ..site import content, markup, validate
 from ..site.config import SiteConfig, load_config
 from ..site.content import SourceFile, list_content, read_article, shown_path, unreadable
 from ..site.model import Conference, Site, build_site
-from ..site.validate import check_article, check_duplicates, check_unique_urls
+from ..site.validate import check_article, check_duplicates, check_tags, check_unique_urls
 from . import form, render, results, search
 from .cache import FileStore, Seal, Store, code_digest
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
@@ -303,7 +303,7 @@ def load_site(options: Options, caches: Caches | None = None,
         problems.extend(checked[path].problems)
         if conference is not None and (options.drafts or not conference.draft):
             conferences.append(conference)
-    problems.extend(check_unique_urls(conferences) + check_duplicates(conferences))
+    problems.extend(check_unique_urls(conferences) + check_duplicates(conferences) + check_tags(conferences, config))
     if any(not p.warning for p in problems):
         raise BuildFailed(problems)
     site = build_site(config, conferences)

@@ -270,9 +270,41 @@ def _stamps(paths: list[Path]) -> dict[str, tuple[int, int]]:
 
 def _watch(paths: list[Path], changed: Callable[[dict[Path, watchfiles.Change]], None],
            stop: threading.Event) -> None:
-    for changes in watchfiles.watch(*paths, stop_event=stop, step=20, debounce=1000):
-        if found := _saved_or_deleted(changes):
-            changed(found)
+    """Report each change under paths. A watch is on a folder as it was when the watch began: content/
+    deleted and made again (restored from a backup, checked out anew) would be watched no more. So the
+    paths' identities are looked at again at least every second; when one changes, the watch starts
+    anew on those that are there, and one that came back is reported changed (and built)."""
+    while not stop.is_set():
+        known = _identities(paths)
+        present = [path for path in paths if known[path] is not None]
+        if not present:  # nothing left to watch: look again in a second
+            stop.wait(1)
+            continue
+        try:
+            for changes in watchfiles.watch(*present, stop_event=stop, step=20, debounce=1000,
+                                            rust_timeout=1000, yield_on_timeout=True):
+                if found := _saved_or_deleted(changes):
+                    changed(found)
+                now = _identities(paths)
+                if now != known:
+                    if back := {path: watchfiles.Change.modified for path in paths
+                                if now[path] is not None and now[path] != known[path]}:
+                        changed(back)
+                    break
+        except FileNotFoundError:  # gone between the look and the watch: look again
+            stop.wait(0.1)
+
+
+def _identities(paths: list[Path]) -> dict[Path, tuple[int, int] | None]:
+    """Each path's device and inode, None when it is not there."""
+    found: dict[Path, tuple[int, int] | None] = {}
+    for path in paths:
+        try:
+            info = os.stat(path)
+            found[path] = (info.st_dev, info.st_ino)
+        except OSError:
+            found[path] = None
+    return found
 
 
 def _saved_or_deleted(changes: set[tuple[watchfiles.Change, str]]) -> dict[Path, watchfiles.Change]:

@@ -163,6 +163,10 @@ def read_article(path: Path) -> SourceFile | Problem:
         return Problem(shown, 1, say("field.file"), say("file.empty"))
     lines = text.splitlines()
     if lines[0].strip() != "---":
+        # Its first line is quoted only when the file is an article whose opening line is mistyped (a later
+        # line closes the front matter): a file that is no article (a note, a key file) is never printed.
+        if not any(line.rstrip() in ("---", "...") for line in lines[1:]):
+            return Problem(shown, 1, say("field.front_matter"), say("front.not_an_article"))
         return Problem(shown, 1, say("field.front_matter"), say("front.no_start", found=repr(lines[0][:40])))
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))  # (YAML's own end)

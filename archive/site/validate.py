@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -11,6 +12,7 @@ from typing import Any, Callable, Mapping
 from ..common.files import outside
 from ..common.messages import say
 from ..common.problems import Problem, closest, describe, did_you_mean, expected
+from ..common.vietnamese import slugify
 from ..common.yamlload import Document, KeyPath, YamlMapping
 from . import markup
 from .config import SiteConfig
@@ -199,6 +201,48 @@ def check_duplicates(conferences: list[Conference]) -> list[Problem]:
                 problems.append(_duplicate(conference, first, "source.url", "duplicate.source",
                                            url=conference.source.url if conference.source else address))
     return problems
+
+
+def check_tags(conferences: list[Conference], config: SiteConfig) -> list[Problem]:
+    """Warnings, each suggesting the tag other articles use, for a tag that is probably a slip for it:
+    one written otherwise ("hợp tác xa" where others write "hợp tác xã": one page, the/hop-tac-xa/,
+    named as first met), or one used by this article alone and a letter or two from a tag of several
+    articles, with as many words, all the same but one ("giao ước thi đau" for "giao ước thi đua")."""
+    spellings: dict[str, dict[str, list[Conference]]] = {}  # a tag page's slug -> each spelling -> who writes it
+    for conference in conferences:
+        for tag in dict.fromkeys(conference.tags):
+            if slug := slugify(tag):
+                spellings.setdefault(slug, {}).setdefault(tag, []).append(conference)
+    named = {slug: max(by, key=lambda spelling: len(by[spelling])) for slug, by in spellings.items()}  # (ties: first)
+    used = {slug: len({id(c) for users in by.values() for c in users}) for slug, by in spellings.items()}
+    # The tags of several articles, by what a slip keeps: the first letter and the number of words.
+    shared: dict[tuple[str, int], list[str]] = {}
+    for slug in (slug for slug, count in used.items() if count > 1):
+        shared.setdefault((slug[0], slug.count("-")), []).append(slug)
+    problems = []
+    for slug, by in spellings.items():
+        main = named[slug]
+        for spelling, users in by.items():
+            if _fold(spelling) != _fold(main):
+                problems += [Problem(c.path, 0, "tags", say("tag.spelled_otherwise", tag=spelling, other=main,
+                                                            count=len(by[main]), url=url_for(config, "tag", tag=slug)),
+                                     warning=True, suggestion=say("suggest.did_you_mean", choice=main)) for c in users]
+        if used[slug] == 1 and slug.count("-") >= 2:
+            near = [other for other in shared.get((slug[0], slug.count("-")), []) if _one_word_apart(slug, other)]
+            close = difflib.get_close_matches(slug, near, n=1, cutoff=0.85)
+            if close:
+                (tag, users), = by.items()
+                problems.append(Problem(users[0].path, 0, "tags", say("tag.close", tag=tag, other=named[close[0]],
+                                                                       count=used[close[0]]),
+                                        warning=True, suggestion=say("suggest.did_you_mean", choice=named[close[0]])))
+    return problems
+
+
+def _one_word_apart(slug: str, other: str) -> bool:
+    """Two slugs of as many words that differ in one word, and not in its digits (2023, 2024)."""
+    words, others = slug.split("-"), other.split("-")
+    apart = [(a, b) for a, b in zip(words, others) if a != b]
+    return len(apart) == 1 and re.sub(r"\D", "", apart[0][0]) == re.sub(r"\D", "", apart[0][1])
 
 
 def _same_provinces(one: Conference, other: Conference) -> bool:
@@ -394,7 +438,25 @@ def _safe_image_path(src: str, source: SourceFile, content_dir: Path) -> tuple[P
                 problem = say("image.link_outside", src=repr(src), target=shown_path(target))
                 return None, problem, say("image.link_outside.fix")
             return candidate, "", ""
-    return None, say("image.missing", src=repr(src)), say("image.missing.fix")
+    near = _near_photo(posix, source, content_dir)
+    return None, say("image.missing", src=repr(src)), near or say("image.missing.fix")
+
+
+def _near_photo(src: PurePosixPath, source: SourceFile, content_dir: Path) -> str:
+    """ "có phải 'anh-1.JPG'?" for the photo named most like src in its folder (beside the article, or
+    under content/images/), when one is close."""
+    names = []
+    for folder in (source.path.parent / src.parent, content_dir / "images" / src.parent):
+        try:
+            names += [entry.name for entry in os.scandir(folder)
+                      if PurePosixPath(entry.name).suffix.lower() in _IMAGE_TYPES and entry.is_file()
+                      and not (entry.is_symlink() and outside(Path(entry.path), content_dir))]
+        except OSError:
+            continue
+    near = closest(src.name, names)
+    if not near:
+        return ""
+    return say("suggest.did_you_mean", choice=near if str(src.parent) == "." else f"{src.parent}/{near}")
 
 
 def _images(value: Any, source: SourceFile, content_dir: Path, report: Report) -> tuple[Image, ...]:
@@ -509,6 +571,8 @@ def _approx(value: Any, figures: tuple[Figure, ...], by_province: tuple[Province
             indicator = entry.rsplit(".", 1)[-1]
             key = "approx.unknown_indicator" if indicator not in config.indicators else "approx.not_reported"
             close = difflib.get_close_matches(entry, reported, n=1, cutoff=0.6)
+            if not close and key == "approx.unknown_indicator" and (known := closest(indicator, config.indicators)):
+                close = [entry[: len(entry) - len(indicator)] + known]  # the indicator meant, when none is reported
             report(path, say(key, name=entry, indicator=indicator),
                    suggestion=say("approx.suggestion", name=close[0]) if close else "")
     if not marked:
