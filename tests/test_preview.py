@@ -140,6 +140,10 @@ def _panel_state(port: int) -> dict:
         connection = await websocket_connect(f"ws://127.0.0.1:{port}/_preview/events")
         message = await connection.read_message()
         connection.close()
+        # Until the server has answered the close, after which tornado closes the socket (ended here
+        # by asyncio.run instead, the socket was left for the collector, with a ResourceWarning).
+        while await connection.read_message() is not None:
+            pass
         return message
 
     from concurrent.futures import ThreadPoolExecutor
