@@ -102,6 +102,18 @@ def wait_for(predicate, seconds: float) -> bool:
     return False
 
 
+def waits_for_lock(lock: Path, pid: int) -> bool:
+    """Whether process pid (a thread of it, or itself) is blocked in flock() on the lock file, as
+    /proc/locks lists a waiter ("->"): proof that a build is waiting, not merely slow to finish."""
+    info = lock.stat()
+    file = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if fields[1:3] == ["->", "FLOCK"] and fields[5] == str(pid) and fields[6] == file:
+            return True
+    return False
+
+
 _OPEN_BEFORE = pytest.StashKey[set]()
 
 

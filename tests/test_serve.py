@@ -156,30 +156,45 @@ class _Tab:
         self.messages: queue.Queue = queue.Queue()
         self.loop = asyncio.new_event_loop()
         self.closed = threading.Event()
+        self.hellos = 0  # sent to the server; it answers each with a hello of its own
         ready = threading.Event()
 
         async def listen() -> None:
-            connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
-            connection.write_message(json.dumps({"command": "hello", "protocols": [
-                "http://livereload.com/protocols/official-7"]}))
-            connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{page}"}))
+            self.connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+            self.hello()
+            self.connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{page}"}))
             ready.set()
+            answered = 0
             try:
-                while (message := await connection.read_message()) is not None:
-                    self.messages.put(json.loads(message))
+                # until the connection is closed, by the test (close()) or by the server going away:
+                # read_message() gives None once the closing handshake is done and the socket closed
+                while (message := await self.connection.read_message()) is not None:
+                    message = json.loads(message)
+                    if message.get("command") == "hello":
+                        answered += 1
+                        message["answer"] = answered
+                    self.messages.put(message)
             finally:
-                connection.close()
+                self.connection.close()
 
         def run() -> None:
-            self.task = self.loop.create_task(listen())
             try:
-                self.loop.run_until_complete(self.task)
-            except BaseException:  # closed by the test, or by the server going away
+                self.loop.run_until_complete(listen())
+            except BaseException:  # the server went away before the handshake
                 pass
             self.closed.set()
 
         threading.Thread(target=run, daemon=True).start()
         assert ready.wait(10)
+
+    def hello(self) -> int:
+        """Say hello (from any thread, as livereload.js does on connecting); which hello it is."""
+        import json
+
+        self.hellos += 1
+        message = json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        self.loop.call_soon_threadsafe(self.connection.write_message, message)
+        return self.hellos
 
     def reloads(self) -> dict:
         """The next reload the tab is told to do."""
@@ -195,20 +210,22 @@ class _Tab:
                 return message
         pytest.fail("the tab was not told to reload")
 
-    def quiet(self, seconds: float) -> bool:
-        """No reload comes within seconds."""
-        import queue
-
-        try:
-            while True:
-                if self.messages.get(timeout=seconds).get("command") == "reload":
-                    return False
-        except queue.Empty:
-            return True
+    def told_nothing_yet(self) -> bool:
+        """No reload is on its way to the tab for anything the server did before now: the server
+        answers a hello sent now with none before its answer. (It sends in order, and a reload is
+        queued in its loop from the rebuild thread before the build prints its line.)"""
+        hello = self.hello()
+        deadline = time.monotonic() + EDIT_WAIT
+        while (message := self.messages.get(timeout=max(0, deadline - time.monotonic()))).get("answer") != hello:
+            if message.get("command") == "reload":
+                return False
+        return True
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.task.cancel)
-        self.closed.wait(10)
+        """Close the connection with the closing handshake, so that its socket is closed, then the loop."""
+        if not self.closed.is_set():
+            self.loop.call_soon_threadsafe(self.connection.close)
+        assert self.closed.wait(10), "the tab's connection did not close"
         self.loop.close()
 
 
@@ -326,7 +343,7 @@ def test_a_broken_edit_prints_its_error_and_keeps_the_last_good_site(live_previe
         assert time.monotonic() < deadline, "the error was not printed:\n" + "".join(lines)
         time.sleep(0.1)
     assert any(line.startswith(str(article.relative_to(site))) and "cluster" in line for line in lines)
-    assert tab.quiet(1)  # nothing to reload: the tab keeps the last good page
+    assert tab.told_nothing_yet()  # nothing to reload: the tab keeps the last good page
     assert _get(port, _article_url(article)) == (200, good)
     article.write_text(text.replace("title: ", "title: Đã sửa lỗi ", 1), encoding="utf-8")
     tab.reloads()
@@ -339,3 +356,4 @@ def test_a_stylesheet_edit_swaps_the_stylesheet_in_place(live_preview):
     style.write_text(style.read_text(encoding="utf-8") + "\n.moi { color: #123456; }\n", encoding="utf-8")
     assert tab.reloads()["path"] == "style.css"  # livereload.js reloads that stylesheet, not the page
     assert _shows(port, "/static/style.css", "#123456")
+
