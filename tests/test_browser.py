@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import wait_for
+from test_serve import STOP_WAIT
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -106,7 +107,7 @@ def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch
         assert page.locator("h1").inner_text() == "Đã sửa, Hội nghị tổng kết cụm Trung du Bắc Bộ"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=STOP_WAIT)
         reader.join(timeout=10)
         server.stdout.close()
 
