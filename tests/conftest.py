@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import os
 import shutil
@@ -10,6 +11,8 @@ import sys
 import textwrap
 import threading
 import time
+import tracemalloc
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +117,77 @@ def cache_key_folder(tmp_path_factory):
         os.environ["XDG_CACHE_HOME"] = before
 
 
+def waits_for_lock(lock: Path, pid: int) -> bool:
+    """Whether process pid (a thread of it, or itself) is blocked in flock() on the lock file, as
+    /proc/locks lists a waiter ("->"): proof that a build is waiting, not merely slow to finish."""
+    info = lock.stat()
+    file = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if fields[1:3] == ["->", "FLOCK"] and fields[5] == str(pid) and fields[6] == file:
+            return True
+    return False
+
+
+_OPEN_BEFORE = pytest.StashKey[set]()
+
+
+def _open_files() -> set[tuple[str, str]] | None:
+    """This process's open file descriptors with what each is (a socket's inode, a file's path); None off Linux."""
+    try:
+        numbers = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    found = set()
+    for number in numbers:
+        try:
+            found.add((number, os.readlink(f"/proc/self/fd/{number}")))
+        except OSError:  # (the listing's own, closed by now)
+            pass
+    return found
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    item.stash[_OPEN_BEFORE] = _open_files()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """After each test and its fixtures: fail the test that left an unclosed socket or file for the
+    collector, rather than whichever test the collector happens to close it in later (there, under
+    filterwarnings = error, it broke an unrelated test). Such a leak holds a descriptor open, so the
+    garbage is collected (walking every object: up to a second with a large heap) only after a test
+    that left one open that was not open before it."""
+    result = yield
+    before, after = item.stash.get(_OPEN_BEFORE, None), _open_files()
+    if before is not None and after is not None and after <= before:
+        return result
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        gc.collect()
+    leaks = [warning for warning in caught if issubclass(warning.category, ResourceWarning)]
+    for warning in caught:
+        if warning not in leaks:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if leaks:
+        pytest.fail(f"{item.nodeid} left {len(leaks)} resource(s) unclosed:\n" + "\n".join(map(_allocated, leaks)),
+                    pytrace=False)
+    return result
+
+
+def _allocated(warning: warnings.WarningMessage) -> str:
+    """A ResourceWarning, with where the object was made when tracemalloc traces (-X tracemalloc=20: unlike
+    PYTHONTRACEMALLOC, not passed on to the builds and servers the tests start, which it slows many times)."""
+    made = tracemalloc.get_object_traceback(warning.source) if warning.source is not None else None
+    if made is None:
+        return f"{warning.message}\n  (run python -X tracemalloc=20 -m pytest to see where it was made)"
+    frames = [f'  File "{frame.filename}", line {frame.lineno}' for frame in made
+              if not any(part in frame.filename for part in ("/_pytest/", "/pluggy/"))]
+    return "\n".join([str(warning.message), *frames])
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> ScratchSite:
     return new_site(tmp_path / "site")
@@ -158,12 +232,18 @@ def served(sample_site, tmp_path_factory):
     host_root = tmp_path_factory.mktemp("host")
     (host_root / "luu-tru").symlink_to(sample_site, target_is_directory=True)
     handler = functools.partial(_QuietHandler, directory=str(host_root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/luu-tru/"
     server.shutdown()
     server.server_close()
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # (a tab closed mid-answer: not news)
+            super().handle_error(request, client_address)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from conftest import ScratchSite, new_site, wait_for
+from test_serve import STOP_WAIT
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -96,7 +97,7 @@ class Preview:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=15)
+        self.process.wait(timeout=STOP_WAIT)
         self.reader.join(timeout=10)
         assert self.process.stdout is not None
         self.process.stdout.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from conftest import snapshot
+from conftest import snapshot, waits_for_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # signals and killed builds, each a whole corpus build
@@ -160,7 +160,9 @@ def test_overlapping_builds_wait_for_each_other_and_leave_a_clean_build(corpus, 
         with log.open("w") as err:
             second = _start(corpus, stderr=err)
         assert _wait_for(lambda: "Đang chờ" in log.read_text(encoding="utf-8"), 30), log.read_text()
-        time.sleep(0.5)
+        # and it is blocked on the lock the paused build holds (not merely slow to finish)
+        lock = corpus / ".output.lock"
+        assert _wait_for(lambda: waits_for_lock(lock, second.pid) or second.poll() is not None, 30)
         assert second.poll() is None, "the second build did not wait for the paused one"
     finally:
         first.send_signal(signal.SIGCONT)

@@ -19,6 +19,7 @@ import os
 import re
 import socket
 import threading
+import time
 import urllib.parse
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -180,6 +181,10 @@ def _websocket(port: int, path: str, headers: dict[str, str]) -> str:
             return await connection.read_message() or ""
         finally:
             connection.close()
+            # until the server has answered the close, after which tornado closes the socket (else
+            # it is left for the collector, with a ResourceWarning)
+            while await connection.read_message() is not None:
+                pass
 
     with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running in this thread
         return thread.submit(asyncio.run, open_it()).result(timeout=30)
@@ -536,7 +541,7 @@ def backend(tmp_path):
 
     assert wait_for(lambda: _answers(post), 30)
     yield content, post
-    stop_backend(process)
+    stop_backend(process, time.monotonic() + 5)
 
 
 def _answers(post) -> bool:

@@ -18,7 +18,7 @@ import watchfiles
 from archive.common.problems import Problem
 from archive.preview.serve import _Board, _saved_or_deleted, _what_changed
 from conftest import ARTICLE, ScratchSite, new_site, snapshot
-from test_serve import _free_port, _wait_until_serving, raw_get
+from test_serve import STOP_WAIT, _free_port, _wait_until_serving, raw_get
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,7 +70,7 @@ class Preview:
     def stop(self) -> None:
         if self.server.poll() is None:
             self.server.terminate()
-            self.server.wait(timeout=10)
+            self.server.wait(timeout=STOP_WAIT)
         self.reader.join(timeout=10)
         self.server.stdout.close()
 
@@ -140,6 +140,10 @@ def _panel_state(port: int) -> dict:
         connection = await websocket_connect(f"ws://127.0.0.1:{port}/_preview/events")
         message = await connection.read_message()
         connection.close()
+        # Until the server has answered the close, after which tornado closes the socket (ended here
+        # by asyncio.run instead, the socket was left for the collector, with a ResourceWarning).
+        while await connection.read_message() is not None:
+            pass
         return message
 
     from concurrent.futures import ThreadPoolExecutor

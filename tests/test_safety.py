@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive.cli import main
-from conftest import snapshot
+from conftest import snapshot, wait_for, waits_for_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,22 +168,25 @@ def test_a_port_in_use_is_one_line_before_anything_is_built(scratch, monkeypatch
 def test_the_preview_and_the_command_line_share_the_lock(scratch, monkeypatch, capsys):
     import fcntl
     import threading
-    import time
 
     from archive.make.pipeline import Caches, Memory, Options
     from archive.preview.serve import _Board, _rebuild
 
     monkeypatch.chdir(scratch.root)
-    with (scratch.root / ".output.lock").open("a") as lock:
+    path = scratch.root / ".output.lock"
+    with path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a build from the command line, running
         preview = threading.Thread(target=_rebuild, args=(Options(), Memory(Caches(None)), _Board()))
         preview.start()
-        time.sleep(1.5)
+        # The preview's build has got as far as the lock and waits there (however busy the machine)
+        assert wait_for(lambda: waits_for_lock(path, os.getpid()) or not preview.is_alive(), 60), \
+            "the preview's build never reached the lock"
         assert preview.is_alive() and not scratch.output.exists(), "the preview did not wait for the lock"
+        assert "Đang chờ một bản xây dựng khác vào cùng thư mục xong" in capsys.readouterr().err
         fcntl.flock(lock, fcntl.LOCK_UN)
     preview.join(60)
+    assert not preview.is_alive()
     assert (scratch.output / "index.html").is_file()
-    assert "Đang chờ một bản xây dựng khác vào cùng thư mục xong" in capsys.readouterr().err
 
 
 # --- Only the project's own files are read --------------------------------------------------------

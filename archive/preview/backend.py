@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -63,12 +64,13 @@ def start_backend(content: Path, port: int, token: str, origins: Iterable[str]) 
                             preexec_fn=end_with_parent)
 
 
-def stop_backend(process: subprocess.Popen[bytes] | None) -> None:
+def stop_backend(process: subprocess.Popen[bytes] | None, deadline: float) -> None:
+    """SIGTERM (node ends at once), and SIGKILL if it still runs at the deadline (time.monotonic())."""
     if process is None or process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=5)
+        process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

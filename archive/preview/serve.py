@@ -12,6 +12,9 @@ processes (parallel.py); then watchfiles watches content/, templates/ and the co
 thread of its own, and every later build runs in one rebuild thread, in this process, one at
 a time: changes that arrive during a build are built together right after it.
 
+Ctrl+C, SIGTERM or SIGHUP stop the server's loop, and the preview stops within a second
+(_STOP_WITHIN): the form's backend, the watcher and a build still running are given until then.
+
 The preview shows what the published site does not: drafts (the build runs with drafts=True,
 and the templates mark them), and the last build's problems in a panel over the page
 (_Board, preview/panel.js). The panel's script is added to each page as it is served, never
@@ -19,6 +22,8 @@ written into output/, so the published build holds no trace of it.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import errno
 import functools
@@ -28,10 +33,12 @@ import logging
 import mimetypes
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
 import urllib.parse
 from pathlib import Path
@@ -213,17 +220,25 @@ class _Rebuilder:
         self.condition = threading.Condition()
         self.pending: dict[Path, watchfiles.Change] = {}  # changed since the last build started
         self.building = threading.Lock()  # held while a build runs
+        self.stopping = False  # the preview stops: no build starts any more
 
     def changed(self, changes: dict[Path, watchfiles.Change]) -> None:
         with self.condition:
             self.pending |= changes
             self.condition.notify()
 
+    def stop(self) -> None:
+        with self.condition:
+            self.stopping = True
+            self.condition.notify()
+
     def run(self) -> None:
         while True:
             with self.condition:
-                while not self.pending:
+                while not self.pending and not self.stopping:
                     self.condition.wait()
+                if self.stopping:
+                    return
                 batch, self.pending = self.pending, {}
             with self.building:
                 try:
@@ -235,10 +250,17 @@ class _Rebuilder:
                     self.memory = Memory(Caches(self.options.cache))
                 _settle()
 
-    def save(self) -> None:
-        """Write the caches kept in memory to .cache/, between builds."""
-        with self.building:
+    def save(self, deadline: float) -> bool:
+        """Write the caches kept in memory to .cache/, between builds: when the build running
+        (if one is) ends by the deadline (time.monotonic()); else not (it ends with the process,
+        as a killed build does, output/ whole, and the next start builds afresh what it would have)."""
+        if not self.building.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            return False
+        try:
             print_problems(self.memory.caches.save())
+        finally:
+            self.building.release()
+        return True
 
 
 def _errors_only(record: logging.LogRecord) -> bool:
@@ -485,6 +507,50 @@ def _start_form_backend(options: Options, host: str, port: int, token: str) -> s
     return start_backend(options.content, port + 1, token, access.origins(host, port))
 
 
+_STOP_SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+_STOP_WITHIN = 0.8  # s: the most the parts of the preview are given to stop (tests/test_serve.py)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """Ctrl+C, SIGTERM and SIGHUP stop the server's loop between two of its callbacks: the loop's
+    own signal handling, woken by the signal, never raising inside a callback. (Raised as an
+    exception wherever the loop happened to be, as cli.py's Stopped and Python's KeyboardInterrupt
+    are, a signal that landed in livereload's bare `except:` around sending a tab a message was
+    lost, and the preview went on serving, deaf to SIGTERM from then on.) The handlers that were
+    there before are put back at the end; the loop is closed (livereload closes it, with its
+    sockets, when it stops normally)."""
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+    try:
+        try:
+            for signum in _STOP_SIGNALS:
+                loop.add_signal_handler(signum, loop.stop)
+        except NotImplementedError:  # no signals through the loop (Windows): cli.py's handlers
+            pass
+        yield
+    finally:
+        if not loop.is_closed():
+            loop.close()  # (which takes its signal handlers off)
+        asyncio.set_event_loop(None)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _stop(backend: subprocess.Popen[bytes] | None, watcher: threading.Thread, stop: threading.Event,
+          rebuilder: _Rebuilder) -> None:
+    """Each part of the preview told to stop at once, then each given until one deadline: the
+    form's backend (SIGTERM, then SIGKILL), the watcher (it looks at its stop event every 20 ms),
+    a build still running (else the caches are not saved), then the caches saved."""
+    deadline = time.monotonic() + _STOP_WITHIN
+    for signum in _STOP_SIGNALS:  # a second signal does not cut the stop short (it takes under a second)
+        signal.signal(signum, signal.SIG_IGN)
+    rebuilder.stop()  # no build starts any more
+    stop.set()
+    stop_backend(backend, deadline)
+    watcher.join(max(0.0, deadline - time.monotonic()))
+    rebuilder.save(deadline)  # the caches stay in memory while serving: saving them after every edit would slow it
+
+
 def serve(options: Options, host: str, port: int) -> int:
     refuse_unsafe(options)  # before anything is built or served
     _refuse_taken_port(host, port)
@@ -508,7 +574,8 @@ def serve(options: Options, host: str, port: int) -> int:
     tabs = _Tabs()
     rebuilder = _Rebuilder(options, memory, tabs, board)
     stop = threading.Event()
-    threading.Thread(target=_watch, args=(watched, rebuilder.changed, stop), name="watch", daemon=True).start()
+    watcher = threading.Thread(target=_watch, args=(watched, rebuilder.changed, stop), name="watch", daemon=True)
+    watcher.start()
     threading.Thread(target=rebuilder.run, name="rebuild", daemon=True).start()
     # An edit saved during the first build, before the watcher started, is built now.
     if _stamps(watched) != before:
@@ -516,14 +583,15 @@ def serve(options: Options, host: str, port: int) -> int:
     print(say("serve.listening", host=host, port=port), flush=True)
     if backend is not None:
         print(say("form.backend.started", host=host, port=port), flush=True)
-    try:
-        server = _PreviewServer(board, tabs, host, port, access.backend_url(port, token) if backend else None)
+    loop = asyncio.new_event_loop()  # the server's (livereload runs tornado's IOLoop on it)
+    asyncio.set_event_loop(loop)
+    with _stopped_by_signals(loop):
         try:
-            server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
-        except OSError as error:  # taken between the check and now
-            raise Refused(_port_problem(host, port, error)) from None
-    finally:
-        stop_backend(backend)
-        stop.set()
-        rebuilder.save()  # the caches stay in memory while serving: saving them after every edit would slow it
+            server = _PreviewServer(board, tabs, host, port, access.backend_url(port, token) if backend else None)
+            try:
+                server.serve(host=host, port=port, root=str(options.output), open_url_delay=None, restart_delay=0)
+            except OSError as error:  # taken between the check and now
+                raise Refused(_port_problem(host, port, error)) from None
+        finally:
+            _stop(backend, watcher, stop, rebuilder)
     return 0
