@@ -1,10 +1,10 @@
-# Two commands set everything up: `make serve` and `make test`.
+# Two commands set everything up: `make serve` and `make test` (`make quick`: the fast tier).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test lint browser clean
+.PHONY: serve build check test quick lint browser clean
 
 serve: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py serve --port $(PORT)
@@ -17,6 +17,11 @@ check: $(VENV)/.installed
 
 test: lint node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
+# form backend, preview server, signal, killed build or large corpus; pyproject.toml).
+quick: lint node_modules/.installed
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # Style, complexity and types (configured in pyproject.toml); the first step of make test.
 lint: $(VENV)/.installed $(VENV)/.test-installed

@@ -102,6 +102,15 @@ def wait_for(predicate, seconds: float) -> bool:
     return False
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the browser is marked browser, and a browser test slow (make quick leaves them out)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def waits_for_lock(lock: Path, pid: int) -> bool:
     """Whether process pid (a thread of it, or itself) is blocked in flock() on the lock file, as
     /proc/locks lists a waiter ("->"): proof that a build is waiting, not merely slow to finish."""

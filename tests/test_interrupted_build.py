@@ -22,6 +22,7 @@ from bench.corpus import write_corpus
 from conftest import snapshot, waits_for_lock
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # real builds killed and signalled, on a 200-article corpus
 
 
 
