@@ -174,6 +174,7 @@ def test_an_unfinished_draft_stops_no_edit_from_showing_and_its_problems_are_war
 
 # --- The published build holds no trace of the preview ---------------------------------------------
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_the_published_build_holds_no_trace_of_the_panel(scratch):
     scratch.write(ARTICLE_PATH, ARTICLE.replace("loans_vnd: 226000000000", "loans_vnd: 185"))  # a warning
     result = scratch.run()
