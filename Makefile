@@ -19,7 +19,7 @@ test: lint node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
-# form backend, preview server, signal, killed build or large corpus; pyproject.toml).
+# form backend, preview server, signal, killed build, large corpus or long build; pyproject.toml).
 quick: lint node_modules/.installed
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
