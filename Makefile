@@ -18,7 +18,8 @@ check: $(VENV)/.installed
 test: lint node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The fast tier: every test but the browser, Java and signal ones (marked slow); make test runs all.
+# The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
+# form backend, preview server, signal, killed build, large corpus or long build; pyproject.toml).
 quick: lint node_modules/.installed
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 

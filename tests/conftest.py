@@ -17,8 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every run tries the same examples (Hypothesis's own "ci" profile: derandomized, no database of
+# failing examples found before), so that whether the suite passes depends on the code alone, as
+# it already did in CI. HYPOTHESIS_PROFILE=default explores anew each run, to hunt for new bugs.
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -21,7 +21,7 @@ from conftest import ScratchSite, new_site, wait_for
 from test_serve import STOP_WAIT
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # (slow: Chromium and the form's Node backend)
 
 
 def _free_pair() -> int:

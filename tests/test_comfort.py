@@ -41,6 +41,7 @@ APPROX = """\
 """
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_an_approximate_figure_stays_approximate_wherever_it_appears(scratch):
     scratch.write("content/2023/2023-12-01-trung-du-bac-bo.md", article("2023-12-01", "tong-ket", APPROX))
     scratch.write("content/2022/2022-12-01-x.md", article("2022-12-01", "tong-ket", "  figures:\n    members: 5000\n"))
@@ -105,6 +106,7 @@ def test_a_wrong_approx_is_one_clear_vietnamese_error(scratch, approx, messages)
 
 # --- Mid-year figures, a cluster page's order -----------------------------------------------------
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_a_cluster_page_lists_its_conferences_before_the_charts_and_marks_mid_year_figures(scratch):
     scratch.write("content/2022/2022-12-01-a.md", article("2022-12-01", "tong-ket", "  figures:\n    members: 5000\n"))
     scratch.write("content/2024/2024-07-05-b.md", article("2024-07-05", "so-ket", "  figures:\n    members: 5800\n"))
@@ -136,6 +138,7 @@ def test_a_single_year_is_a_table_without_one_bar_charts(sample_site):
 
 # --- Photos the archive lacks ---------------------------------------------------------------------
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_missing_photos_are_one_discreet_list_after_the_text(sample_site, scratch):
     page = read(sample_site, "2024/bac-trung-bo-so-ket-6-thang-2024/index.html")
     body = page[page.index('<div class="body">'): page.index('<section class="results"')]

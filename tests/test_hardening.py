@@ -238,6 +238,7 @@ def _build_or_report(root: Path, text: str | bytes) -> None:
     assert not list(root.glob(".output.*.tmp")), "a temporary folder was left behind"
 
 
+@pytest.mark.slow  # 60 builds
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(front=front_matters, body=bodies, valid=st.booleans())
 def test_generated_front_matter_and_markdown_build_or_report_errors(property_site, front, body, valid):
@@ -247,6 +248,7 @@ def test_generated_front_matter_and_markdown_build_or_report_errors(property_sit
     _build_or_report(property_site, text.replace("\x00", ""))
 
 
+@pytest.mark.slow  # 40 builds
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=st.one_of(st.binary(max_size=200), st.text(max_size=200)), valid_head=st.booleans())
 def test_arbitrary_bytes_and_text_build_or_report_errors(property_site, raw, valid_head):

@@ -419,6 +419,7 @@ sông Hồng tổ chức hội nghị sơ kết công tác thi đua 6 tháng đ�
     assert front["published"] == dt.datetime(2023, 7, 14, 15, 30, tzinfo=dates.VIETNAM)
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_a_provincial_conference_is_filed_under_cap_tinh_and_shows_on_the_province_page(scratch):
     result = scratch.run("import", str(CASES / "tuned" / "t01-lao-cai-tong-ket.txt"))
     assert result.returncode == 0, result.stderr
@@ -540,6 +541,7 @@ def test_seed_body_keeps_the_text_and_captions_and_drops_the_page(seed):
     assert [line[:40] for line in got.split("\n\n")] == [line[:40] for line in want.split("\n\n")]
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_seed_drafts_pass_check(scratch):
     result = scratch.run("import", *[str(SEEDS / seed) for seed in sorted(EXPECTED)])
     assert result.returncode == 0, result.stderr
@@ -551,6 +553,7 @@ def test_seed_drafts_pass_check(scratch):
     assert check.returncode == 0, check.stderr
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_unknown_fields_are_left_empty_and_listed(scratch):
     scratch.write("page.txt", "Một bài viết về hội nghị\n\n" + "Hội nghị bàn về nhiều việc của các hợp tác xã trong vùng, "
                   "đại biểu đã thảo luận sôi nổi và thống nhất nhiều nội dung quan trọng cho thời gian tới.\n")
@@ -566,6 +569,7 @@ def test_unknown_fields_are_left_empty_and_listed(scratch):
 
 # ---------------------------------------------------------------- safety
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_an_existing_article_is_never_overwritten(scratch):
     seed = str(SEEDS / "000_c3c0751a757ddd0b.txt")
     existing = scratch.write("content/2023/2023-12-01-trung-du-bac-bo-tong-ket-2023.md", "hand-made\n")
@@ -580,6 +584,7 @@ def test_an_existing_article_is_never_overwritten(scratch):
         encoding="utf-8").startswith("---\n# Bản nháp nhập từ 000_c3c0751a757ddd0b.txt")
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_a_page_already_in_the_archive_is_said_in_the_report_and_in_the_draft(scratch):
     seed = str(SEEDS / "000_c3c0751a757ddd0b.txt")
     first = scratch.run("import", seed)
@@ -723,6 +728,7 @@ def test_read_page_raises_page_error(tmp_path):
         read_page(path)
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_missing_file_and_no_files(scratch):
     result = scratch.run("import", "nowhere.txt")
     assert result.returncode == 1 and result.stderr.splitlines() == ["nowhere.txt: không tìm thấy tệp"]
@@ -856,6 +862,7 @@ def score_table(part: str, detail: bool = True) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 @pytest.mark.parametrize("part", PARTS)
 def test_labelled_cases_meet_the_targets(part):
     result = score(part)

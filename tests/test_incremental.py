@@ -40,6 +40,7 @@ def _build_in_a_process_of_its_own(site: Path, workers: int, output: str) -> int
     return int(done.stdout.split()[-1])
 
 
+@pytest.mark.slow  # a 60-article corpus, built several times
 def test_workers_build_byte_for_byte_what_one_process_builds(corpus):
     assert _build_in_a_process_of_its_own(corpus, 2, "parallel") == 2
     assert _build_in_a_process_of_its_own(corpus, 1, "alone") == 0
@@ -73,6 +74,7 @@ def test_no_worker_is_forked_while_another_thread_runs(monkeypatch):
     assert parallel.worker_count(10_000) == 0
 
 
+@pytest.mark.slow  # three builds of the sample archive, from a copy of the code
 @pytest.mark.parametrize("module, before, after", [
     # how bodies are converted: the module whose results are cached
     ("site/markup.py", 'listed.set("class", "missing-photos")', 'listed.set("class", "no-photo missing")'),
@@ -126,6 +128,7 @@ def clean_build(site: Path) -> dict[str, bytes]:
     return snapshot(site / "clean")
 
 
+@pytest.mark.slow  # a 60-article corpus, built several times
 def test_edits_additions_deletions_and_renames_build_the_same_site_as_a_clean_build(corpus, capsys):
     assert main([]) == 0
     articles = sorted((corpus / "content").rglob("*.md"))
@@ -148,6 +151,7 @@ def test_edits_additions_deletions_and_renames_build_the_same_site_as_a_clean_bu
     assert not any(name.startswith(articles[5].stem[11:]) for name in incremental)
 
 
+@pytest.mark.slow  # a 60-article corpus, built several times
 def test_a_build_with_nothing_changed_does_nothing_and_keeps_every_file(corpus, capsys):
     assert main([]) == 0
     before = {path: os.stat(corpus / "output" / path).st_mtime_ns for path in snapshot(corpus / "output")}
@@ -157,6 +161,7 @@ def test_a_build_with_nothing_changed_does_nothing_and_keeps_every_file(corpus, 
     assert {path: os.stat(corpus / "output" / path).st_mtime_ns for path in snapshot(corpus / "output")} == before
 
 
+@pytest.mark.slow  # a 60-article corpus, built several times
 def test_unchanged_files_keep_their_time_when_one_article_changes(corpus):
     assert main([]) == 0
     output = corpus / "output"

@@ -52,6 +52,7 @@ def edit(path: Path, old: str, new: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_every_kind_of_change_rebuilds_to_what_a_clean_build_gives(served):
     options, memory = served
     articles = sorted(Path("content").rglob("*.md"))
@@ -86,6 +87,7 @@ def test_every_kind_of_change_rebuilds_to_what_a_clean_build_gives(served):
     assert "Ngày diễn ra" in page and "Kho lưu trữ hội nghị" in page
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_an_edit_draws_exactly_the_pages_that_show_the_article(served, drawn):
     options, memory = served
     site, _ = load_site(options)
@@ -113,6 +115,7 @@ def test_an_edit_draws_exactly_the_pages_that_show_the_article(served, drawn):
     assert snapshot(Path("output")) == clean()
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_an_edit_makes_again_only_the_search_result_file_of_that_article(served, monkeypatch):
     from archive.make import search
 
@@ -134,6 +137,7 @@ def test_an_edit_makes_again_only_the_search_result_file_of_that_article(served,
     assert snapshot(Path("output")) == clean()
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_a_template_edit_draws_the_pages_drawn_with_it_and_only_those(served, drawn):
     options, memory = served
     site, _ = load_site(options)
@@ -148,12 +152,14 @@ def test_a_template_edit_draws_the_pages_drawn_with_it_and_only_those(served, dr
     assert snapshot(Path("output")) == clean()
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_nothing_changed_draws_nothing(served, drawn):
     options, memory = served
     build(options, memory=memory)
     assert drawn == []
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_a_broken_edit_keeps_the_last_good_site_and_the_next_good_one_is_whole(served):
     options, memory = served
     before = snapshot(Path("output"))
@@ -186,6 +192,7 @@ def test_a_photo_added_after_the_error_it_caused_is_picked_up(tmp_path, monkeypa
     assert (scratch.output / "2023/anh/toan-canh.png").exists()
 
 
+@pytest.mark.slow  # a 40-article corpus, built again and again
 def test_edits_do_not_pile_up_in_the_preview_s_memory(served, monkeypatch):
     from archive.make import search
 

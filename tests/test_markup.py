@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def test_the_sample_archive_and_tricky_texts_convert_exactly_as_python_markdown_
         assert markup.to_html(text, ours) == markup.to_html(text, stock), text[:60]
 
 
+@pytest.mark.slow  # 300 Hypothesis examples
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from(list("ab ăđ ế\n\n*_`\\[]()!<>&;#:/.@-|>1 \t=+")), max_size=120))
 def test_any_text_converts_exactly_as_python_markdown_does(text):

@@ -351,6 +351,7 @@ def test_the_config_maps_every_province_that_is_gone_and_only_those(tmp_path):
     assert config.successors["Quảng Bình"].name == "Quảng Trị" and config.successors["Hà Giang"].name == "Tuyên Quang"
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_a_draft_is_marked_where_an_article_links_to_it(tmp_path):
     """Built with drafts (as the preview does), the next year-end review being a draft: the older
     article's 'next' link and its related list mark it; without drafts, no page links to it."""

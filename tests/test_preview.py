@@ -99,6 +99,7 @@ def edited(tmp_path):
 
 # --- Drafts --------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # starts build.py serve (and the form's Node backend)
 def test_the_preview_shows_a_draft_with_a_band_and_marks_it_in_lists(preview):
     status, page = preview.get("/2023/ban-nhap/")
     assert status == 200 and "Hội nghị còn là bản nháp" in page
@@ -111,6 +112,7 @@ def test_the_preview_shows_a_draft_with_a_band_and_marks_it_in_lists(preview):
         assert body.count("draft-mark") == 1, listing  # the published article is not marked
 
 
+@pytest.mark.slow  # starts build.py serve (and the form's Node backend)
 def test_the_published_build_never_writes_a_draft_even_after_the_preview(tmp_path):
     site = _site(tmp_path / "site")
     server = Preview(site)
@@ -152,6 +154,7 @@ def _panel_state(port: int) -> dict:
         return json.loads(thread.submit(asyncio.run, first()).result(timeout=30))
 
 
+@pytest.mark.slow  # starts build.py serve (and the form's Node backend)
 def test_an_unfinished_draft_stops_no_edit_from_showing_and_its_problems_are_warnings(edited):
     unfinished = edited.site.write("content/2023/2023-12-09-nhap-do-dang.md", DRAFT.replace("cluster: hai-phong\n", "")
                                    .replace("title: Hội nghị còn là bản nháp", "title: Bản nháp dở dang"))
@@ -171,6 +174,7 @@ def test_an_unfinished_draft_stops_no_edit_from_showing_and_its_problems_are_war
 
 # --- The published build holds no trace of the preview ---------------------------------------------
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_the_published_build_holds_no_trace_of_the_panel(scratch):
     scratch.write(ARTICLE_PATH, ARTICLE.replace("loans_vnd: 226000000000", "loans_vnd: 185"))  # a warning
     result = scratch.run()
@@ -185,6 +189,7 @@ def test_the_published_build_holds_no_trace_of_the_panel(scratch):
 
 # --- The 404 page ----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # starts build.py serve (and the form's Node backend)
 @pytest.mark.parametrize("missing", ["/khong-co/", "/2023/khong-co-bai-nay/", "/a/b/c.html", "/static/khong-co.css"])
 def test_a_missing_path_gets_the_site_s_own_404_page_with_status_404(preview, missing):
     status, body = preview.get(missing)
@@ -221,6 +226,7 @@ def test_the_terminal_shows_one_line_per_rebuild_counting_pages(edited, page):
     assert re.fullmatch(rf"{_html_files(edited.site.root / 'published')} trang, \d+(,\d+)? s\n", result.stdout)
 
 
+@pytest.mark.slow  # starts build.py serve (and the form's Node backend)
 def test_a_failed_rebuild_prints_its_problems_and_one_line(edited):
     article = edited.site.root / ARTICLE_PATH
     article.write_text(ARTICLE.replace("date: 2023-12-01", "date: 2023-12-41"), encoding="utf-8")

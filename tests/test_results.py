@@ -85,6 +85,7 @@ def test_the_2017_members_figure_is_printed_the_vietnamese_way(sample_site):
     assert table_rows(page, "ket-qua-qua-cac-nam")["members"] == ["2.425.931 thành viên"]
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_every_chart_matches_its_table(scratch):
     for day, kind, figures in (("2017-12-15", "tong-ket", "members: 2425931\n    loans_vnd: 226000000000"),
                                ("2019-07-01", "so-ket", "members: 2500000"),
@@ -148,6 +149,7 @@ def test_the_data_page_documents_every_column_and_is_linked_from_every_page(samp
     assert 'href="../../du-lieu/index.html">Dữ liệu kết quả' in read(sample_site, "tinh/nghe-an/index.html")
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_the_sample_content_raises_no_warning(scratch):
     result = scratch.run("check", "--content", str(ROOT / "content"))
     assert result.returncode == 0
@@ -162,6 +164,7 @@ def conference(date: str, cluster: str, kind: str, results: str, period: str = "
             f"{f'period: {period}' + chr(10) if period else ''}results:\n{results}---\nNội dung.\n")
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_the_latest_conference_of_a_period_wins_and_gaps_stay_gaps(scratch):
     scratch.write("content/2021/2021-12-01-a.md", conference("2021-12-01", "bac-trung-bo", "tong-ket",
                                                              "  figures:\n    cooperatives: 3000\n    members: 90000\n"))
@@ -185,6 +188,7 @@ def test_the_latest_conference_of_a_period_wins_and_gaps_stay_gaps(scratch):
     assert '<title id="bieu-do-cooperatives-title">Hợp tác xã qua các năm (HTX), Cụm thi đua Bắc Trung Bộ</title>' in page
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_an_indicator_added_to_the_config_shows_everywhere(scratch):
     config = (scratch.root / "site_config.yaml").read_text(encoding="utf-8")
     config = config.replace("  loans_vnd: {label: Vốn vay giải ngân, unit: đồng}\n",
@@ -233,6 +237,7 @@ Nội dung.
 """
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_warnings_fire_on_slips_and_do_not_stop_the_build(scratch):
     config = (scratch.root / "site_config.yaml").read_text(encoding="utf-8")
     scratch.write("site_config.yaml", config.replace(
@@ -259,6 +264,7 @@ def test_warnings_fire_on_slips_and_do_not_stop_the_build(scratch):
     assert (scratch.output / "du-lieu/ket-qua.csv").is_file()
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_a_tenfold_drop_is_flagged_too_but_not_a_figure_reported_once(scratch):
     scratch.write("content/2024/2024-12-05-tdbb.md", WARNED.replace("25000", "200"))
     result = scratch.run("check")

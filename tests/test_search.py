@@ -197,6 +197,7 @@ def _write_generated_archive(root: Path, count: int) -> None:
                         encoding="utf-8")
 
 
+@pytest.mark.slow  # a generated archive indexed twice, and by lunr.py
 def test_every_group_of_a_generated_archive_equals_what_lunr_py_builder_makes_of_it(tmp_path, monkeypatch):
     _write_generated_archive(tmp_path, 320)
     monkeypatch.setattr(search, "GROUP", 100)

@@ -17,6 +17,7 @@ import pytest
 from archive.cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # each test runs build.py serve (and the form's Node backend) or signals one
 SECRET = "bí mật ngoài output"
 # s: the most a test waits for a preview to stop after SIGTERM. It stops within a second
 # (test_the_preview_stops_within_a_second_and_each_part_with_it); a preview that does not fails.

@@ -55,7 +55,7 @@ def _rendered_search(browser, output: Path, target: Path) -> Path:
     return target
 
 
-@pytest.mark.slow  # Java
+@pytest.mark.slow  # Java: the Nu HTML Checker
 def test_every_page_type_passes_the_nu_html_checker(full_site, browser, tmp_path):
     pages = sorted(full_site.rglob("*.html"))
     for name, relative in PAGE_TYPES.items():

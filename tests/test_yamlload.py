@@ -125,6 +125,7 @@ def _paths(data, path: tuple = ()) -> set[tuple]:
     return {p for step, value in children for p in {path + (step,)} | _paths(value, path + (step,))}
 
 
+@pytest.mark.slow  # 200 Hypothesis examples
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=documents, flow=st.booleans())
 def test_any_document_pyyaml_writes_loads_as_pyyaml_reads_it_with_a_line_for_every_key_and_item(data, flow):
