@@ -659,7 +659,7 @@ SHAPES = {
     "character references.html": lambda tags, lines, chars: _html("&amp;" * (tags - 4)),
     "comments.html": lambda tags, lines, chars: _html("<!-- x -->" * (tags - 4)),
     "photos in one figure.html": lambda tags, lines, chars: _html(
-        "<figure>" + '<img src="a.jpg" alt="Toàn cảnh">' * min(tags - 6, lines // 2 - 2) + "</figure>"),
+        "<figure>" + '<img src="a.jpg" alt="Toàn cảnh">' * min(tags - 6, lines // 2 - 2, chars // 14) + "</figure>"),
     "photos saved in the page.html": lambda tags, lines, chars: _html(
         '<p>Hội nghị.</p><img src="data:image/png;base64,' + "A" * (rawpage.MAX_PAGE_BYTES - 200) + '">'),
 }
@@ -689,7 +689,7 @@ OVER = [  # (file, its text, what the import says)
     ("lines.txt", lambda: "x\n" * (rawpage.MAX_PAGE_LINES + 1),
      "trang có 50.001 dòng, quá nhiều cho một trang tin (tối đa 50.000); chép riêng chữ của bài vào một tệp .txt"),
     ("text.txt", lambda: "y" * (rawpage.MAX_PAGE_CHARACTERS + 1),
-     "chữ của trang dài 500.001 ký tự, quá dài cho một bài (tối đa 500.000); chép riêng chữ của bài vào một tệp "
+     "chữ của trang dài 300.001 ký tự, quá dài cho một bài (tối đa 300.000); chép riêng chữ của bài vào một tệp "
      ".txt"),
     ("huge.html", lambda: "<p>" + "y" * rawpage.MAX_PAGE_BYTES,
      "5 MB là quá lớn cho một trang tin (tối đa 5 MB)"),

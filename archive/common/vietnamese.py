@@ -19,10 +19,25 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
     if len(decomposed) < 64:  # a name, a slug: one look at each character is quickest
         stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    else:  # a paragraph or a page: each distinct character looked at once, the marks dropped in one pass
-        marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
-        stripped = decomposed.translate(marks) if marks else decomposed
+    else:  # a sentence, a page: the marks dropped in one pass
+        stripped = decomposed.translate(_WITHOUT_MARKS)
     return unicodedata.normalize("NFC", stripped)
+
+
+class _WithoutMarks(dict[int, "str | None"]):
+    """str.translate's table for fold(): a combining mark to nothing, any other character to itself, each
+    made the first time the character is met (the first 65.536 kept: a page of every character of
+    Unicode is no reason to hold them all)."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = None if unicodedata.combining(char) else char
+        if len(self) < 65536:
+            self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
 
 
 def slugify(text: str) -> str:

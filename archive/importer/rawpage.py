@@ -23,7 +23,7 @@ from ..common.vietnamese import fold, format_number
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # the file
 MAX_PAGE_TAGS = 60_000  # '<' and '&' of an HTML page: its elements, comments and character references at most
 MAX_PAGE_LINES = 50_000  # the lines of text (the page's, or those its HTML makes)
-MAX_PAGE_CHARACTERS = 500_000  # the text in them: a long conference report is some 50.000
+MAX_PAGE_CHARACTERS = 300_000  # the text in them: a long conference report is some 50.000
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm")
 

@@ -101,7 +101,9 @@ class _OneToOne(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         folded = fold(char)
-        self[code] = one = folded if len(folded) == 1 else char.lower()[:1] or char
+        one = folded if len(folded) == 1 else char.lower()[:1] or char
+        if len(self) < 65536:  # (a page of every character of Unicode is no reason to hold them all)
+            self[code] = one
         return one
 
 
