@@ -186,19 +186,35 @@ def _alive(group: int) -> list[str]:
     return found
 
 
+def _stopped_while_writing(corpus: Path, leftovers: set[Path]) -> subprocess.Popen:
+    """A build in a session of its own, frozen (SIGSTOP to its whole group) once it has written 50
+    files into its temporary folder and while that folder is still there: a signal sent now lands
+    mid-build, however loaded the machine. (Frozen too late, it finished first: start another.)"""
+    for _ in range(3):
+        process = _start(corpus, start_new_session=True)
+        fresh = lambda: list(set(_staging(corpus)) - leftovers)  # noqa: E731
+        assert _wait_for(lambda: _written(fresh()) >= 50 or process.poll() is not None, 60), \
+            "the build never started writing"
+        os.killpg(process.pid, signal.SIGSTOP)
+        if process.poll() is None and fresh():
+            return process
+        os.killpg(process.pid, signal.SIGCONT)
+        process.communicate(timeout=300)
+    raise AssertionError("three builds in a row ended before they could be stopped while writing")
+
+
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_signal_ends_the_workers_and_removes_the_temporary_folder(corpus, signame):
     output = corpus / "output"
     _build(corpus)
     before = snapshot(output)
     leftovers = set(_staging(corpus))
-    process = _start(corpus, start_new_session=True)
-    drawing = lambda: _written(list(set(_staging(corpus)) - leftovers)) >= 50  # noqa: E731
-    assert _wait_for(drawing, 60), "the build never started writing"
+    process = _stopped_while_writing(corpus, leftovers)
     if signame == "SIGINT":  # Ctrl+C in a terminal: the whole process group, workers included
         os.killpg(process.pid, signal.SIGINT)
     else:
         process.send_signal(getattr(signal, signame))
+    os.killpg(process.pid, signal.SIGCONT)
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0
     assert "Traceback" not in err.decode(), err.decode()
