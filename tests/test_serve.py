@@ -5,11 +5,14 @@ the server exactly as written, unnormalised by any client.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,7 +156,6 @@ class _Tab:
         import asyncio
         import json
         import queue
-        import threading
 
         from tornado.websocket import websocket_connect
 
@@ -258,34 +260,45 @@ def _gone(port: int, path: str) -> bool:
     return True
 
 
-@pytest.fixture
-def live_preview(tmp_path):
-    """build.py serve on a 30-article corpus; yields (site folder, port, tab, output lines so far)."""
-    import threading
-
-    from bench.corpus import write_corpus
-
-    site = tmp_path / "site"
-    write_corpus(30, site)
-    port = _free_port()
+@contextlib.contextmanager
+def _preview(site: Path, port: int) -> Iterator[tuple[subprocess.Popen, list[str]]]:
+    """build.py serve in site, once it serves on port: (the process, its output lines so far).
+    Stopped on leaving (SIGTERM, then SIGKILL past STOP_WAIT), unless the test stopped it first."""
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
                               cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
     reader.start()
-    tab = None
     try:
         _wait_until_serving(server, port, 60, lambda: "".join(lines))
-        tab = _Tab(port, "/")
-        yield site, port, tab, lines
+        yield server, lines
     finally:
-        if tab:
-            tab.close()
-        server.terminate()
-        server.wait(timeout=STOP_WAIT)
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=STOP_WAIT)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         reader.join(timeout=10)
         server.stdout.close()
+
+
+@pytest.fixture
+def live_preview(tmp_path):
+    """build.py serve on a 30-article corpus; yields (site folder, port, tab, output lines so far)."""
+    from bench.corpus import write_corpus
+
+    site = tmp_path / "site"
+    write_corpus(30, site)
+    port = _free_port()
+    with _preview(site, port) as (_, lines):
+        tab = _Tab(port, "/")
+        try:
+            yield site, port, tab, lines
+        finally:
+            tab.close()
 
 
 def _article_url(article: Path) -> str:
@@ -407,46 +420,33 @@ def test_the_preview_stops_within_a_second_and_each_part_with_it(tmp_path):
 
     site = new_site(tmp_path / "site")
     port = _free_pair()  # (the form's backend at the next port)
-    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
-                              cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    lines: list[str] = []
-    import threading
-
-    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
-    reader.start()
-    tab = None
-    try:
-        _wait_until_serving(server, port, 60, lambda: "".join(lines))
+    with _preview(site.root, port) as (server, lines):
         assert any(line.startswith("Biểu mẫu biên tập") for line in lines), lines  # the backend started
         backend = _children(server.pid)
         assert len(backend) == 1, backend
         tab = _Tab(port, "/")
-        article = site.content / "2023/2023-12-01-trung-du-bac-bo.md"
-        article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Sửa ", 1), encoding="utf-8")
-        tab.reloads()
-        deadline = time.monotonic() + EDIT_WAIT
-        while not any(line.startswith("Đã lưu") for line in lines):  # the whole rebuild done
-            assert time.monotonic() < deadline, "".join(lines)
-            time.sleep(0.05)
-        cached = _cache_files(site.root)  # as the first build saved them: the edit is in memory only
-        started = time.monotonic()
-        server.terminate()
-        returncode = server.wait(timeout=30)
-        took = time.monotonic() - started
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
-        reader.join(timeout=10)
-        server.stdout.close()
-        if tab:
+        try:
+            article = site.content / "2023/2023-12-01-trung-du-bac-bo.md"
+            article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Sửa ", 1),
+                               encoding="utf-8")
+            tab.reloads()
+            deadline = time.monotonic() + EDIT_WAIT
+            while not any(line.startswith("Đã lưu") for line in lines):  # the whole rebuild done
+                assert time.monotonic() < deadline, "".join(lines)
+                time.sleep(0.05)
+            cached = _cache_files(site.root)  # as the first build saved them: the edit is in memory only
+            started = time.monotonic()
+            server.terminate()
+            returncode = server.wait(timeout=30)
+            took = time.monotonic() - started
+            closed_by_the_preview = tab.closed.wait(5)  # (before the test's own close() below)
+        finally:
             tab.close()
     assert took < 1.0, f"the preview took {took:.2f} s to stop"
     assert returncode == 0, "".join(lines)
     assert not any(Path(f"/proc/{pid}").exists() for pid in backend), "the form's backend was not reaped"
     assert _cache_files(site.root) != cached, "the caches were not saved"
-    assert tab.closed.is_set(), "the tab's connection was left open"
+    assert closed_by_the_preview, "the tab's connection was left open"
     assert not _locked(site.root) and not list(site.root.glob(".output.*.tmp"))
     assert "Traceback" not in "".join(lines) and "Error" not in "".join(lines), "".join(lines)
 
@@ -486,7 +486,6 @@ def test_stopping_gives_each_part_of_the_preview_until_one_deadline(tmp_path):
     """A backend deaf to SIGTERM, a build that goes on and a watcher that does not look up: the
     stop still ends within its bound, the backend killed, the caches left as they were."""
     import signal
-    import threading
 
     from archive.make.pipeline import Caches, Memory, Options
     from archive.preview.serve import _STOP_SIGNALS, _STOP_WITHIN, _Board, _Rebuilder, _stop, _Tabs
