@@ -19,9 +19,10 @@ test: lint node_modules/.installed browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
-# form backend, preview server, signal, killed build, large corpus or long build; pyproject.toml).
+# form backend, preview server, signal, killed build, large corpus or long build; pyproject.toml),
+# on every core (pytest-xdist).
 quick: lint node_modules/.installed
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" -n auto $(PYTEST_ARGS)
 
 # Style, complexity and types (configured in pyproject.toml); the first step of make test.
 lint: $(VENV)/.installed $(VENV)/.test-installed

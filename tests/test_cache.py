@@ -117,6 +117,7 @@ def test_a_hostile_pickle_runs_when_unpickled_and_when_signed_with_the_users_key
     assert marker.exists()
 
 
+@pytest.mark.slow  # whole-site builds, each in a process of its own
 @pytest.mark.parametrize("how", ["unsigned", "signed with another key", "altered"])
 def test_a_hostile_entry_in_every_cache_file_is_ignored_and_nothing_runs(scratch, tmp_path, how):
     scratch.write("content/2023/2023-12-02-thu-hai.md", ARTICLE.replace("title: ", "title: Thứ hai ", 1)
@@ -225,6 +226,7 @@ KEY_CASES = [
 ]
 
 
+@pytest.mark.slow  # whole-site builds, each in a process of its own
 @pytest.mark.parametrize("name, spoil, says", KEY_CASES, ids=[case[0] for case in KEY_CASES])
 def test_a_key_that_cannot_be_trusted_is_one_warning_and_the_cache_is_left_alone(scratch, tmp_path, name, spoil,
                                                                                   says):
@@ -280,6 +282,7 @@ UNWRITABLE = [
 ]
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 @pytest.mark.parametrize("name, errno_name, cached", UNWRITABLE, ids=[case[0] for case in UNWRITABLE])
 def test_a_cache_that_cannot_be_written_is_one_warning_and_the_site_is_built(scratch, monkeypatch, capsys, name,
                                                                              errno_name, cached):

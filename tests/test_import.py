@@ -673,6 +673,7 @@ def _import(scratch, page: Path) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.slow  # each page imported in a process of its own, at the size limit
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_a_page_of_any_shape_at_the_limits_is_imported_and_the_import_ends(scratch, name):
     page = scratch.write(name, SHAPES[name](rawpage.MAX_PAGE_TAGS, rawpage.MAX_PAGE_LINES,
@@ -699,6 +700,7 @@ OVER = [  # (file, its text, what the import says)
 ]
 
 
+@pytest.mark.slow  # pages at and over the size limits
 @pytest.mark.parametrize("name, text, message", OVER, ids=[case[0] for case in OVER])
 def test_a_page_over_a_limit_is_refused_in_one_line_and_the_next_is_imported(scratch, name, text, message):
     scratch.write(name, text())

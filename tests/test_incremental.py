@@ -195,6 +195,7 @@ def test_the_fingerprint_reads_the_files_rglob_finds(tmp_path):
     assert _files(tmp_path) == [".hidden", "a/b/x.md", "link.md"]
 
 
+@pytest.mark.slow  # a 60-article corpus, built several times
 def test_a_page_missing_or_altered_in_output_is_made_again(corpus, capsys):
     """"Nothing changed" is said only when output/ holds every file the last build left, each as
     it left it (its size, modification time and inode): one deleted, one edited in place and one
@@ -220,6 +221,7 @@ def test_a_page_missing_or_altered_in_output_is_made_again(corpus, capsys):
     assert capsys.readouterr().out.startswith("Không có gì thay đổi từ lần xây dựng trước")
 
 
+@pytest.mark.slow  # whole-site builds: more than half a second of CPU
 def test_a_page_missing_from_output_is_made_again_by_build_py(scratch):
     """As the issue found it: delete a page from output/ and run build.py."""
     assert scratch.run().returncode == 0

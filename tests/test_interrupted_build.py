@@ -9,6 +9,7 @@ exactly the previous site or exactly the new one, never a mix.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import signal
 import subprocess
@@ -190,11 +191,13 @@ def _stopped_while_writing(corpus: Path, leftovers: set[Path]) -> subprocess.Pop
     """A build in a session of its own, frozen (SIGSTOP to its whole group) once it has written 50
     files into its temporary folder and while that folder is still there: a signal sent now lands
     mid-build, however loaded the machine. (Frozen too late, it finished first: start another.)"""
+    def fresh() -> list[Path]:
+        return list(set(_staging(corpus)) - leftovers)
+
     for _ in range(3):
         process = _start(corpus, start_new_session=True)
-        fresh = lambda: list(set(_staging(corpus)) - leftovers)  # noqa: E731
-        assert _wait_for(lambda: _written(fresh()) >= 50 or process.poll() is not None, 60), \
-            "the build never started writing"
+        writing = functools.partial(lambda build: _written(fresh()) >= 50 or build.poll() is not None, process)
+        assert _wait_for(writing, 60), "the build never started writing"
         os.killpg(process.pid, signal.SIGSTOP)
         if process.poll() is None and fresh():
             return process

@@ -615,6 +615,7 @@ def test_a_file_in_the_wrong_place_is_a_warning_with_the_fix(scratch, monkeypatc
     assert (scratch.output / page).is_file()  # the address comes from date:, wherever the file is
 
 
+@pytest.mark.slow  # a config of 200,000 provinces, loaded in a process of its own
 def test_the_config_checks_are_linear_in_its_size(tmp_path):
     """200.000 provinces and a chain of 20.000 successors: each check looked names up in lists (40.000
     provinces took 85 s, worse than linear). It must end, in a subprocess given a minute (how fast is not
