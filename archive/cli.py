@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Callable, Iterable, NoReturn
 
 from .common.messages import say
-from .common.problems import BuildFailed, Refused, did_you_mean, print_problems
+from .common.problems import BuildFailed, Refused, StoppedAfterReplacing, did_you_mean, print_problems
 from .common.vietnamese import format_number
 from .make.pipeline import Options, build, check
 
@@ -196,8 +196,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(refusal, file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
-        print(say("cli.stopped", output=options.output), file=sys.stderr)
-        return 128 + stop.signum if isinstance(stop, Stopped) else 130
+        replaced = isinstance(stop, StoppedAfterReplacing)
+        print(say("cli.stopped_replaced" if replaced else "cli.stopped", output=options.output), file=sys.stderr)
+        interrupt = stop.interrupt if isinstance(stop, StoppedAfterReplacing) else stop
+        return 128 + interrupt.signum if isinstance(interrupt, Stopped) else 130
     print_problems(report.warnings)
     if report.unchanged:
         print(say("cli.unchanged", output=options.output, seconds=format_number(round(report.seconds, 1))))

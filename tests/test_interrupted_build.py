@@ -189,20 +189,28 @@ def _alive(group: int) -> list[str]:
 
 def _stopped_while_writing(corpus: Path, leftovers: set[Path]) -> subprocess.Popen:
     """A build in a session of its own, frozen (SIGSTOP to its whole group) once it has written 50
-    files into its temporary folder and while that folder is still there: a signal sent now lands
-    mid-build, however loaded the machine. (Frozen too late, it finished first: start another.)"""
+    files into its temporary folder and while output/ is still the previous site: a signal sent
+    now lands mid-build, however loaded the machine. (The temporary folder outlives the swap: it
+    is exchanged with output/ and then holds the previous site while that is deleted; so output/'s
+    own inode says whether the swap happened. Frozen too late, the build finished: start another.)"""
+    previous = (corpus / "output").stat().st_ino
+
     def fresh() -> list[Path]:
         return list(set(_staging(corpus)) - leftovers)
+
+    def swapped() -> bool:
+        return (corpus / "output").stat().st_ino != previous
 
     for _ in range(3):
         process = _start(corpus, start_new_session=True)
         writing = functools.partial(lambda build: _written(fresh()) >= 50 or build.poll() is not None, process)
         assert _wait_for(writing, 60), "the build never started writing"
         os.killpg(process.pid, signal.SIGSTOP)
-        if process.poll() is None and fresh():
+        if process.poll() is None and fresh() and not swapped():
             return process
         os.killpg(process.pid, signal.SIGCONT)
         process.communicate(timeout=300)
+        previous = (corpus / "output").stat().st_ino
     raise AssertionError("three builds in a row ended before they could be stopped while writing")
 
 
@@ -219,7 +227,7 @@ def test_a_signal_ends_the_workers_and_removes_the_temporary_folder(corpus, sign
         process.send_signal(getattr(signal, signame))
     os.killpg(process.pid, signal.SIGCONT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode != 0
+    assert process.returncode != 0, err.decode()
     assert "Traceback" not in err.decode(), err.decode()
     assert _wait_for(lambda: not _alive(process.pid), 10), f"still running: {_alive(process.pid)}"
     assert set(_staging(corpus)) <= leftovers, "the temporary folder was left behind"

@@ -121,6 +121,38 @@ def test_an_operating_system_error_is_one_line_and_output_stays(scratch, monkeyp
     assert not list(scratch.root.glob(".output.*.tmp"))
 
 
+def _interrupt(*_: object, **__: object) -> None:
+    raise KeyboardInterrupt  # as Ctrl+C does, at that point
+
+
+STOPS = [  # (where Ctrl+C comes, what output/ then holds, what the editor is told)
+    ("while the pages are put in place", "archive.make.output.exchange", "old", "giữ nguyên như trước"),
+    ("while the previous site is deleted", "archive.make.output._delete", "new", "đã là bản mới vừa xây dựng"),
+    ("while the caches are saved", "archive.make.pipeline._remember_build", "new", "đã là bản mới vừa xây dựng"),
+]
+
+
+@pytest.mark.parametrize("name, where, holds, says", STOPS, ids=[case[0] for case in STOPS])
+def test_a_stop_says_what_output_holds(scratch, monkeypatch, capsys, name, where, holds, says):
+    """Ctrl+C once the new site is in place never says output/ was left as it was."""
+    monkeypatch.chdir(scratch.root)
+    assert main([]) == 0
+    old = scratch.snapshot()
+    article = scratch.content / "2023/2023-12-01-trung-du-bac-bo.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Sửa ", 1), encoding="utf-8")
+    capsys.readouterr()
+    monkeypatch.setattr(where, _interrupt)
+    assert main([]) == 130
+    err = capsys.readouterr().err.splitlines()
+    assert err == [line for line in err if line.startswith("Đã dừng; output ")] and len(err) == 1, err
+    assert says in err[0], err
+    monkeypatch.undo()
+    assert (scratch.snapshot() == old) == (holds == "old")
+    assert ("Sửa " in (scratch.output / "index.html").read_text(encoding="utf-8")) == (holds == "new")
+    assert main([]) == 0  # and the next build ends what was left
+    assert not list(scratch.root.glob(".output.*.tmp"))
+
+
 @pytest.mark.parametrize("errno_name", ["EIO", "EACCES"])
 def test_an_article_the_system_will_not_read_is_reported_as_a_problem(scratch, monkeypatch, capsys, errno_name):
     from archive.site import content

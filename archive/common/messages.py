@@ -526,6 +526,8 @@ MESSAGES: dict[str, str] = {
     "cli.no_errors_warnings": "Không có lỗi, {count} cảnh báo.",
     "cli.failed": "Không xây dựng được: {count} lỗi. {output} giữ nguyên như trước.",
     "cli.stopped": "Đã dừng; {output} giữ nguyên như trước.",
+    "cli.stopped_replaced": "Đã dừng; {output} đã là bản mới vừa xây dựng, chỉ việc dọn bản cũ và lưu bộ nhớ đệm "
+                            "bị bỏ dở (lần xây dựng sau làm tiếp).",
     "cli.unchanged": "Không có gì thay đổi từ lần xây dựng trước; {output} giữ nguyên ({seconds} s)",
     "cli.built": "{pages} trang, {seconds} s",
     "cli.missing_package": "Python này thiếu gói '{package}' của dự án. Chạy 'make serve' hoặc 'make test' một "

@@ -84,6 +84,16 @@ class Refused(Exception):
     system): one line saying what and what to do; nothing was written."""
 
 
+class StoppedAfterReplacing(KeyboardInterrupt):
+    """Ctrl+C or a signal once output/ held the new site (while the previous one was deleted, or the
+    caches saved): the new site stays, the rest is left for the next build. `interrupt` is what
+    stopped it."""
+
+    def __init__(self, interrupt: KeyboardInterrupt):
+        super().__init__(*interrupt.args)
+        self.interrupt = interrupt
+
+
 def print_problems(problems: Iterable[Problem]) -> None:
     """Every problem on a line of the terminal's error stream, as the editor reads it."""
     for problem in problems:

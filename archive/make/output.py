@@ -26,6 +26,7 @@ from ..common.system import exchange
 
 class Sink(Protocol):
     workers_may_write: bool  # whether worker processes may put files into it (else all is made here)
+    replaced: bool  # whether output/ holds files of this build already (a stop can no longer leave it as it was)
 
     def put(self, relative: str, data: bytes) -> None: ...  # a file of these bytes
     def copy(self, relative: str, source: Path) -> None: ...  # a copy of that file
@@ -159,6 +160,7 @@ class Staging:
             shutil.rmtree(stale, ignore_errors=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=".tmp", dir=self.out_dir.parent))
         self.made: set[Path] = {self.path}  # folders made (by this process)
+        self.replaced = False
 
     def _target(self, relative: str) -> Path:
         target = self.path / relative
@@ -189,6 +191,7 @@ class Staging:
         a build that starts meanwhile deletes it too, as a leftover."""
         self.path.chmod(0o755)
         if self.out_dir.exists() and exchange(self.path, self.out_dir):
+            self.replaced = True
             _delete(self.path, background=files >= BACKGROUND_DELETE_FROM)  # now the previous site
             return
         if self.out_dir.exists():  # no atomic exchange here: two renames, old copy kept until the end
@@ -199,9 +202,11 @@ class Staging:
             except OSError:
                 os.rename(previous, self.out_dir)  # the old site back in its place
                 raise
+            self.replaced = True
             shutil.rmtree(previous)
         else:
             os.rename(self.path, self.out_dir)
+            self.replaced = True
 
     def abandon(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -240,6 +245,7 @@ class InPlace:
         self.files: dict[str, bytes | Path] = {}  # made, not yet written
         self.kept: set[str] = set()  # kept or written
         self.pid = os.getpid()
+        self.replaced = False
 
     def put(self, relative: str, data: bytes) -> None:
         assert os.getpid() == self.pid, "InPlace keeps the files in memory: no worker may write to it"
@@ -260,6 +266,7 @@ class InPlace:
                 changed += _copy_if_changed(data, self.out_dir / relative)
             else:
                 changed += _replace_if_changed(self.out_dir / relative, data)
+            self.replaced = self.replaced or changed > 0
         self.kept |= self.files.keys()
         self.files.clear()
         return changed
@@ -268,6 +275,7 @@ class InPlace:
         self.write()
         for relative in self.last - self.kept:
             path = self.out_dir / relative
+            self.replaced = True
             path.unlink(missing_ok=True)
             for folder in path.parents:  # folders left empty go too
                 if folder == self.out_dir or any(folder.iterdir()):
@@ -282,6 +290,7 @@ class Discard:
     """Where `check` sends the files it makes: nowhere."""
 
     workers_may_write = True
+    replaced = False
 
     def put(self, relative: str, data: bytes) -> None:
         pass

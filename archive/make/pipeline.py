@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from ..common.digest import digest
 from ..common.messages import say
-from ..common.problems import BuildFailed, Problem, Refused
+from ..common.problems import BuildFailed, Problem, Refused, StoppedAfterReplacing
 from ..site import content, markup, validate
 from ..site.config import SiteConfig, load_config
 from ..site.content import SourceFile, list_content, read_article, shown_path, unreadable
@@ -563,16 +563,21 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
         made, workers = make_site(site, options.templates, sink, caches, last, progress, written)
         sink.commit(len(made.files))
         warnings += results.check(site)  # (after the pages: the live preview's tab is reloading)
-    except BaseException:
+    except BaseException as error:
         sink.abandon()
         if memory is not None:
             memory.made = None  # what output/ holds is no longer known for sure: the next build starts afresh
+        if isinstance(error, KeyboardInterrupt) and sink.replaced:
+            raise StoppedAfterReplacing(error) from error
         raise
     caches.trim()
     if memory is not None:
         memory.made, memory.output = made, _output_stamp(options.output)
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
-        warnings += _keep_for_next(options, caches, fingerprint, warnings)
+        try:
+            warnings += _keep_for_next(options, caches, fingerprint, warnings)
+        except KeyboardInterrupt as error:  # output/ holds the new site: only the caches go unsaved
+            raise StoppedAfterReplacing(error) from error
     warnings = caches.take_warnings() + warnings
     return Report(len(made.files), time.perf_counter() - started, tuple(warnings), workers=workers,
                   pages=made.pages(), drawn=made.drawn)
