@@ -27,11 +27,17 @@ pytestmark = pytest.mark.slow  # signals and killed builds, each a whole corpus 
 
 
 
+def _as_from_a_terminal() -> None:
+    # Ctrl+C reaches a command typed in a terminal; a shell's background job (`make test &`, a CI
+    # runner's) ignores SIGINT, and so would every build started from it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(root: Path, *args: str, stderr=subprocess.PIPE, **popen) -> subprocess.Popen:
     # --no-cache: every build does all its work, so the kill points fall inside it.
     # ARCHIVE_WORKERS=2: the pages are drawn by worker processes even on one core.
     return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--no-cache", *args], cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=stderr,
+                            stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=_as_from_a_terminal,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVE_WORKERS": "2"}, **popen)
 
 
@@ -86,30 +92,36 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_never_a_mix(corp
     assert new != old
 
     total = len(new)
-    leftovers: set[Path] = set()  # a killed build's folder, which the next build removes
 
-    def fresh() -> list[Path]:
-        return [folder for folder in _staging(corpus) if folder not in leftovers]
-
-    points = {
-        "while loading (10%)": lambda: False, "while rendering (50%)": lambda: False,
-        "as the temporary folder appears": lambda: bool(fresh()),
-        "with a quarter written": lambda: _written(fresh()) >= total // 4,
-        "with most written": lambda: _written(fresh()) >= total * 9 // 10,
-        "with every file written": lambda: _written(fresh()) >= total,
-        "around the swap (95%)": lambda: False, "around the swap (100%)": lambda: False,
-    }
-    limits = {"while loading (10%)": 0.1, "while rendering (50%)": 0.5, "around the swap (95%)": 0.95,
-              "around the swap (100%)": 1.0}
-    outcomes = {}
-    for name, ready in points.items():
-        leftovers = set(_staging(corpus))
-        process = _start(corpus)
-        outcomes[name] = _kill_when(process, ready, seconds * limits.get(name, 2.0))
+    def site() -> str:
         after = snapshot(output) if output.exists() else {}
-        assert after in (old, new), f"killed {name}: output/ is a mix of the old and new site"
-        outcomes[name] += ", old site" if after == old else ", new site"
-    assert sum(outcome.startswith("killed") for outcome in outcomes.values()) >= 5, outcomes
+        return "old site" if after == old else "new site" if after == new else "a mix of the old and new site"
+
+    # Frozen at the point, then killed: each of these is reached in every run, however loaded the machine.
+    frozen = {
+        "as the temporary folder appears": lambda fresh: bool(fresh),
+        "with a quarter written": lambda fresh: _written(fresh) >= total // 4,
+        "with most written": lambda fresh: _written(fresh) >= total * 9 // 10,
+    }
+    outcomes = {}
+    for name, ready in frozen.items():
+        process = _frozen_before_the_swap(corpus, set(_staging(corpus)), ready)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        outcomes[name] = f"killed, {site()}"
+    # Killed at a share of a clean build's time, or once every file is written: wherever the build
+    # then is, before the swap or after it (or it finished first).
+    def all_written(leftovers: set[Path]) -> bool:
+        return _written([folder for folder in _staging(corpus) if folder not in leftovers]) >= total
+
+    timed = {"while loading (10%)": 0.1, "while rendering (50%)": 0.5, "with every file written": 2.0,
+             "around the swap (95%)": 0.95, "around the swap (100%)": 1.0}
+    for name, share in timed.items():
+        ready = functools.partial(all_written, set(_staging(corpus))) if name == "with every file written" \
+            else (lambda: False)
+        outcomes[name] = f"{_kill_when(_start(corpus), ready, seconds * share)}, {site()}"
+    assert all(outcomes[name] == "killed, old site" for name in frozen), outcomes
+    assert all(outcome.endswith(("old site", "new site")) for outcome in outcomes.values()), outcomes
 
     _build(corpus)
     assert snapshot(output) == new
@@ -187,31 +199,27 @@ def _alive(group: int) -> list[str]:
     return found
 
 
-def _stopped_while_writing(corpus: Path, leftovers: set[Path]) -> subprocess.Popen:
-    """A build in a session of its own, frozen (SIGSTOP to its whole group) once it has written 50
-    files into its temporary folder and while output/ is still the previous site: a signal sent
-    now lands mid-build, however loaded the machine. (The temporary folder outlives the swap: it
-    is exchanged with output/ and then holds the previous site while that is deleted; so output/'s
-    own inode says whether the swap happened. Frozen too late, the build finished: start another.)"""
-    previous = (corpus / "output").stat().st_ino
-
+def _frozen_before_the_swap(corpus: Path, leftovers: set[Path], ready) -> subprocess.Popen:
+    """A build in a session of its own, frozen (SIGSTOP to its whole group) once ready(its new
+    temporary folders) holds and while output/ is still the previous site: a signal or a kill sent
+    now lands at that point of the build, however loaded the machine. (The temporary folder
+    outlives the swap: it is exchanged with output/ and then holds the previous site while that is
+    deleted; so output/'s own inode says whether the swap happened. Frozen too late, the build
+    finished: start another.)"""
     def fresh() -> list[Path]:
         return list(set(_staging(corpus)) - leftovers)
 
-    def swapped() -> bool:
-        return (corpus / "output").stat().st_ino != previous
-
-    for _ in range(3):
+    for _ in range(5):
+        previous = (corpus / "output").stat().st_ino
         process = _start(corpus, start_new_session=True)
-        writing = functools.partial(lambda build: _written(fresh()) >= 50 or build.poll() is not None, process)
-        assert _wait_for(writing, 60), "the build never started writing"
+        reached = functools.partial(lambda build: ready(fresh()) or build.poll() is not None, process)
+        assert _wait_for(reached, 60), "the build never got there"
         os.killpg(process.pid, signal.SIGSTOP)
-        if process.poll() is None and fresh() and not swapped():
+        if process.poll() is None and ready(fresh()) and (corpus / "output").stat().st_ino == previous:
             return process
         os.killpg(process.pid, signal.SIGCONT)
         process.communicate(timeout=300)
-        previous = (corpus / "output").stat().st_ino
-    raise AssertionError("three builds in a row ended before they could be stopped while writing")
+    raise AssertionError("five builds in a row ended before they could be stopped there")
 
 
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
@@ -220,7 +228,7 @@ def test_a_signal_ends_the_workers_and_removes_the_temporary_folder(corpus, sign
     _build(corpus)
     before = snapshot(output)
     leftovers = set(_staging(corpus))
-    process = _stopped_while_writing(corpus, leftovers)
+    process = _frozen_before_the_swap(corpus, leftovers, lambda fresh: _written(fresh) >= 50)
     if signame == "SIGINT":  # Ctrl+C in a terminal: the whole process group, workers included
         os.killpg(process.pid, signal.SIGINT)
     else:
