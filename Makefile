@@ -15,8 +15,9 @@ build: $(VENV)/.installed node_modules/.installed
 check: $(VENV)/.installed
 	$(PY) build.py check
 
+# Every test, on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs them in this one process.
 test: lint node_modules/.installed browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
 # form backend, preview server, signal, killed build, large corpus or long build; pyproject.toml),
