@@ -2,6 +2,7 @@
 give exactly what a clean build in one process gives."""
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -229,4 +230,25 @@ def test_a_page_missing_from_output_is_made_again_by_build_py(scratch):
     done = scratch.run()
     assert done.returncode == 0 and not done.stdout.startswith("Không có gì thay đổi"), done.stdout
     assert (scratch.output / "index.html").is_file()
+    assert scratch.run().stdout.startswith("Không có gì thay đổi")
+
+
+@pytest.mark.slow  # three builds of a scratch site, each a process of its own
+@pytest.mark.parametrize("library", ["Markdown", "MarkupSafe"])  # imported by the build; required by Jinja2
+def test_a_library_of_another_version_is_not_taken_for_nothing_changed(scratch, tmp_path, library):
+    """"Nothing changed" is not said once a library the build uses is installed in another version
+    (here a distribution of that name ahead of the installed one on the path, with its plug-ins), nor when that
+    other version is gone again: each time the cache and the pages are made with what is installed."""
+    assert scratch.run().returncode == 0
+    assert scratch.run().stdout.startswith("Không có gì thay đổi")
+    installed = importlib.metadata.distribution(library)
+    other = tmp_path / "other" / f"{library.lower()}-99.0.dist-info"
+    other.mkdir(parents=True)
+    (other / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {library}\nVersion: 99.0\n", encoding="utf-8")
+    (other / "entry_points.txt").write_text(installed.read_text("entry_points.txt") or "", encoding="utf-8")
+    replaced = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=scratch.root, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": f"{other.parent}{os.pathsep}{ROOT}"})
+    assert replaced.returncode == 0, replaced.stderr
+    assert not replaced.stdout.startswith("Không có gì thay đổi"), replaced.stdout
+    assert not scratch.run().stdout.startswith("Không có gì thay đổi")  # the installed version again
     assert scratch.run().stdout.startswith("Không có gì thay đổi")

@@ -594,8 +594,11 @@ def check(options: Options) -> list[Problem]:
 # --- Nothing changed since the last build from the command line ----------------------------------
 
 def _fingerprint(options: Options) -> str:
-    """A hash of everything a build reads: when it matches the last build's, output/ is already right."""
-    parts: list[str | bytes] = [repr(options), str(options.output.resolve())]
+    """A hash of everything a build reads: when it matches the last build's, output/ is already right.
+    The code is this package's files and what the caches' keys hold besides (cache.code_digest of
+    the build: the interpreter and the version of every library the build imports, and of those
+    they require), so a library replaced by another version builds again."""
+    parts: list[str | bytes] = [repr(options), str(options.output.resolve()), code_digest(sys.modules[__name__])]
     if options.content.is_dir():
         list_content(options.content)  # a link out of content/ or a FIFO there is said, never hidden by this
     for folder in (options.content, options.templates, CODE):
