@@ -107,6 +107,9 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_never_a_mix(corp
     for name, ready in frozen.items():
         process = _frozen_before_the_swap(corpus, set(_staging(corpus)), ready)
         process.send_signal(signal.SIGKILL)
+        # A worker frozen before it could ask to die with the build sees, once thawed, that the
+        # build is gone, and ends (parallel._bound_to); none keeps the build's output open.
+        os.killpg(process.pid, signal.SIGCONT)
         process.communicate(timeout=30)
         outcomes[name] = f"killed, {site()}"
     # Killed at a share of a clean build's time, or once every file is written: wherever the build
