@@ -181,7 +181,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.command == "import":
             from .importer.draft import import_pages  # BeautifulSoup is needed only here
 
-            return import_pages([Path(file) for file in args.files], args.config, args.out or args.content, args.content)
+            pages = [Path(file) for file in args.files]
+            return import_pages(pages, args.config, args.out or args.content, args.content)
         if args.command == "check":
             warnings = check(options)
             print_problems(warnings)
