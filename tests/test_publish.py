@@ -3,7 +3,9 @@ publish DEST` copies output/ with rsync, only what changed, and refuses a DEST t
 the config's publish: section makes the published form's Decap backend for GitHub or GitLab."""
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import yaml
 
 from archive.cli import main
 from archive.make.publish import is_remote
-from conftest import ScratchSite, new_site, snapshot
+from conftest import ScratchSite, _QuietHandler, _QuietServer, new_site, snapshot
 from test_safety import UNSAFE_OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,3 +212,43 @@ def test_a_wrong_publish_section_is_reported_exactly(scratch, monkeypatch, capsy
     line = next(number for number, row in enumerate(text.splitlines(), start=1) if number >= first and marker in row)
     assert main(["check"]) == 1
     assert f"site_config.yaml:{line}: {message}" in capsys.readouterr().err.splitlines()
+
+
+# --- Decap itself takes the generated backend ------------------------------------------------------
+
+@pytest.fixture
+def host_folder(tmp_path):
+    """A folder served over HTTP on 127.0.0.1, as a web server serves the published site."""
+    folder = tmp_path / "www"
+    folder.mkdir()
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.mark.parametrize("publish, login", [
+    ("publish: {host: github, repository: lien-minh-htx/luu-tru}\n", "Đăng nhập bằng GitHub"),
+    ("publish: {host: gitlab, repository: lien-minh-htx/luu-tru, app_id: 7a1b2c}\n", "Đăng nhập bằng GitLab"),
+], ids=["github", "gitlab"])
+def test_decap_on_the_published_site_offers_the_git_hosts_login(scratch, host_folder, page, publish, login):
+    """The published form's page with its config.yml: Decap checks the config against its own schema
+    and shows its host's login button; a backend it does not take shows its configuration error."""
+    _form(scratch, publish)
+    folder, url = host_folder
+    shutil.copytree(scratch.output, folder, dirs_exist_ok=True)
+    page.goto(url + "admin/")
+    page.get_by_role("button", name=login).wait_for(timeout=20000)
+    assert "Lỗi cấu hình" not in page.content() and "Error loading the CMS configuration" not in page.content()
+
+    config = folder / "admin/config.yml"
+    broken = yaml.safe_load(config.read_text(encoding="utf-8"))
+    broken["backend"]["name"] = broken["backend"]["name"] + "-x"  # (a backend Decap does not have)
+    config.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    page.goto(url + "admin/")
+    page.get_by_text("Error loading the CMS configuration").or_(page.get_by_text("Lỗi cấu hình")).first.wait_for(
+        timeout=20000)
+    assert page.get_by_role("button", name=login).count() == 0
