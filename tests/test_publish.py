@@ -159,7 +159,9 @@ def _form(site: ScratchSite, publish: str) -> dict:
      {"name": "github", "repo": "lien-minh-htx/luu-tru", "branch": "main", "base_url": "https://auth.example.org"}),
     ("publish:\n  host: gitlab\n  repository: lien-minh/web/luu-tru\n  branch: xuat-ban\n  app_id: 7a1b2c\n",
      {"name": "gitlab", "repo": "lien-minh/web/luu-tru", "branch": "xuat-ban", "auth_type": "pkce", "app_id": "7a1b2c"}),
-], ids=["github", "github through an OAuth proxy", "gitlab (PKCE)"])
+    ("publish: {host: gitlab, repository: a/b, app_id: 123456}\n",
+     {"name": "gitlab", "repo": "a/b", "branch": "main", "auth_type": "pkce", "app_id": "123456"}),
+], ids=["github", "github through an OAuth proxy", "gitlab (PKCE)", "gitlab, an id of digits"])
 def test_the_published_forms_backend_is_made_from_publish_in_decaps_documented_shape(scratch, publish, backend):
     form = _form(scratch, publish)
     assert form["backend"] == backend

@@ -369,6 +369,8 @@ def _publish(given: Any, report: Report) -> Publish | None:
         if key not in _PUBLISH_KEYS:
             report(("publish", key), say("config.unknown"), did_you_mean(str(key), _PUBLISH_KEYS))
     settings = {"branch": "main", "app_id": "", "auth_url": ""} | dict(given)
+    if isinstance(settings["app_id"], int) and not isinstance(settings["app_id"], bool):
+        settings["app_id"] = str(settings["app_id"])  # (an id of digits only reads as a number in YAML)
     problems = _publish_problems(settings, given)
     for key, message, suggestion in problems:
         report(("publish", key), message, suggestion)
