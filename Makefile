@@ -56,16 +56,19 @@ browser:
 	  echo "Installing Java for the Nu HTML Checker"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q default-jre-headless; }
 
-# make publish copies with rsync; the hosting tests also serve the site with Debian's nginx.
+# make publish copies with rsync; the hosting tests also serve the site with Debian's nginx and Apache.
 rsync:
 	@command -v rsync >/dev/null || { \
 	  echo "Installing rsync for make publish"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q rsync; }
 
 hosting: rsync
-	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	@test -x /usr/sbin/nginx || { \
 	  echo "Installing Debian's nginx for the hosting tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nginx-light; }
+	@test -x /usr/sbin/apache2 || { \
+	  echo "Installing Debian's Apache (apache2-bin: no service of its own) for the hosting tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q apache2-bin; }
 
 clean:
 	rm -rf output .output.* .cache
