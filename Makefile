@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test quick lint browser clean
+.PHONY: serve build check publish test quick lint browser hosting rsync clean
 
 serve: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py serve --port $(PORT)
@@ -15,8 +15,14 @@ build: $(VENV)/.installed node_modules/.installed
 check: $(VENV)/.installed
 	$(PY) build.py check
 
+# Copy the built site to a web server: DEST is a folder or host:path (docs/publishing.md).
+publish:
+	@test -n "$(DEST)" || { echo "make publish: cần DEST=THƯ_MỤC hoặc DEST=máy:đường/dẫn (docs/publishing.md)" >&2; exit 2; }
+	@$(MAKE) --no-print-directory build rsync
+	$(PY) build.py publish '$(DEST)'
+
 # Every test, on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs them in this one process.
-test: lint node_modules/.installed browser
+test: lint node_modules/.installed browser hosting
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
@@ -51,6 +57,20 @@ browser:
 	@command -v java >/dev/null || { \
 	  echo "Installing Java for the Nu HTML Checker"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q default-jre-headless; }
+
+# make publish copies with rsync; the hosting tests also serve the site with Debian's nginx and Apache.
+rsync:
+	@command -v rsync >/dev/null || { \
+	  echo "Installing rsync for make publish"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q rsync; }
+
+hosting: rsync
+	@test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the hosting tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nginx-light; }
+	@test -x /usr/sbin/apache2 || { \
+	  echo "Installing Debian's Apache (apache2-bin: no service of its own) for the hosting tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q apache2-bin; }
 
 clean:
 	rm -rf output .output.* .cache

@@ -66,9 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python build.py", description=say("cli.description"), formatter_class=_Formatter,
                      add_help=False)
     given = parser.add_argument_group(say("cli.positionals"))
-    given.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "import"),
+    given.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "import", "publish"),
                        help=say("cli.command"))
-    given.add_argument("files", nargs="*", type=Path, metavar=say("cli.metavar.file"), help=say("cli.files"))
+    given.add_argument("files", nargs="*", metavar=say("cli.metavar.file"), help=say("cli.files"))
     options = parser.add_argument_group(say("cli.options"))
     options.add_argument("-h", "--help", action="help", help=say("cli.help"))
     options.add_argument("--out", type=Path, metavar=say("cli.metavar.dir"), help=say("cli.out"))
@@ -157,8 +157,22 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signum, handler)
 
 
+def _publish(options: Options, dest: str) -> int:
+    from .make.pipeline import CODE
+    from .make.publish import publish
+
+    done = publish(options.output, dest, {"source.content": options.content, "source.templates": options.templates,
+                                          "source.config": options.config}, CODE)
+    print(say("cli.published", output=options.output, dest=dest, sent=format_number(done.sent),
+              deleted=format_number(done.deleted), kept=format_number(done.files - done.sent),
+              files=format_number(done.files)))
+    return 0
+
+
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if args.files and args.command != "import":
+    if args.command == "publish" and len(args.files) != 1:
+        parser.error(say("cli.publish_one", count=len(args.files)))
+    if args.files and args.command not in ("import", "publish"):
         parser.error(say("cli.files_only_import", file=args.files[0], command=args.command))
     options = Options(config=args.config, content=args.content, templates=args.templates,
                       cache=None if args.no_cache else Path(".cache"),
@@ -167,13 +181,16 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.command == "import":
             from .importer.draft import import_pages  # BeautifulSoup is needed only here
 
-            return import_pages(args.files, args.config, args.out or args.content, args.content)
+            pages = [Path(file) for file in args.files]
+            return import_pages(pages, args.config, args.out or args.content, args.content)
         if args.command == "check":
             warnings = check(options)
             print_problems(warnings)
             count = format_number(len(warnings))
             print(say("cli.no_errors_warnings", count=count) if warnings else say("cli.no_errors"))
             return 0
+        if args.command == "publish":
+            return _publish(options, args.files[0])
         if args.command == "serve":
             from .preview.serve import serve  # livereload is needed only here
 

@@ -24,6 +24,10 @@ NOT_RUN = {
     "make quick": "the suite's fast tier, this test included",
     ".venv/bin/python build.py serve": "serves until stopped (tests/test_serve.py, tests/test_live.py)",
     ".venv/bin/python build.py import FILE…": "a synopsis: FILE… stands for the pages, which run below with real ones",
+    ".venv/bin/python build.py publish DEST": "a synopsis: DEST stands for a web server's folder (tests/test_publish.py "
+                                              "publishes to scratch folders)",
+    "make publish DEST=/var/www/luu-tru": "copies into a web server's folder (tests/test_publish.py: build.py publish)",
+    "make publish DEST=deploy@www.example.org:/var/www/luu-tru/": "copies to another machine over ssh",
 }
 
 # The pages that shown import commands name, as the labelled import cases hold them.

@@ -669,12 +669,12 @@ def test_a_tag_written_otherwise_or_with_a_slip_is_a_warning_naming_the_tag_othe
 
 
 @pytest.mark.parametrize("args, message", [
-    (["biuld"], "python build.py: lỗi: lệnh không có: biuld (chọn một trong build, check, serve, import) "
+    (["biuld"], "python build.py: lỗi: lệnh không có: biuld (chọn một trong build, check, serve, import, publish) "
                 "(gợi ý: có phải 'build'?)"),
-    (["imoprt"], "python build.py: lỗi: lệnh không có: imoprt (chọn một trong build, check, serve, import) "
+    (["imoprt"], "python build.py: lỗi: lệnh không có: imoprt (chọn một trong build, check, serve, import, publish) "
                  "(gợi ý: có phải 'import'?)"),
     (["--no-cahce"], "python build.py: lỗi: tham số không hiểu được: --no-cahce (gợi ý: có phải '--no-cache'?)"),
-    (["kiemtra"], "python build.py: lỗi: lệnh không có: kiemtra (chọn một trong build, check, serve, import)"),
+    (["kiemtra"], "python build.py: lỗi: lệnh không có: kiemtra (chọn một trong build, check, serve, import, publish)"),
 ])
 def test_a_mistyped_command_or_option_gets_the_one_meant(capsys, args, message):
     with pytest.raises(SystemExit) as exit:

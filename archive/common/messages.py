@@ -172,6 +172,16 @@ MESSAGES: dict[str, str] = {
     "config.pattern.slash": "mẫu kết thúc bằng '/'",
     "config.same_label": "tên {label} cũng là tên của {other}, tính bằng {other_unit}, còn chỉ tiêu này tính bằng "
                          "{unit}",
+    "config.publish": "bảng {{host: github hoặc gitlab, repository: chủ/kho, branch: nhánh}}",
+    "config.publish.host": "nơi giữ kho mã: github hoặc gitlab",
+    "config.publish.repository": "tên kho trên máy chủ git, dạng chủ/tên-kho (như 'lien-minh-htx/luu-tru')",
+    "config.publish.repository.fix": "chép phần sau tên máy chủ trong địa chỉ của kho",
+    "config.publish.branch": "tên nhánh git mà CI xây dựng (như 'main')",
+    "config.publish.app_id": "Application ID của ứng dụng OAuth trên GitLab (đăng nhập PKCE)",
+    "config.publish.app_id.fix": "tạo ứng dụng trong User Settings → Applications của GitLab, bỏ chọn "
+                                 "Confidential, quyền api, rồi chép Application ID vào đây",
+    "config.publish.only": "thiết lập này chỉ dùng khi host là {host}",
+    "config.publish.auth_url": "địa chỉ https:// của máy chủ OAuth cho đăng nhập GitHub",
     "config.same_label.fix": "đặt tên riêng hoặc dùng cùng đơn vị",
     # warnings of the figures (results)
     "figure.tiny_money": "{value} đồng là quá ít cho {label}",
@@ -197,6 +207,21 @@ MESSAGES: dict[str, str] = {
     "output.contains": "chứa",
     "output.inside": "{output}: --output: cần một thư mục ngoài thư mục bài, mẫu trang và mã, nhưng thư mục này "
                      "nằm trong {name} ({source}); không có gì bị đụng tới, hãy chọn --output khác, như output",
+    "publish.is_file": "{output}: nơi chép: cần một thư mục cho bản công bố, nhưng đây là một tệp; không có gì bị "
+                       "đụng tới, hãy chọn nơi chép khác",
+    "publish.holds": "{output}: nơi chép: cần một thư mục riêng cho bản công bố, nhưng thư mục này {what} {name} "
+                     "({source}), thứ mà việc chép (rsync --delete) sẽ xóa; không có gì bị đụng tới, hãy chọn một "
+                     "thư mục riêng, như /var/www/luu-tru, hoặc máy:đường/dẫn",
+    "publish.inside": "{output}: nơi chép: cần một thư mục ngoài thư mục bài, mẫu trang, mã và trang đã xây dựng, "
+                      "nhưng thư mục này nằm trong {name} ({source}); không có gì bị đụng tới, hãy chọn một thư mục "
+                      "riêng, như /var/www/luu-tru",
+    "publish.nothing_built": "{output}: chưa có trang đã xây dựng (không có index.html); chạy 'python build.py' "
+                             "trước (make publish tự làm việc này)",
+    "publish.no_rsync": "chưa cài rsync; cài nó ('apt-get install rsync'; make publish tự cài)",
+    "publish.waiting": "Đang có lần xây dựng khác ghi {output}; chờ nó xong rồi mới chép…",
+    "publish.failed": "{dest}: rsync không chép được: {detail}; nơi chép có thể mới được chép một phần, chạy lại "
+                      "khi đã sửa",
+    "source.output": "trang đã xây dựng",
     "source.content": "thư mục bài",
     "source.templates": "thư mục mẫu trang",
     "source.config": "tệp cấu hình",
@@ -496,6 +521,8 @@ MESSAGES: dict[str, str] = {
         "          lại trình duyệt mỗi khi content/, templates/ hay tệp cấu hình thay đổi\n"
         "  import  làm một bài nháp (draft: true) từ mỗi trang tin được chỉ ra (.txt chữ của\n"
         "          trang hoặc .html đã lưu), vào --out THƯ_MỤC (mặc định: thư mục bài)\n"
+        "  publish NƠI_CHÉP  chép output/ tới một thư mục hoặc máy:đường/dẫn bằng rsync, chỉ các\n"
+        "          tệp đã đổi; xóa ở đó những gì output/ không có\n"
     ),
     "cli.usage": "cách dùng: ",
     "cli.positionals": "tham số",
@@ -507,7 +534,7 @@ MESSAGES: dict[str, str] = {
     "cli.unrecognized": "tham số không hiểu được: {arguments}",
     "cli.invalid_value": "giá trị không hợp lệ: {value}",
     "cli.command": "việc cần làm (mặc định: build)",
-    "cli.files": "import: các trang tin (.txt hoặc .html) cần làm thành bài nháp",
+    "cli.files": "import: các trang tin (.txt hoặc .html) cần làm thành bài nháp; publish: nơi chép",
     "cli.out": "import: nơi ghi bản nháp (mặc định: thư mục --content)",
     "cli.config": "tệp thiết lập của trang (mặc định: site_config.yaml)",
     "cli.content": "thư mục các bài Markdown (mặc định: content)",
@@ -522,6 +549,9 @@ MESSAGES: dict[str, str] = {
     "cli.metavar.host": "ĐỊA_CHỈ",
     "cli.bad_port": "cần một cổng từ 1 đến 65535, nhưng ghi {value}",
     "cli.files_only_import": "chỉ lệnh 'import' nhận tệp, nhưng có {file} sau '{command}'",
+    "cli.publish_one": "lệnh 'publish' cần đúng một nơi chép (thư mục hoặc máy:đường/dẫn), nhưng có {count}",
+    "cli.published": "Đã chép {output} tới {dest}: {sent} tệp gửi đi, {deleted} tệp xóa, {kept} tệp như cũ "
+                     "(trong {files} tệp)",
     "cli.no_errors": "Không có lỗi.",
     "cli.no_errors_warnings": "Không có lỗi, {count} cảnh báo.",
     "cli.failed": "Không xây dựng được: {count} lỗi. {output} giữ nguyên như trước.",

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ..common.messages import MESSAGES, say
-from ..site.config import SiteConfig
+from ..site.config import Publish, SiteConfig
 
 FOLDER = "admin/"  # where the form is published
 SCRIPTS = "static/decap/"  # Decap's script, with the site's other scripts
@@ -45,9 +45,9 @@ def files(config: SiteConfig) -> dict[str, bytes]:
 def form_config(config: SiteConfig) -> dict[str, Any]:
     """Decap CMS's configuration: one collection, the articles, with every field of the content model."""
     return {
-        # The published site's backend; docs/form.md shows it for each git host. The preview's local
-        # backend replaces it (index.html).
-        "backend": {"name": "git-gateway", "branch": "main"},
+        # The published site's backend, from the config's publish: section (docs/form.md). The
+        # preview's local backend replaces it (index.html).
+        "backend": backend(config.publish),
         "locale": "vi",
         "site_url": config.base_url,
         "media_folder": f"{CONTENT}/images",
@@ -75,6 +75,20 @@ def form_config(config: SiteConfig) -> dict[str, Any]:
             "fields": _fields(config),
         }],
     }
+
+
+def backend(publish: Publish | None) -> dict[str, str]:
+    """Decap's backend for the git host the site is published from, in the shape its documentation
+    gives for each (decapcms.org/docs: github-backend, gitlab-backend, backends-overview); without a
+    publish: section, git-gateway (Netlify Identity) on main."""
+    if publish is None:
+        return {"name": "git-gateway", "branch": "main"}
+    found = {"name": publish.host, "repo": publish.repository, "branch": publish.branch}
+    if publish.host == "gitlab":  # logins from the browser, with the OAuth application's id
+        found |= {"auth_type": "pkce", "app_id": publish.app_id}
+    elif publish.auth_url:  # GitHub's logins go through an OAuth proxy (Netlify's by default)
+        found["base_url"] = publish.auth_url
+    return found
 
 
 def _fields(config: SiteConfig) -> list[dict[str, Any]]:

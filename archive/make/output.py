@@ -118,15 +118,17 @@ def _vcs_root(start: Path) -> Path | None:
     return None
 
 
-def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path) -> None:
+def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path, publishing: bool = False) -> None:
     """Refuse (problems.Refused) an output folder whose replacement would lose a file: one that is
     a regular file, is or holds a source (the content, the templates, the config file, the code,
     a VCS root, the home folder), or lies inside the content, the templates or the code.
     The build replaces output/ whole, so any of these would be deleted. `sources` is keyed by the
-    catalogue's name of each source ("source.content", …)."""
+    catalogue's name of each source ("source.content", …). `publishing`: the folder is where
+    `build.py publish` copies output/ to, deleting what output/ lacks (the same rule, its own
+    words; a folder inside the sources named there, output/ among them, is refused too)."""
     out = out_dir.resolve()
     if out.exists() and not out.is_dir():
-        raise Refused(say("output.is_file", output=out_dir))
+        raise Refused(say("publish.is_file" if publishing else "output.is_file", output=out_dir))
     held = {name: path.resolve() for name, path in sources.items()}
     held["source.code"] = code
     home = os.path.expanduser("~")
@@ -138,10 +140,12 @@ def refuse_unsafe_output(out_dir: Path, sources: dict[str, Path], code: Path) ->
     for name, source in held.items():
         if out == source or out in source.parents:
             what = say("output.is" if out == source else "output.contains")
-            raise Refused(say("output.holds", output=out_dir, what=what, name=say(name), source=source))
-    for name in ("source.content", "source.templates", "source.code"):
+            raise Refused(say("publish.holds" if publishing else "output.holds", output=out_dir, what=what,
+                              name=say(name), source=source))
+    for name in ("source.content", "source.templates", "source.code", *(sources if publishing else ())):
         if held[name] in out.parents:
-            raise Refused(say("output.inside", output=out_dir, name=say(name), source=held[name]))
+            raise Refused(say("publish.inside" if publishing else "output.inside", output=out_dir, name=say(name),
+                              source=held[name]))
 
 
 class Staging:

@@ -43,7 +43,7 @@ _URL_FIELDS = {
     "tag": {"tag"},
 }
 _KEYS = {"title", "description", "base_url", "language", "timezone", "per_page", "urls",
-         "clusters", "kinds", "indicators", "provinces", "provinces_2025", "successors"}
+         "clusters", "kinds", "indicators", "provinces", "provinces_2025", "successors", "publish"}
 _REQUIRED = ("title", "base_url", "clusters", "kinds", "indicators", "provinces")
 
 
@@ -65,6 +65,19 @@ class Successor:
 
 
 @dataclass(frozen=True)
+class Publish:
+    """Where the published site's web form saves (publish: in site_config.yaml): the git host, the
+    repository on it and the branch its CI builds; for GitLab the OAuth application's id (PKCE
+    logins), for GitHub the OAuth proxy's address, when there is one."""
+
+    host: str  # "github" or "gitlab"
+    repository: str  # owner/name (GitLab: group/subgroup/name too)
+    branch: str
+    app_id: str = ""
+    auth_url: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     path: str
     title: str
@@ -80,6 +93,7 @@ class SiteConfig:
     provinces: tuple[str, ...]  # every known name, pre- and post-2025
     raw: Mapping[str, Any]  # the file as loaded, for templates that want more
     successors: Mapping[str, Successor] = field(default_factory=dict)  # province merged away -> its successor
+    publish: Publish | None = None  # the git host the published form saves to; None: no publish: section
 
     @functools.cached_property
     def known_provinces(self) -> frozenset[str]:
@@ -124,6 +138,7 @@ def load_config(path: Path) -> SiteConfig:
     successors = _successors(data.get("successors", {}), provinces, report)
     language = _text(data, "language", report, "vi")
     timezone = _text(data, "timezone", report, "Asia/Ho_Chi_Minh")
+    publish = _publish(data["publish"], report) if "publish" in data else None
     if problems:
         raise BuildFailed(problems)
     return SiteConfig(
@@ -131,6 +146,7 @@ def load_config(path: Path) -> SiteConfig:
         timezone=timezone, per_page=per_page, urls=MappingProxyType(urls), clusters=MappingProxyType(clusters),
         kinds=MappingProxyType(kinds), indicators=MappingProxyType(indicators),
         provinces=tuple(provinces), raw=MappingProxyType(data), successors=MappingProxyType(successors),
+        publish=publish,
     )
 
 
@@ -334,6 +350,59 @@ def _successors(given: Any, provinces: list[str], report: Report) -> dict[str, S
     for cycle in _cycles(successors):
         report(("successors", cycle[0]), say("successors.cycle", cycle=" → ".join(cycle)))
     return successors
+
+
+PUBLISH_HOSTS = ("github", "gitlab")
+_PUBLISH_KEYS = {"host", "repository", "branch", "app_id", "auth_url"}
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+")  # owner/name; GitLab: group/subgroup/name
+_BRANCH = re.compile(r"(?!/|.*(?:\.\.|//|@\{|\.lock$|/$|\.$))[^\s~^:?*\[\\]+")  # git check-ref-format's rules
+_AUTH_URL = re.compile(r"https://[^\s/?#]+[^\s?#]*")
+
+
+def _publish(given: Any, report: Report) -> Publish | None:
+    """publish: {host: github|gitlab, repository: owner/name, branch: main}; GitLab needs app_id
+    (its logins are PKCE, from the browser, with no server of ours), GitHub may name auth_url."""
+    if not isinstance(given, dict):
+        report(("publish",), expected(say("config.publish"), given))
+        return None
+    for key in given:
+        if key not in _PUBLISH_KEYS:
+            report(("publish", key), say("config.unknown"), did_you_mean(str(key), _PUBLISH_KEYS))
+    settings = {"branch": "main", "app_id": "", "auth_url": ""} | dict(given)
+    if isinstance(settings["app_id"], int) and not isinstance(settings["app_id"], bool):
+        settings["app_id"] = str(settings["app_id"])  # (an id of digits only reads as a number in YAML)
+    problems = _publish_problems(settings, given)
+    for key, message, suggestion in problems:
+        report(("publish", key), message, suggestion)
+    if problems or set(given) - _PUBLISH_KEYS:
+        return None
+    return Publish(settings["host"], settings["repository"], settings["branch"], app_id=settings["app_id"],
+                   auth_url=settings["auth_url"].rstrip("/"))
+
+
+def _publish_problems(settings: dict[str, Any], given: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """What is wrong with each setting of publish: (key, message, suggestion)."""
+    host, repository, branch = settings.get("host"), settings.get("repository"), settings["branch"]
+    app_id, auth_url = settings["app_id"], settings["auth_url"]
+    problems = []
+    if host not in PUBLISH_HOSTS:
+        problems.append(("host", expected(say("config.publish.host"), host),
+                         did_you_mean(str(host), PUBLISH_HOSTS) if host is not None else ""))
+    if not isinstance(repository, str) or not _REPOSITORY.fullmatch(repository):
+        problems.append(("repository", expected(say("config.publish.repository"), repository),
+                         say("config.publish.repository.fix")))
+    if not isinstance(branch, str) or not _BRANCH.fullmatch(branch):
+        problems.append(("branch", expected(say("config.publish.branch"), branch), ""))
+    if host == "gitlab" and (not isinstance(app_id, str) or not app_id.strip()):
+        problems.append(("app_id", expected(say("config.publish.app_id"), app_id or None),
+                         say("config.publish.app_id.fix")))
+    if host == "github" and "app_id" in given:
+        problems.append(("app_id", say("config.publish.only", host="gitlab"), ""))
+    if host == "gitlab" and "auth_url" in given:
+        problems.append(("auth_url", say("config.publish.only", host="github"), ""))
+    elif not isinstance(auth_url, str) or (auth_url and not _AUTH_URL.fullmatch(auth_url)):
+        problems.append(("auth_url", expected(say("config.publish.auth_url"), auth_url), ""))
+    return problems
 
 
 _SUGGESTIONS = 50  # (a config of 40.000 successors all unknown would otherwise compare each with every province)
