@@ -71,6 +71,7 @@ def write(target: Path, size: int = SIZE) -> list[Article]:
     ours = yaml.safe_load((ROOT / "site_config.yaml").read_text(encoding="utf-8"))
     config["provinces_2025"] = ours["provinces_2025"]
     config["successors"] = ours["successors"]
+    config["search_aliases"] = ours["search_aliases"]
     (target / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
     shutil.copytree(ROOT / "templates", target / "templates", dirs_exist_ok=True)
