@@ -410,6 +410,14 @@ MESSAGES: dict[str, str] = {
     "successors.cycle": "các tỉnh kế tục nối thành vòng tròn: {cycle}; chuỗi sáp nhập phải dừng ở một tỉnh còn tồn tại",
     "successors.old_name": "'{name}' đã thuộc '{successor}' từ ngày {since}, trước ngày họp {date}",
     "successors.write_instead": "viết '{successor}'",
+    # search_aliases: the short forms readers type for a province ("HCM", "BR-VT"), for search
+    "aliases.not_mapping": "cần một bảng tỉnh: [các cách viết tắt], ví dụ TP Hồ Chí Minh: [HCM, TPHCM], "
+                           "nhưng có {value}",
+    "aliases.unknown": "tỉnh '{name}' không có trong danh sách provinces hay provinces_2025",
+    "aliases.not_list": "cần một danh sách cách viết tắt, ví dụ [HCM, TPHCM], nhưng có {value}",
+    "aliases.form": "cần một cách viết tắt có chữ hoặc số, ví dụ HCM, nhưng có {value}",
+    "aliases.twice": "cách viết '{form}' đã dùng cho '{other}'; mỗi cách viết chỉ trỏ tới một tỉnh",
+    "aliases.twice.fix": "bỏ một trong hai dòng",
     # --- web form for articles (/admin/): labels and hints, the local editing backend ------
     "form.collection": "Bài viết",
     "form.collection_singular": "bài viết",

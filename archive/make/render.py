@@ -144,6 +144,7 @@ class RobotsContext(NamedTuple):
 
 class SearchContext(NamedTuple):
     manifest: search.Manifest
+    words: search.QueryWords
     clusters: tuple[Entry, ...]
     years: tuple[Entry, ...]
     provinces: tuple[Entry, ...]
@@ -363,7 +364,7 @@ def _changed(page: Page) -> dt.datetime | None:
 def search_page(site: Site, manifest: search.Manifest) -> Page:
     """The search page, which embeds the search index's manifest (see search.manifest)."""
     return Page(site.config.urls["search"] + "index.html", "search.html", SearchContext(
-        manifest=manifest, clusters=tuple(map(Entry.of, site.clusters)),
+        manifest=manifest, words=search.query_words(site.config), clusters=tuple(map(Entry.of, site.clusters)),
         years=tuple(map(Entry.of, site.years)), provinces=tuple(map(Entry.of, site.provinces)),
         trail=(("Tìm kiếm", site.config.urls["search"]),)))
 

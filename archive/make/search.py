@@ -73,6 +73,7 @@ from lunr.token import Token
 from ..common.digest import digest
 from ..common.vietnamese import format_date
 from ..site import content, validate
+from ..site.config import SiteConfig
 from ..site.model import Conference, Site
 from .cache import Store, code_digest
 
@@ -248,8 +249,10 @@ def plain_body(markdown_text: str) -> str:
 
 
 def _fields(conference: Conference) -> dict[str, str]:
+    # the conference's year, and the year it reviews when that differs (a review of 2012 held in January 2013)
+    years = dict.fromkeys((str(conference.date.year), str(conference.period)))
     meta = [conference.cluster.name, conference.kind, conference.location, conference.author,
-            conference.source.name if conference.source else "", str(conference.date.year),
+            conference.source.name if conference.source else "", *years,
             *(p.name for p in conference.provinces), *conference.tags, *conference.other_names]
     return {
         "title": prepare(conference.title),
@@ -711,6 +714,35 @@ def manifest(groups: list[list[str]]) -> Manifest:
     number = {key: n for n, key in enumerate(keys)}
     return {"keys": keys, "groups": [[number[key] for key in group] for group in groups],
             "perFile": RESULTS_PER_FILE, "filters": f"{SCRIPT_DIR}/filters.js", "firstCode": FIRST_CODE}
+
+
+class QueryWords(TypedDict):
+    """What the search page reads a query's words with (see query_words)."""
+
+    aliases: dict[str, str]
+    merged: dict[str, list[str]]
+
+
+def _key(text: str) -> str:
+    """A name as the search page compares typed words with it: its words as the index keeps them,
+    folded and lower-case, one space between."""
+    return " ".join(fold(normal(word)) for word in words(prepare(text)) if normal(word))
+
+
+def query_words(config: SiteConfig) -> QueryWords:
+    """The search page's table of other names: each short form of search_aliases, and every province
+    of more than one word written as one ("daklak"), -> the name it stands for; and each province
+    merged away -> [its name, its successor's, the day as dd/mm/yyyy, the day's year], which the page
+    names when a query asks for the old name in a year after that day."""
+    aliases: dict[str, str] = {}
+    for name in config.provinces:
+        joined = _key(name).replace(" ", "")
+        if joined != _key(name):
+            aliases.setdefault(joined, name)
+    aliases.update({_key(form): name for form, name in config.search_aliases.items()})
+    merged = {_key(old): [old, successor.name, successor.since.strftime("%d/%m/%Y"), str(successor.since.year)]
+              for old, successor in config.successors.items()}
+    return {"aliases": aliases, "merged": merged}
 
 
 def lunr_script() -> Path:

@@ -43,7 +43,7 @@ _URL_FIELDS = {
     "tag": {"tag"},
 }
 _KEYS = {"title", "description", "base_url", "language", "timezone", "per_page", "urls",
-         "clusters", "kinds", "indicators", "provinces", "provinces_2025", "successors", "publish"}
+         "clusters", "kinds", "indicators", "provinces", "provinces_2025", "successors", "search_aliases", "publish"}
 _REQUIRED = ("title", "base_url", "clusters", "kinds", "indicators", "provinces")
 
 
@@ -93,6 +93,7 @@ class SiteConfig:
     provinces: tuple[str, ...]  # every known name, pre- and post-2025
     raw: Mapping[str, Any]  # the file as loaded, for templates that want more
     successors: Mapping[str, Successor] = field(default_factory=dict)  # province merged away -> its successor
+    search_aliases: Mapping[str, str] = field(default_factory=dict)  # a short form readers type -> its province
     publish: Publish | None = None  # the git host the published form saves to; None: no publish: section
 
     @functools.cached_property
@@ -136,6 +137,7 @@ def load_config(path: Path) -> SiteConfig:
     indicators = _indicators(_mapping(data, "indicators", report), report)
     provinces = _provinces(data, report)
     successors = _successors(data.get("successors", {}), provinces, report)
+    search_aliases = _search_aliases(data.get("search_aliases", {}), provinces, report)
     language = _text(data, "language", report, "vi")
     timezone = _text(data, "timezone", report, "Asia/Ho_Chi_Minh")
     publish = _publish(data["publish"], report) if "publish" in data else None
@@ -146,7 +148,7 @@ def load_config(path: Path) -> SiteConfig:
         timezone=timezone, per_page=per_page, urls=MappingProxyType(urls), clusters=MappingProxyType(clusters),
         kinds=MappingProxyType(kinds), indicators=MappingProxyType(indicators),
         provinces=tuple(provinces), raw=MappingProxyType(data), successors=MappingProxyType(successors),
-        publish=publish,
+        search_aliases=MappingProxyType(search_aliases), publish=publish,
     )
 
 
@@ -403,6 +405,37 @@ def _publish_problems(settings: dict[str, Any], given: Mapping[str, Any]) -> lis
     elif not isinstance(auth_url, str) or (auth_url and not _AUTH_URL.fullmatch(auth_url)):
         problems.append(("auth_url", expected(say("config.publish.auth_url"), auth_url), ""))
     return problems
+
+
+def _search_aliases(given: Any, provinces: list[str], report: Report) -> dict[str, str]:
+    """search_aliases: {province: [the short forms readers type for it]}, every province known, every
+    form a word or a few (compared without case or diacritics), no form standing for two provinces."""
+    if not isinstance(given, dict):
+        report(("search_aliases",), say("aliases.not_mapping", value=describe(given)))
+        return {}
+    known = set(provinces)
+    aliases: dict[str, str] = {}
+    owner: dict[str, str] = {}  # a form, folded -> the province it was first given for
+    for name, forms in given.items():
+        where = ("search_aliases", name)
+        if name not in known:
+            report(where, say("aliases.unknown", name=name), _closest(name, provinces))
+            continue
+        if not isinstance(forms, list):
+            report(where, say("aliases.not_list", value=describe(forms)))
+            continue
+        for index, form in enumerate(forms):
+            if not isinstance(form, str) or not any(char.isalnum() for char in form):
+                report((*where, index), say("aliases.form", value=describe(form)))
+                continue
+            key = " ".join(re.split(r"[\s-]+", fold(form).strip()))  # ("BR-VT" is "br vt", as search reads it)
+            if key in owner and owner[key] != name:
+                report((*where, index), say("aliases.twice", form=form, other=owner[key]),
+                       say("aliases.twice.fix"))
+                continue
+            owner[key] = name
+            aliases[form.strip()] = name
+    return aliases
 
 
 _SUGGESTIONS = 50  # (a config of 40.000 successors all unknown would otherwise compare each with every province)

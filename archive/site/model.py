@@ -277,11 +277,13 @@ def merger_day(config: SiteConfig, name: str) -> dt.date | None:
 
 
 def other_names(config: SiteConfig, name: str, day: dt.date) -> tuple[str, ...]:
-    """The other names of the place a province named on day: what it became later, and the provinces
-    merged into it by then (searching either name finds the article)."""
+    """The other names of the place a province named on day: what it had become by then (a conference
+    held after the day that still names the old province), and the provinces merged into it by then
+    (searching either name finds the article, and neither name reaches the other before the day)."""
     found: list[str] = []
     current = name
-    while current in config.successors and config.successors[current].name not in found + [name]:
+    while (current in config.successors and config.successors[current].since <= day
+           and config.successors[current].name not in found + [name]):
         current = config.successors[current].name
         found.append(current)
     todo = [name]
