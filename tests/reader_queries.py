@@ -2,7 +2,7 @@
 
     python tests/reader_queries.py DIR [N]
 
-The corpus is tests/gen_corpus.py's archive format (articles shaped like real ones) (N articles,
+The corpus is bench/articles.py's archive format (articles shaped like real ones) (N articles,
 1,500 by default: three groups of the search index would take the suite too
 long; the generator's seed is fixed, so the same N gives the same articles),
 with the config's 2025 merger (provinces_2025, successors) added from the
@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR = Path(__file__).resolve().parent / "gen_corpus.py"  # the real-shaped corpus generator, stdlib only
+GENERATOR = ROOT / "bench" / "articles.py"  # the real-shaped corpus generator, stdlib only
 SIZE = 1500
 
 
