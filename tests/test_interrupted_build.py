@@ -8,9 +8,11 @@ exactly the previous site or exactly the new one, never a mix.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,17 +35,25 @@ def _as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _start(root: Path, *args: str, stderr=subprocess.PIPE, **popen) -> subprocess.Popen:
-    # --no-cache: every build does all its work, so the kill points fall inside it.
+def _at_low_priority() -> None:
+    _as_from_a_terminal()
+    os.nice(19)
+
+
+def _start(root: Path, *args: str, stderr=subprocess.PIPE, cache: bool = False, preexec_fn=_as_from_a_terminal,
+           **popen) -> subprocess.Popen:
+    # --no-cache: every build does all its work, so the kill points fall inside it (with the
+    # cache, after a build of its own, a build makes only what changed).
     # ARCHIVE_WORKERS=2: the pages are drawn by worker processes even on one core.
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--no-cache", *args], cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=_as_from_a_terminal,
+    flags = [] if cache else ["--no-cache"]
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), *flags, *args], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=preexec_fn,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVE_WORKERS": "2"}, **popen)
 
 
-def _build(root: Path, *args: str) -> float:
+def _build(root: Path, *args: str, cache: bool = False) -> float:
     started = time.monotonic()
-    process = _start(root, *args)
+    process = _start(root, *args, cache=cache)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err.decode()
     return time.monotonic() - started
@@ -128,7 +138,38 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one_never_a_mix(corp
 
     _build(corpus)
     assert snapshot(output) == new
-    assert _staging(corpus) == [], "the next build left temporary folders behind"
+    # (it deletes the killed builds' folders in the background, as the previous site after a swap)
+    assert _wait_for(lambda: _staging(corpus) == [], 10), "the next build left temporary folders behind"
+
+
+def test_a_killed_build_of_the_changes_leaves_the_previous_site(tmp_path):
+    """A build with the cache after one of its own makes only what changed and links the rest
+    from output/ into its temporary folder: killed there, output/ is the previous site, whole."""
+    root = tmp_path / "site"
+    write_corpus(200, root)
+    output = root / "output"
+    _build(root, cache=True)
+    old = snapshot(output)
+    article = sorted((root / "content").rglob("*.md"))[7]
+    article.write_text(article.read_text(encoding="utf-8") + "\nMột câu thêm vào.\n", encoding="utf-8")
+    _build(root, "--output", str(tmp_path / "expected"))
+    new = snapshot(tmp_path / "expected")
+    assert new != old
+
+    frozen = {
+        "as the temporary folder appears": bool,
+        "with part of the site linked": lambda fresh: _written(fresh) >= 50,
+    }
+    for name, ready in frozen.items():
+        process = _frozen_before_the_swap(root, set(_staging(root)), ready, cache=True)
+        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGCONT)
+        process.communicate(timeout=30)
+        assert snapshot(output) == old, f"killed {name}: output/ is not the previous site"
+
+    _build(root, cache=True)
+    assert snapshot(output) == new
+    assert _wait_for(lambda: _staging(root) == [], 10), "the next build left temporary folders behind"
 
 
 def _locked(root: Path) -> bool:
@@ -202,7 +243,7 @@ def _alive(group: int) -> list[str]:
     return found
 
 
-def _frozen_before_the_swap(corpus: Path, leftovers: set[Path], ready) -> subprocess.Popen:
+def _frozen_before_the_swap(corpus: Path, leftovers: set[Path], ready, cache: bool = False) -> subprocess.Popen:
     """A build in a session of its own, frozen (SIGSTOP to its whole group) once ready(its new
     temporary folders) holds and while output/ is still the previous site: a signal or a kill sent
     now lands at that point of the build, however loaded the machine. (The temporary folder
@@ -212,16 +253,27 @@ def _frozen_before_the_swap(corpus: Path, leftovers: set[Path], ready) -> subpro
     def fresh() -> list[Path]:
         return list(set(_staging(corpus)) - leftovers)
 
+    output = corpus / "output"
     for _ in range(5):
-        previous = (corpus / "output").stat().st_ino
-        process = _start(corpus, start_new_session=True)
+        previous = output.stat().st_ino
+        kept = corpus / ".kept-output"  # the previous site, hard-linked, to put back if the build finishes first
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(output, kept, copy_function=os.link)
+        # At the lowest priority: on a loaded machine the test's watch runs first, and freezes it in time.
+        process = _start(corpus, start_new_session=True, cache=cache, preexec_fn=_at_low_priority)
         reached = functools.partial(lambda build: ready(fresh()) or build.poll() is not None, process)
         assert _wait_for(reached, 60), "the build never got there"
-        os.killpg(process.pid, signal.SIGSTOP)
-        if process.poll() is None and ready(fresh()) and (corpus / "output").stat().st_ino == previous:
+        with contextlib.suppress(ProcessLookupError):  # (ended already: the group is gone)
+            os.killpg(process.pid, signal.SIGSTOP)
+        if process.poll() is None and ready(fresh()) and output.stat().st_ino == previous:
+            shutil.rmtree(kept)
             return process
-        os.killpg(process.pid, signal.SIGCONT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGCONT)
         process.communicate(timeout=300)
+        if output.stat().st_ino != previous:  # it swapped in the new site: the previous one back, and again
+            shutil.rmtree(output)
+            kept.rename(output)
     raise AssertionError("five builds in a row ended before they could be stopped there")
 
 

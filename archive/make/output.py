@@ -160,8 +160,8 @@ class Staging:
         leftover."""
         self.out_dir = out_dir.resolve()
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        for stale in _leftovers(self.out_dir):  # from a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in _leftovers(self.out_dir):  # a killed build's, or the last site still being deleted
+            _delete(stale, background=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=".tmp", dir=self.out_dir.parent))
         self.made: set[Path] = {self.path}  # folders made (by this process)
         self.replaced = False

@@ -4,7 +4,9 @@ load_site reads and checks everything into the site model (model.Site); make_sit
 file of the site from it (the pages, the search index, the downloads, the copies) and hands
 each to a Sink (output.py) that decides where it goes. Three callers, one path:
 
-- a build from the command line: into output.Staging, swapped in whole at the end;
+- a build from the command line: into output.Staging, swapped in whole at the end; after
+  a build of its own (whose Made it finds in .cache/, output/ as that build left it), only
+  the files whose inputs changed are made, the others hard-linked from output/ unread;
 - `check`: into output.Discard;
 - the live preview (serve.py): its first build into Staging, then each edit into
   output.InPlace with the Made of the build before, so that only the files whose inputs
@@ -15,16 +17,21 @@ in this process otherwise. Results worth keeping between builds are in Caches (.
 """
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import errno
+import io
 import json
 import os
+import pickle
+import secrets
 import sys
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..common.digest import digest
 from ..common.messages import say
@@ -93,6 +100,10 @@ class Caches:
         self.articles: Store[dict[str, Checked]] = Store(self.folder, "articles", self.seal)
         self.markdown: Store[str] = Store(self.folder, "markdown", self.seal)  # body's key (see _check_file) -> HTML
         self.search: FileStore[search.GroupIndex] = FileStore(self.folder, "search", self.seal)
+        # The articles as the last build checked them (the store's entry load_site found) and as
+        # this one did: what a Made kept in .cache/ refers to (see _keep_made).
+        self.checked_before: dict[str, Checked] = {}
+        self.checked: dict[str, Checked] = {}
 
     def _stores(self) -> tuple[Store[dict[str, Checked]], Store[str], FileStore[search.GroupIndex]]:
         return self.articles, self.markdown, self.search
@@ -150,17 +161,18 @@ MadeFrom = render.Page | Copied | results.DownloadInputs | search.SearchFileInpu
 @dataclass
 class Made:
     """What each file of output/ was made from, as the last build left it: the config and the
-    templates' modification times it was drawn with, and per file a value equal to what the
+    templates it was drawn with (each by its digest), and per file a value equal to what the
     file would be made from again (MadeFrom: equal, the file is kept): a page's Page (its
     template and what it shows), a copy's source with its time and size (Copied), the
     downloads' inputs (results.DownloadInputs), and what a search file holds before it is
     written (search.SearchFile): a results file's articles, the filter table, a partition
     file's packed partitions of the groups that have its key ({group: packed}, as each
     group's task made them). Only the web form's two files are compared by their bytes.
-    The live preview keeps it between edits."""
+    The live preview keeps it between edits; a build from the command line keeps it in
+    .cache/ for the next (see _keep_made)."""
 
     config: SiteConfig
-    templates: dict[str, int]
+    templates: dict[str, str]  # each template's digest (see _template_digests)
     files: dict[str, MadeFrom]
     drawn: int = 0  # pages the build drew (the others were kept as the build before left them)
 
@@ -295,6 +307,7 @@ def load_site(options: Options, caches: Caches | None = None,
                 caches.markdown.keep(entry.markdown_key)
     if due or len(known) != len(paths):
         caches.articles.put(depends, checked)
+    caches.checked_before, caches.checked = known, checked
     progress(say("cli.progress.read"), len(paths), len(paths))
     problems: list[Problem] = []
     conferences: list[Conference] = []
@@ -338,8 +351,10 @@ def _index_group(shared: _MakeInputs, n: int) -> search.GroupIndex:
     return search.index_group(shared.site.conferences[::-1], n)
 
 
-def _template_times(templates: Path) -> dict[str, int]:
-    return {path.relative_to(templates).as_posix(): path.stat().st_mtime_ns
+def _template_digests(templates: Path) -> dict[str, str]:
+    """Each file of the templates folder by its bytes (a template put back with an old time, as
+    git does, is still another template)."""
+    return {path.relative_to(templates).as_posix(): digest(path.read_bytes())
             for path in templates.rglob("*") if path.is_file()}
 
 
@@ -350,7 +365,7 @@ class _FileLedger:
     def __init__(self, site: Site, templates: Path, sink: Sink, last: Made | None):
         self.sink = sink
         self.env = render.environment(templates)
-        self.times = _template_times(templates)
+        self.times = _template_digests(templates)
         self.config = site.config
         self.before = last.files if last is not None and last.config == site.config else {}
         self.made: dict[str, MadeFrom] = {}
@@ -549,10 +564,15 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
     caches = memory.caches if memory is not None else Caches(options.cache, seal)
     caches.begin()
     site, warnings = load_site(options, caches, progress)
-    if memory is not None and memory.output != _output_stamp(options.output):
-        memory.made = None  # output/ is not what this preview left: start afresh
-    last = memory.made if memory is not None and options.output.is_dir() else None
-    sink: Sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
+    sink: Sink
+    if memory is not None:
+        if memory.output != _output_stamp(options.output):
+            memory.made = None  # output/ is not what this preview left: start afresh
+        last = memory.made if options.output.is_dir() else None
+        sink = InPlace(options.output, last.files) if last is not None else Staging(options.output)
+    else:  # the last build from the command line's Made, if output/ is as that build left it
+        last = _last_made(options, caches) if fingerprint else None
+        sink = Staging(options.output)  # (what is kept is linked from output/: see Staging.keep)
 
     def written() -> None:
         if isinstance(sink, InPlace) and not sink.write():
@@ -575,7 +595,7 @@ def _build(options: Options, progress: Progress, memory: Memory | None, pages_do
         memory.made, memory.output = made, _output_stamp(options.output)
     else:  # (the live preview keeps its caches in memory, and saves them when it stops)
         try:
-            warnings += _keep_for_next(options, caches, fingerprint, warnings)
+            warnings += _keep_for_next(options, caches, fingerprint, warnings, made)
         except KeyboardInterrupt as error:  # output/ holds the new site: only the caches go unsaved
             raise StoppedAfterReplacing(error) from error
     warnings = caches.take_warnings() + warnings
@@ -677,6 +697,14 @@ _LAST_BUILD = "last-build"  # in .cache/: the last build's fingerprint, output/'
 def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None:
     """The report of the last build when nothing it read has changed since and output/ is as it
     left it: the folder itself and each of its files (none missing, none rewritten)."""
+    previous = _record(options, seal)
+    if previous is None or previous.get("inputs") != fingerprint or not _output_as_left(options, previous):
+        return None
+    return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
+
+
+def _record(options: Options, seal: Seal) -> dict[str, Any] | None:
+    """The last build's record in .cache/ (see _remember_build), or None."""
     assert options.cache is not None
     try:
         data = (options.cache / _LAST_BUILD).read_bytes()
@@ -689,32 +717,143 @@ def _last_build(options: Options, fingerprint: str, seal: Seal) -> Report | None
         previous = json.loads(bytes(payload))
     except ValueError:
         return None
-    if (not isinstance(previous, dict) or previous.get("inputs") != fingerprint
-            or previous.get("output") != _output_stamp(options.output)):
-        return None
+    return previous if isinstance(previous, dict) else None
+
+
+def _output_as_left(options: Options, previous: dict[str, Any]) -> bool:
+    """Whether output/ is as the build of this record left it: the folder itself and each of its
+    files (none missing, none rewritten)."""
     files = previous.get("files")
-    if not isinstance(files, list) or not files or previous.get("stamps") != _files_stamp(options.output, files):
-        return None
-    return Report(0, 0.0, tuple(Problem(*fields) for fields in previous.get("warnings", [])), unchanged=True)
+    return (previous.get("output") == _output_stamp(options.output) and isinstance(files, list) and bool(files)
+            and previous.get("stamps") == _files_stamp(options.output, files))
 
 
-def _keep_for_next(options: Options, caches: Caches, fingerprint: str, warnings: list[Problem]) -> list[Problem]:
-    """Save the caches and what the next build needs to know that nothing changed, once output/
-    holds the new site: a refusal of the system (a full disk, a read-only or locked .cache/) is
-    one warning, never a failed build, and the build says it built (output/ was replaced)."""
+def _keep_for_next(options: Options, caches: Caches, fingerprint: str, warnings: list[Problem],
+                   made: Made) -> list[Problem]:
+    """Save the caches and what the next build needs (what each file was made from, to make only
+    what changed; the record of output/, to know that nothing changed), once output/ holds the
+    new site: a refusal of the system (a full disk, a read-only or locked .cache/) is one
+    warning, never a failed build, and the build says it built (output/ was replaced)."""
     try:
         caches.write()
         if fingerprint:
-            _remember_build(options, fingerprint, warnings, caches.seal)
+            token = secrets.token_hex(16)  # (the record vouches for this Made, and no other)
+            _keep_made(options, caches, made, token)
+            _remember_build(options, fingerprint, warnings, caches.seal, token, sorted(made.files))
     except OSError as error:
         return [cache_not_saved(error, options.cache)]
     return []
 
 
-def _remember_build(options: Options, fingerprint: str, warnings: list[Problem], seal: Seal) -> None:
+def _remember_build(options: Options, fingerprint: str, warnings: list[Problem], seal: Seal, token: str,
+                    files: list[str]) -> None:
+    """Record the build in .cache/: its fingerprint, output/ with the files the build made there
+    (files, sorted), the warnings it said, and the token of the Made it kept."""
     assert options.cache is not None
-    files = _files(options.output)
     options.cache.mkdir(parents=True, exist_ok=True)
     record = {"inputs": fingerprint, "output": _output_stamp(options.output), "files": files,
-              "stamps": _files_stamp(options.output, files), "warnings": [dataclasses.astuple(w) for w in warnings]}
+              "stamps": _files_stamp(options.output, files), "warnings": [dataclasses.astuple(w) for w in warnings],
+              "made": token}
     seal.write(options.cache / _LAST_BUILD, _LAST_BUILD, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+# --- What the last build from the command line made, for the next -------------------------------
+
+_MADE = "made"  # in .cache/: the last build's Made, signed; its record in last-build vouches for it
+
+
+def _made_key(options: Options) -> str:
+    """What a kept Made is good for: this code (with the interpreter's and libraries' versions),
+    these options and this output folder."""
+    return digest(code_digest(sys.modules[__name__]), repr(options), str(options.output.resolve()))
+
+
+class _MadeWriter(pickle.Pickler):
+    """Pickles a Made without what the other stores of .cache/ hold already: each article (a
+    Conference of the articles store, and its results, by its file's path) and each packed search partition (of
+    the search store, by its group's key and its own) is written as a reference to it."""
+
+    def __init__(self, file: io.BytesIO, caches: Caches):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        # (the config's read-only mappings, as the dicts they show)
+        self.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _mapping_proxy}
+        self.references: dict[int, tuple[str, str, str]] = {}
+        for path, entry in caches.checked.items():
+            if entry.conference is not None:  # (its results too: the downloads are made from them)
+                self.references[id(entry.conference)] = ("article", path, "")
+                self.references[id(entry.conference.results)] = ("results", path, "")
+        for key, group in caches.search.entries.items():
+            for part, packed in group.partitions.items():
+                self.references[id(packed)] = ("partition", key, part)
+
+    def persistent_id(self, obj: object) -> tuple[str, str, str] | None:
+        return self.references.get(id(obj))
+
+
+def _mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Callable[..., object], tuple[dict[Any, Any]]]:
+    return _read_only, (dict(proxy),)
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+class _Gone:
+    """A search partition the cache no longer holds: equal to nothing, so its file is made again."""
+
+
+class _MadeReader(pickle.Unpickler):
+    """Reads what _MadeWriter wrote: the articles as the last build checked them (the same
+    objects: comparing an unchanged one is comparing it with itself), the partitions as the
+    search store holds them."""
+
+    def __init__(self, file: io.BytesIO, caches: Caches):
+        super().__init__(file)
+        self.caches = caches
+
+    def persistent_load(self, pid: object) -> object:
+        assert isinstance(pid, tuple)  # (what persistent_id gave)
+        kind, key, part = pid
+        if kind in ("article", "results"):
+            conference = self.caches.checked_before[key].conference
+            assert conference is not None
+            return conference if kind == "article" else conference.results
+        group = self.caches.search.get(key)
+        return group.partitions[part] if group is not None else _Gone()
+
+
+def _keep_made(options: Options, caches: Caches, made: Made, token: str) -> None:
+    assert options.cache is not None
+    buffer = io.BytesIO()
+    _MadeWriter(buffer, caches).dump((_made_key(options), token, _versions(caches.checked), made))
+    caches.seal.write(options.cache / _MADE, _MADE, buffer.getvalue())
+
+
+def _last_made(options: Options, caches: Caches) -> Made | None:
+    """The last build's Made when output/ is as that build left it (and the code, the options and
+    the output folder are the same); else None: the whole site is made."""
+    assert options.cache is not None
+    previous = _record(options, caches.seal)
+    if previous is None or not _output_as_left(options, previous):
+        return None
+    try:
+        data = (options.cache / _MADE).read_bytes()
+    except OSError:
+        return None
+    payload = caches.seal.open(_MADE, data)
+    if payload is None:
+        return None
+    try:
+        key, token, versions, made = _MadeReader(io.BytesIO(payload), caches).load()
+    except Exception:  # (an article it refers to is not in the cache any more, or the file is damaged)
+        return None
+    if (key != _made_key(options) or token != previous.get("made") or versions != _versions(caches.checked_before)
+            or not isinstance(made, Made)):
+        return None
+    return made
+
+
+def _versions(checked: dict[str, Checked]) -> str:
+    """Which version of each article a Made refers to (its file's time and size as checked): the
+    articles store may hold others since (the live preview saves it too)."""
+    return digest(repr(sorted((path, entry.stamp) for path, entry in checked.items())))
