@@ -21,9 +21,10 @@ publish:
 	@$(MAKE) --no-print-directory build rsync
 	$(PY) build.py publish '$(DEST)'
 
-# Every test, on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs them in this one process.
+# Every test, on every core (pytest-xdist; a large corpus's tests together: tests/conftest.py);
+# PYTEST_ARGS="-n 0" runs them in this one process.
 test: lint node_modules/.installed browser hosting
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 # The fast tier, under a minute: lint, then every test not marked slow (no browser, Java, Node
 # form backend, preview server, signal, killed build, large corpus or long build; pyproject.toml),

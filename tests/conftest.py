@@ -257,10 +257,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# Module fixtures that build a corpus of a thousand articles or more (seconds each): their tests go
+# to one worker together (make test: --dist loadgroup), so each corpus is built once, not on every core.
+BUILT_ONCE = ("reader_site", "ranking_site", "common_phrase_site")
+
+
+@pytest.hookimpl(tryfirst=True)  # (before pytest-xdist reads the groups)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that drives Chromium (marked, or given the browser or page fixture) is a browser
     test, and a slow one: make quick (pytest -m "not slow") leaves it out."""
     for item in items:
-        if item.get_closest_marker("browser") or {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("browser") or {"browser", "page"} & fixtures:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
+        for corpus in fixtures.intersection(BUILT_ONCE):
+            item.add_marker(pytest.mark.xdist_group(corpus))
