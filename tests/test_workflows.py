@@ -140,7 +140,7 @@ TESTS = "make quick"
 COLLECTED_ONLY = "--collect-only -q"
 
 
-@pytest.mark.slow  # (the lint in a clone: half a minute)
+@pytest.mark.slow  # (the lint and a build in a clone: ten seconds)
 @pytest.mark.parametrize("host", ["github", "gitlab"])
 def test_the_workflows_steps_run_as_written_in_a_clean_clone_and_make_the_plain_build(host, tmp_path):
     steps, declared, published = {"github": _github_steps, "gitlab": _gitlab_steps}[host]()
