@@ -42,7 +42,7 @@ from ..site.content import SourceFile, list_content, read_article, shown_path, u
 from ..site.model import Conference, Site, build_site
 from ..site.validate import check_article, check_duplicates, check_tags, check_unique_urls
 from . import form, render, results, search
-from .cache import FileStore, Seal, Store, code_digest
+from .cache import FileStore, Seal, Store, code_digest, gc_paused
 from .output import Discard, InPlace, Sink, Staging, locked, refuse_unsafe_output
 from .parallel import Runner
 
@@ -96,16 +96,16 @@ class Caches:
         self.folder = folder if self.seal.key else None
         self.warnings: list[Problem] = [self.seal.problem] if folder and self.seal.problem else []
         self.refused = False  # the system refused to save it once already (see save)
-        # one entry: path -> Checked
-        self.articles: Store[dict[str, Checked]] = Store(self.folder, "articles", self.seal)
+        # each article's Checked, by the key of what it depends on and its path (see load_site)
+        self.articles: Store[Checked] = Store(self.folder, "articles", self.seal)
         self.markdown: Store[str] = Store(self.folder, "markdown", self.seal)  # body's key (see _check_file) -> HTML
         self.search: FileStore[search.GroupIndex] = FileStore(self.folder, "search", self.seal)
-        # The articles as the last build checked them (the store's entry load_site found) and as
+        # The articles as the last build checked them (its entries load_site found) and as
         # this one did: what a Made kept in .cache/ refers to (see _keep_made).
         self.checked_before: dict[str, Checked] = {}
         self.checked: dict[str, Checked] = {}
 
-    def _stores(self) -> tuple[Store[dict[str, Checked]], Store[str], FileStore[search.GroupIndex]]:
+    def _stores(self) -> tuple[Store[Checked], Store[str], FileStore[search.GroupIndex]]:
         return self.articles, self.markdown, self.search
 
     def begin(self) -> None:
@@ -285,7 +285,8 @@ def load_site(options: Options, caches: Caches | None = None,
     depends = digest(options.config.read_bytes(), repr([(p, _stamp(p)) for p in photos]),
                      code_digest(content, validate, markup, sys.modules[__name__]),
                      repr((options.drafts, options.draft_errors_stop, str(options.content.resolve()))))
-    known = caches.articles.get(depends) or {}
+    prefix = f"{depends} "  # an article's key in the store: prefix + its path
+    known = {key[len(prefix):]: entry for key, entry in caches.articles.entries.items() if key.startswith(prefix)}
     progress(say("cli.progress.read"), 0, len(paths))
     checked: dict[str, Checked] = {}
     due = []
@@ -293,6 +294,7 @@ def load_site(options: Options, caches: Caches | None = None,
         entry = known.get(path)
         if entry is not None and entry.stamp == _stamp(path):
             checked[path] = entry
+            caches.articles.keep(prefix + path)
             if entry.markdown_key:
                 caches.markdown.keep(entry.markdown_key)
         else:
@@ -301,12 +303,11 @@ def load_site(options: Options, caches: Caches | None = None,
     with Runner(len(due), _CheckInputs(config, options, caches.markdown.entries)) as runner:
         for path, answer in zip(due, (item for span in runner.map(_check_span, spans) for item in span)):
             entry = checked[path] = answer.checked
+            caches.articles.put(prefix + path, entry)
             if answer.fresh_html is not None:
                 caches.markdown.put(entry.markdown_key, answer.fresh_html)
             elif entry.markdown_key:
                 caches.markdown.keep(entry.markdown_key)
-    if due or len(known) != len(paths):
-        caches.articles.put(depends, checked)
     caches.checked_before, caches.checked = known, checked
     progress(say("cli.progress.read"), len(paths), len(paths))
     problems: list[Problem] = []
@@ -825,7 +826,8 @@ class _MadeReader(pickle.Unpickler):
 def _keep_made(options: Options, caches: Caches, made: Made, token: str) -> None:
     assert options.cache is not None
     buffer = io.BytesIO()
-    _MadeWriter(buffer, caches).dump((_made_key(options), token, _versions(caches.checked), made))
+    with gc_paused():
+        _MadeWriter(buffer, caches).dump((_made_key(options), token, _versions(caches.checked), made))
     caches.seal.write(options.cache / _MADE, _MADE, buffer.getvalue())
 
 
@@ -844,7 +846,8 @@ def _last_made(options: Options, caches: Caches) -> Made | None:
     if payload is None:
         return None
     try:
-        key, token, versions, made = _MadeReader(io.BytesIO(payload), caches).load()
+        with gc_paused():
+            key, token, versions, made = _MadeReader(io.BytesIO(payload), caches).load()
     except Exception:  # (an article it refers to is not in the cache any more, or the file is damaged)
         return None
     if (key != _made_key(options) or token != previous.get("made") or versions != _versions(caches.checked_before)

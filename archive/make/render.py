@@ -28,6 +28,7 @@ from ..site.model import (
     Site,
     YearGroup,
     merger_of,
+    pickled_as_tuple,
     province_link,
     tag_link,
     url_for,
@@ -77,6 +78,7 @@ class TagContext(NamedTuple):
     trail: Trail
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Pagination:
     """Where a cluster's page stands among its pages (a dataclass: a tuple's count() would hide count)."""
