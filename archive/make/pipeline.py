@@ -166,8 +166,8 @@ class Made:
     template and what it shows), a copy's source with its time and size (Copied), the
     downloads' inputs (results.DownloadInputs), and what a search file holds before it is
     written (search.SearchFile): a results file's articles, the filter table, a partition
-    file's packed partitions of the groups that have its key ({group: packed}, as each
-    group's task made them). Only the web form's two files are compared by their bytes.
+    file's key with the cache key of each group that has it (a hash of what the group's
+    index is made from). Only the web form's two files are compared by their bytes.
     The live preview keeps it between edits; a build from the command line keeps it in
     .cache/ for the next (see _keep_made)."""
 
@@ -463,7 +463,7 @@ def _make_search(site: Site, ledger: _FileLedger, caches: Caches, planned: searc
         groups[n] = future.result()
         caches.search.put(planned.keys[n], groups[n])
     ordered = [groups[n] for n in range(len(planned.keys))]
-    ledger.make_changed(search.partition_files(ordered))  # (an edit changes one group's part of some)
+    ledger.make_changed(search.partition_files(ordered, planned.keys))  # (an edit changes one group's part of some)
     return search.manifest([group.keys for group in ordered])
 
 
@@ -770,25 +770,29 @@ def _made_key(options: Options) -> str:
 
 
 class _MadeWriter(pickle.Pickler):
-    """Pickles a Made without what the other stores of .cache/ hold already: each article (a
-    Conference of the articles store, and its results, by its file's path) and each packed search partition (of
-    the search store, by its group's key and its own) is written as a reference to it."""
+    """Pickles a Made without the articles the articles store holds already: each article (a
+    Conference, and its results) is written as a reference to it by its file's path, a call of
+    _stored that _MadeReader answers (a reducer_override, asked of each object pickled once,
+    not of every string and number as persistent_id would be: half the time)."""
 
     def __init__(self, file: io.BytesIO, caches: Caches):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         # (the config's read-only mappings, as the dicts they show)
         self.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _mapping_proxy}
-        self.references: dict[int, tuple[str, str, str]] = {}
+        self.references: dict[int, tuple[str, str]] = {}
         for path, entry in caches.checked.items():
             if entry.conference is not None:  # (its results too: the downloads are made from them)
-                self.references[id(entry.conference)] = ("article", path, "")
-                self.references[id(entry.conference.results)] = ("results", path, "")
-        for key, group in caches.search.entries.items():
-            for part, packed in group.partitions.items():
-                self.references[id(packed)] = ("partition", key, part)
+                self.references[id(entry.conference)] = ("article", path)
+                self.references[id(entry.conference.results)] = ("results", path)
 
-    def persistent_id(self, obj: object) -> tuple[str, str, str] | None:
-        return self.references.get(id(obj))
+    def reducer_override(self, obj: object) -> tuple[Callable[..., object], tuple[str, str]]:
+        reference = self.references.get(id(obj))
+        return NotImplemented if reference is None else (_stored, reference)
+
+
+def _stored(kind: str, path: str) -> object:
+    """What a reference in a kept Made stands for: only _MadeReader can say (see find_class)."""
+    raise pickle.UnpicklingError("a Made is read with _MadeReader")
 
 
 def _mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Callable[..., object], tuple[dict[Any, Any]]]:
@@ -799,28 +803,23 @@ def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(mapping)
 
 
-class _Gone:
-    """A search partition the cache no longer holds: equal to nothing, so its file is made again."""
-
-
 class _MadeReader(pickle.Unpickler):
-    """Reads what _MadeWriter wrote: the articles as the last build checked them (the same
-    objects: comparing an unchanged one is comparing it with itself), the partitions as the
-    search store holds them."""
+    """Reads what _MadeWriter wrote, the articles as the last build checked them (the same
+    objects: comparing an unchanged one is comparing it with itself)."""
 
     def __init__(self, file: io.BytesIO, caches: Caches):
         super().__init__(file)
         self.caches = caches
 
-    def persistent_load(self, pid: object) -> object:
-        assert isinstance(pid, tuple)  # (what persistent_id gave)
-        kind, key, part = pid
-        if kind in ("article", "results"):
-            conference = self.caches.checked_before[key].conference
-            assert conference is not None
-            return conference if kind == "article" else conference.results
-        group = self.caches.search.get(key)
-        return group.partitions[part] if group is not None else _Gone()
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, "_stored"):
+            return self.stored
+        return super().find_class(module, name)
+
+    def stored(self, kind: str, path: str) -> object:
+        conference = self.caches.checked_before[path].conference
+        assert conference is not None
+        return conference if kind == "article" else conference.results
 
 
 def _keep_made(options: Options, caches: Caches, made: Made, token: str) -> None:

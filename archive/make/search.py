@@ -627,8 +627,9 @@ class FilterTable(TypedDict):
 
 
 # What a search file is made from: a results file's articles, the filter table, or a partition
-# file's partitions ({group: packed}); equal again, the same file.
-SearchFileInputs = tuple[Conference, ...] | FilterTable | dict[str, str]
+# file's partition key with the cache key of each group that has it (see partition_files);
+# equal again, the same file.
+SearchFileInputs = tuple[Conference, ...] | FilterTable | tuple[str, tuple[tuple[int, str], ...]]
 
 
 class SearchFile(NamedTuple):
@@ -685,16 +686,20 @@ def partition_keys(groups: list[list[str]]) -> list[str]:
     return sorted({key for keys in groups for key in keys})
 
 
-def partition_files(groups: list[GroupIndex]) -> dict[str, SearchFile]:
+def partition_files(groups: list[GroupIndex], made_of: list[str]) -> dict[str, SearchFile]:
     """t<n>.js for each partition key n (see partition_keys): the partition of that key of
     every group that has it, {group: packed}. Groups rarely split their partitions
     differently (the same words are common in each), so a query's word is nearly always
-    one file. Each file with what it is made from and how to make it, as result_files."""
+    one file. Each file with what it is made from and how to make it, as result_files: its
+    partition key and the cache key of each group that has it (made_of, see plan: a hash of
+    what the group's index is made from, so the same key is the same partition)."""
     files: dict[str, SearchFile] = {}
     for n, key in enumerate(partition_keys([index.keys for index in groups])):
         name = f"{SCRIPT_DIR}/t{n}.js"
-        parts = {str(group): index.partitions[key] for group, index in enumerate(groups) if key in index.partitions}
-        files[name] = SearchFile(parts, functools.partial(_partition_script, name, parts))
+        holders = [group for group, index in enumerate(groups) if key in index.partitions]
+        parts = {str(group): groups[group].partitions[key] for group in holders}
+        made_from = (key, tuple((group, made_of[group]) for group in holders))
+        files[name] = SearchFile(made_from, functools.partial(_partition_script, name, parts))
     return files
 
 
