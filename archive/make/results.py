@@ -356,14 +356,33 @@ def downloads(site: Site) -> dict[str, bytes]:
     """ket-qua.csv (UTF-8 with a BOM, so spreadsheet programs read the Vietnamese right) and ket-qua.json."""
     folder = site.config.urls["data"]
     rows = download_rows(site)
-    text = io.StringIO()
+    return {folder + CSV_FILE: _csv_file(rows), folder + JSON_FILE: _json_file(rows)}
+
+
+def _csv_file(rows: list[dict[str, str | int]]) -> bytes:
+    """The rows as CSV, written as UTF-8 bytes as they go (the whole text as one string, and then its
+    bytes, took 110 MB at 10.000 articles for a 22 MB file)."""
+    data = io.BytesIO()
+    text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
     writer = csv.DictWriter(text, fieldnames=[name for name, _, _ in COLUMNS], lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({**row, "approximate": str(row["approximate"]).lower()} for row in rows)
-    return {
-        folder + CSV_FILE: ("\ufeff" + text.getvalue()).encode("utf-8"),
-        folder + JSON_FILE: (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-    }
+    text.flush()
+    return data.getvalue()
+
+
+def _json_file(rows: list[dict[str, str | int]]) -> bytes:
+    """json.dumps(rows, ensure_ascii=False, indent=1) and a newline, as UTF-8, made a row at a time
+    (the whole document's pieces at once, as json makes them when it indents, took 300 MB at
+    10.000 articles for a 42 MB file): each row's own document indented by one more space."""
+    if not rows:
+        return b"[]\n"
+    pieces = [b"["]
+    for n, row in enumerate(rows):
+        own = json.dumps(row, ensure_ascii=False, indent=1)  # (no newline inside a value: json escapes it)
+        pieces.append(((",\n " if n else "\n ") + own.replace("\n", "\n ")).encode("utf-8"))
+    pieces.append(b"\n]\n")
+    return b"".join(pieces)
 
 
 # --- Checks for editors ---------------------------------------------------------------------------
