@@ -371,6 +371,7 @@ class _FileLedger:
         self.before = last.files if last is not None and last.config == site.config else {}
         self.made: dict[str, MadeFrom] = {}
         self.drawn = 0
+        self.pages_kept: list[str] = []  # pages to keep as the last build left them (see keep_pages)
         # Which templates draw their pages again (nothing is kept without a last build to keep from).
         self.redrawn: dict[str, bool] = {}
         if self.before and last is not None:
@@ -395,14 +396,22 @@ class _FileLedger:
                 self.sink.put(path, file.make())
 
     def keep_page_if_unchanged(self, page: render.Page) -> bool:
-        """Record the page, and keep the last build's file when neither its data nor a template it
-        is drawn with changed: True when kept; else it is counted as drawn, and the caller draws it."""
+        """Record the page, and mark the last build's file to keep (see keep_pages) when neither its
+        data nor a template it is drawn with changed: True when kept; else it is counted as drawn,
+        and the caller draws it."""
         self.made[page.path] = page
         if self.redrawn.get(page.template, True) or self.before.get(page.path) != page:
             self.drawn += page.path.endswith(".html")
             return False
-        self.sink.keep(page.path)
+        self.pages_kept.append(page.path)
         return True
+
+    def keep_pages(self) -> None:
+        """Keep the pages marked so far in the sink: after an edit, thousands of files linked into
+        the new site's folder, while the workers draw the few pages and index the group that changed."""
+        for path in self.pages_kept:
+            self.sink.keep(path)
+        self.pages_kept = []
 
     def record(self) -> Made:
         return Made(self.config, self.times, self.made, self.drawn)
@@ -432,6 +441,7 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
         # end; in this process each task runs when its result is asked for: the pages first.
         indexing = {n: runner.submit(_index_group, n) for n in missing}
         drawing = [runner.submit(_draw_pages, span) for span in spans]
+        ledger.keep_pages()
         for path, source in _copies(site, templates).items():
             info = source.stat()
             if not ledger.keep_if_unchanged(path, Copied(str(source), info.st_mtime_ns, info.st_size)):
@@ -451,6 +461,7 @@ def make_site(site: Site, templates: Path, sink: Sink, caches: Caches, last: Mad
     page = render.search_page(site, manifest)
     if not ledger.keep_page_if_unchanged(page):
         sink.put(page.path, render.draw(page, ledger.env, site.config))
+    ledger.keep_pages()
     return ledger.record(), runner.workers
 
 
