@@ -372,17 +372,15 @@ def _csv_file(rows: list[dict[str, str | int]]) -> bytes:
 
 
 def _json_file(rows: list[dict[str, str | int]]) -> bytes:
-    """json.dumps(rows, ensure_ascii=False, indent=1) and a newline, as UTF-8, made a row at a time
-    (the whole document's pieces at once, as json makes them when it indents, took 300 MB at
-    10.000 articles for a 42 MB file): each row's own document indented by one more space."""
+    """The rows as a JSON list, one row a line (a reader's diff of two versions shows the rows that
+    changed), as UTF-8 bytes. (Indented a key a line, as before, json's encoder is its pure
+    Python one: at 10.000 articles 41,7 MB in 1,0-1,3 s, against 39,0 MB in 0,5 s.)"""
     if not rows:
         return b"[]\n"
-    pieces = [b"["]
-    for n, row in enumerate(rows):
-        own = json.dumps(row, ensure_ascii=False, indent=1)  # (no newline inside a value: json escapes it)
-        pieces.append(((",\n " if n else "\n ") + own.replace("\n", "\n ")).encode("utf-8"))
-    pieces.append(b"\n]\n")
-    return b"".join(pieces)
+    return b"[\n" + b",\n".join(_JSON_ROW(row).encode("utf-8") for row in rows) + b"\n]\n"
+
+
+_JSON_ROW = json.JSONEncoder(ensure_ascii=False).encode  # (one encoder for every row: json.dumps makes one a call)
 
 
 # --- Checks for editors ---------------------------------------------------------------------------
