@@ -91,7 +91,7 @@ def _leftovers(out_dir: Path) -> list[Path]:
     return list(out_dir.parent.glob(f".{out_dir.name}.*.tmp"))
 
 
-def _link(previous: Path, target: Path) -> bool:
+def _link(previous: str, target: str) -> bool:
     try:
         os.link(previous, target)
         return True
@@ -99,12 +99,15 @@ def _link(previous: Path, target: Path) -> bool:
         return False
 
 
-def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
+def _link_if_same(previous: str, target: str, data: bytes) -> bool:
     """Reuse the previous build's file when its bytes are the same: a hard link keeps its
     modification time, so a deploy that syncs by time sends only what changed."""
     try:
-        if previous.is_symlink() or previous.stat().st_size != len(data) or previous.read_bytes() != data:
+        if os.path.islink(previous) or os.stat(previous).st_size != len(data):
             return False
+        with open(previous, "rb") as file:
+            if file.read() != data:
+                return False
         os.link(previous, target)
         return True
     except OSError:
@@ -163,29 +166,35 @@ class Staging:
         for stale in _leftovers(self.out_dir):  # a killed build's, or the last site still being deleted
             _delete(stale, background=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", suffix=".tmp", dir=self.out_dir.parent))
-        self.made: set[Path] = {self.path}  # folders made (by this process)
+        # Its files' paths as strings: pathlib's objects took a third of a second of an edit's build
+        # at 10.000 articles.
+        self.root = str(self.path)
+        self.last = str(self.out_dir)
+        self.made: set[str] = {self.root}  # folders made (by this process)
         self.replaced = False
 
-    def _target(self, relative: str) -> Path:
-        target = self.path / relative
-        if target.parent not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(target.parent)
+    def _target(self, relative: str) -> str:
+        target = f"{self.root}/{relative}"
+        folder = os.path.dirname(target)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
         return target
 
     def put(self, relative: str, data: bytes) -> None:
         target = self._target(relative)
-        if not _link_if_same(self.out_dir / relative, target, data):
-            target.write_bytes(data)
+        if not _link_if_same(f"{self.last}/{relative}", target, data):
+            with open(target, "wb") as file:
+                file.write(data)
 
     def copy(self, relative: str, source: Path) -> None:
         target = self._target(relative)
-        if not _link_if_same(self.out_dir / relative, target, source.read_bytes()):
+        if not _link_if_same(f"{self.last}/{relative}", target, source.read_bytes()):
             shutil.copyfile(source, target)
 
     def keep(self, relative: str) -> None:
         """The file the last build wrote at relative is still right: linked unread."""
-        if not _link(self.out_dir / relative, self._target(relative)):
+        if not _link(f"{self.last}/{relative}", self._target(relative)):
             raise FileNotFoundError(self.out_dir / relative)
 
     def commit(self, files: int = 0) -> None:
