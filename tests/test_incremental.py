@@ -162,6 +162,17 @@ def test_a_build_with_nothing_changed_does_nothing_and_keeps_every_file(corpus, 
     assert {path: os.stat(corpus / "output" / path).st_mtime_ns for path in snapshot(corpus / "output")} == before
 
 
+def test_a_build_with_nothing_to_do_never_loads_numpy(scratch):
+    """numpy is imported where a search group is indexed: a build with nothing to do (0,5 s at
+    10.000 articles) spent 80 ms of it loading numpy, as every build did."""
+    assert scratch.run().returncode == 0
+    done = subprocess.run([sys.executable, "-c", "import sys; from archive.cli import main; code = main([]); "
+                           "print(code, 'numpy' in sys.modules)"],
+                          cwd=scratch.root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.startswith("Không có gì thay đổi từ lần xây dựng trước"), done.stdout + done.stderr
+    assert done.stdout.rstrip().endswith("0 False"), done.stdout
+
+
 @pytest.mark.slow  # a 60-article corpus, built several times
 def test_unchanged_files_keep_their_time_when_one_article_changes(corpus):
     assert main([]) == 0

@@ -63,10 +63,8 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, Mapping, NamedTuple, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Mapping, NamedTuple, TypeAlias, TypedDict, TypeVar
 
-import numpy as np
-import numpy.typing as npt
 from lunr.pipeline import Pipeline
 from lunr.token import Token
 
@@ -76,6 +74,10 @@ from ..site import content, validate
 from ..site.config import SiteConfig
 from ..site.model import Conference, Site
 from .cache import Store, code_digest
+
+if TYPE_CHECKING:  # (numpy is imported where an index is made: a build with nothing to do never needs it)
+    import numpy as np
+    import numpy.typing as npt
 
 FIELDS = (("title", 10), ("meta", 4), ("body", 1))
 BODY = 2  # FIELDS' index of the body
@@ -378,6 +380,8 @@ class _WordNumbers(dict[str, int]):
 def _round3(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Python's round(weight, 3) of each weight, as thousandths: rint(w * 1000), except where
     w * 1000 lies too near a half for the product's own rounding to be trusted."""
+    import numpy as np
+
     scaled = weights * 1000
     thousandths = np.rint(scaled)
     near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
@@ -386,7 +390,7 @@ def _round3(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     return thousandths.astype(np.int64)
 
 
-_Ints = npt.NDArray[np.int64]
+_Ints: TypeAlias = "npt.NDArray[np.int64]"  # (a name for annotations only: see TYPE_CHECKING above)
 
 
 class _GroupArrays(NamedTuple):
@@ -407,6 +411,8 @@ def _group_index(documents: list[dict[str, str]]) -> _GroupArrays:
     same rounding, so the numbers are equal to the last digit (tests/test_search.py
     builds the same articles with lunr.py and compares). Field ref r is article
     r // 3's field FIELDS[r % 3]."""
+    import numpy as np
+
     count, fields = len(documents), len(FIELDS)
     vocabulary = _Vocabulary()
     numbers = _WordNumbers(vocabulary)
@@ -474,6 +480,8 @@ def _group_files(documents: list[dict[str, str]]) -> GroupIndex:
     the partition's terms: their postings, and each field vector's entries for
     them (a query scores with its own terms' entries only). The JSON is written
     piece by piece from the arrays, as json.dumps would write the same index."""
+    import numpy as np
+
     index = _group_index(documents)
     terms, ref, term = index.terms, index.ref, index.term
     keys = _partition(dict(zip(terms, index.postings.tolist())))
@@ -503,6 +511,8 @@ def _inverted_pieces(ids: list[str], terms: list[str], ref: _Ints, term: _Ints, 
     """Each partition's invertedIndex, its terms in order: [term, {"_index": n, field: {article: {}, …}, …}].
     Written as a flat run of strings joined once per partition: per term, a header for
     each field (the first also opening the term), then the field's articles, and a closing."""
+    import numpy as np
+
     fields = len(FIELDS)
     count = len(terms)
     position = np.empty(count, dtype=np.int64)
@@ -541,6 +551,8 @@ def _vector_pieces(ref_names: list[str], ref: _Ints, term: _Ints, partition: _In
     with one of its terms, entries in the order of n. Written as a flat run of strings joined
     once per partition: a heading where a vector starts, then "n," and "weight," for each
     entry ("weight]]" where the vector ends)."""
+    import numpy as np
+
     entries = len(term)
     if not entries:
         return [""] * count
