@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -28,9 +29,25 @@ STOP_WAIT = 5
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port whose next is free too (the preview's form backend listens there), below the
+    system's range of ephemeral ports. A port the system picks, as bind(0) does, lies in that range,
+    and its next could go to a connection another test opened meanwhile: the preview then said
+    its form could not start (one run of the suite in several)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as ranges:
+            ephemeral = int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32768
+    while True:
+        port = random.randrange(10000, max(ephemeral, 12000) - 1)
+        with contextlib.ExitStack() as probes:
+            try:
+                for number in (port, port + 1):
+                    probe = probes.enter_context(socket.socket())
+                    probe.bind(("127.0.0.1", number))
+            except OSError:
+                continue
+        return port
 
 
 def raw_get(port: int, target: str) -> tuple[int, bytes]:
