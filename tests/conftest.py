@@ -1,11 +1,14 @@
 """Shared fixtures: scratch sites in tmp_path, the built sample archive, a real browser."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import http.server
 import os
+import random
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -96,6 +99,28 @@ def new_site(root: Path) -> ScratchSite:
     shutil.copytree(ROOT / "templates", site.root / "templates")
     site.write("content/2023/2023-12-01-trung-du-bac-bo.md", ARTICLE)
     return site
+
+
+def free_port() -> int:
+    """A free port whose next is free too (the preview's form backend listens there), below the
+    system's range of ephemeral ports. A port the system picks, as bind(0) does, lies in that range,
+    and its next could go to a connection another test opened meanwhile: the preview then said
+    its form could not start (one run of the suite in several)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as ranges:
+            ephemeral = int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32768
+    while True:
+        port = random.SystemRandom().randrange(10000, max(ephemeral, 12000) - 1)  # (no seed a test set)
+        with contextlib.ExitStack() as probes:
+            try:
+                for number in (port, port + 1):
+                    probe = probes.enter_context(socket.socket())
+                    probe.bind(("127.0.0.1", number))
+            except OSError:
+                continue
+        return port
 
 
 def wait_for(predicate, seconds: float) -> bool:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_for
+from conftest import free_port, wait_for
 from test_serve import STOP_WAIT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,14 +72,8 @@ def test_keyboard_reader_reaches_content_through_the_skip_link(page, served):
     assert page.url.endswith("#noi-dung")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_live_preview_reloads_the_tab_and_keeps_the_last_good_site(page, scratch):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
                               cwd=scratch.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})

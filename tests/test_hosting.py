@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import new_site, wait_for
+from conftest import free_port, new_site, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX, APACHE = "/usr/sbin/nginx", "/usr/sbin/apache2"
@@ -98,12 +98,6 @@ class Served:
             connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _answers(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -157,7 +151,7 @@ def server(request, built, tmp_path_factory) -> Iterator[Served]:
             pytest.fail(f"{binary} is missing; .ci/run must install nginx-light and apache2-bin")
         pytest.skip(f"{binary} is not installed (make test installs it)")
     run = tmp_path_factory.mktemp(request.param)
-    port = _free_port()
+    port = free_port()
     arguments = command(run, port, built)
     with open(run / "stderr.log", "wb") as log:
         process = subprocess.Popen(arguments, stdout=log, stderr=log)

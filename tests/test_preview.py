@@ -17,8 +17,8 @@ import watchfiles
 
 from archive.common.problems import Problem
 from archive.preview.serve import _Board, _saved_or_deleted, _what_changed
-from conftest import ARTICLE, ScratchSite, new_site, snapshot
-from test_serve import STOP_WAIT, _free_port, _wait_until_serving, raw_get
+from conftest import ARTICLE, ScratchSite, free_port, new_site, snapshot
+from test_serve import STOP_WAIT, _wait_until_serving, raw_get
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -43,7 +43,7 @@ class Preview:
 
     def __init__(self, site: ScratchSite):
         self.site = site
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(self.port)],
                                        cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

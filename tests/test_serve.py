@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from archive.cli import _parser
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # each test runs build.py serve (and the form's Node backend) or signals one
@@ -26,28 +26,6 @@ SECRET = "bí mật ngoài output"
 # s: the most a test waits for a preview to stop after SIGTERM. It stops within a second
 # (test_the_preview_stops_within_a_second_and_each_part_with_it); a preview that does not fails.
 STOP_WAIT = 5
-
-
-def _free_port() -> int:
-    """A free port whose next is free too (the preview's form backend listens there), below the
-    system's range of ephemeral ports. A port the system picks, as bind(0) does, lies in that range,
-    and its next could go to a connection another test opened meanwhile: the preview then said
-    its form could not start (one run of the suite in several)."""
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as ranges:
-            ephemeral = int(ranges.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        ephemeral = 32768
-    while True:
-        port = random.randrange(10000, max(ephemeral, 12000) - 1)
-        with contextlib.ExitStack() as probes:
-            try:
-                for number in (port, port + 1):
-                    probe = probes.enter_context(socket.socket())
-                    probe.bind(("127.0.0.1", number))
-            except OSError:
-                continue
-        return port
 
 
 def raw_get(port: int, target: str) -> tuple[int, bytes]:
@@ -104,7 +82,7 @@ def preview(tmp_path_factory):
     site = new_site(tmp_path_factory.mktemp("serve") / "site")
     site.write("secret.txt", SECRET)
     site.write("content/secret.txt", SECRET)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
                               cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -309,7 +287,7 @@ def live_preview(tmp_path):
 
     site = tmp_path / "site"
     write_corpus(30, site)
-    port = _free_port()
+    port = free_port()
     with _preview(site, port) as (_, lines):
         tab = _Tab(port, "/")
         try:
