@@ -20,10 +20,12 @@ def pickled_as_tuple(cls: Slotted) -> Slotted:
     """A frozen, slotted dataclass pickled as the tuple of its fields' values (the cache holds
     every article with its results, the workers are sent them): dataclasses' own state asks
     fields() of every object, on writing and on reading, which took two thirds of the time
-    of pickling 10.000 articles (tests/test_cache.py checks it is not asked)."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
+    of pickling 10.000 articles (tests/test_cache.py checks it is not asked). A field that
+    __init__ does not take is left out, and made again by __post_init__ on loading."""
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
     values = operator.attrgetter(*names)
     one = len(names) == 1
+    post_init = getattr(cls, "__post_init__", None)
 
     def __getstate__(self: object) -> tuple[object, ...]:
         return (values(self),) if one else values(self)
@@ -31,6 +33,8 @@ def pickled_as_tuple(cls: Slotted) -> Slotted:
     def __setstate__(self: object, state: tuple[object, ...]) -> None:
         for name, value in zip(names, state):
             object.__setattr__(self, name, value)
+        if post_init is not None:
+            post_init(self)
 
     cls.__getstate__ = __getstate__  # type: ignore[method-assign, assignment]  # (mypy: a method of object)
     cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
@@ -110,6 +114,7 @@ class Image:
     file: Path | None = None  # where the photo is on disk
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Conference:
     """One article: one conference and what it reported."""
@@ -143,6 +148,8 @@ class Conference:
 
     # When the article last changed, for feeds and the sitemap: its publication time or the
     # conference day (a field, set once: the sitemap asks for it on every page that lists the article).
+    # Not pickled (the cache, the build's workers): made again on loading, with this process's
+    # time zone object (a pickle would bring one of its own).
     updated: dt.datetime = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -153,19 +160,8 @@ class Conference:
             updated = updated.replace(tzinfo=_VIETNAM)
         object.__setattr__(self, "updated", updated)
 
-    def __getstate__(self) -> tuple[object, ...]:
-        """As pickled (the cache, the build's workers): without updated, made again on loading
-        with this process's time zone object (a pickle would bring one of its own)."""
-        return tuple(getattr(self, name) for name in _PICKLED)
-
-    def __setstate__(self, state: tuple[object, ...]) -> None:
-        for name, value in zip(_PICKLED, state):
-            object.__setattr__(self, name, value)
-        self.__post_init__()
-
 
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))
-_PICKLED = tuple(f.name for f in dataclasses.fields(Conference) if f.init)
 
 
 @pickled_as_tuple
